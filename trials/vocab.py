@@ -1,0 +1,343 @@
+"""ClinicalTrials.gov controlled vocabularies.
+
+Values are the API v2 enums; labels are the classic page spellings. ``normalize()`` is the one
+place where every legacy spelling (classic website, legacy XML, classic API v1, AACT) is mapped
+onto an API v2 value, so parsers never carry their own tables.
+
+This module imports nothing from Django but ``TextChoices`` so that parsers may use it while
+staying free of the ORM.
+"""
+
+import re
+
+from django.db.models import TextChoices
+
+
+class Status(TextChoices):
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
+    COMPLETED = "COMPLETED", "Completed"
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
+    RECRUITING = "RECRUITING", "Recruiting"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    TERMINATED = "TERMINATED", "Terminated"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    AVAILABLE = "AVAILABLE", "Available"
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+    WITHHELD = "WITHHELD", "Withheld"
+    UNKNOWN = "UNKNOWN", "Unknown status"
+
+
+# The statuses a person can still join: the search page's "recruiting now" group.
+OPEN_STATUSES = (
+    Status.RECRUITING,
+    Status.NOT_YET_RECRUITING,
+    Status.ENROLLING_BY_INVITATION,
+    Status.AVAILABLE,
+)
+
+
+class Phase(TextChoices):
+    NA = "NA", "Not Applicable"
+    EARLY_PHASE1 = "EARLY_PHASE1", "Early Phase 1"
+    PHASE1 = "PHASE1", "Phase 1"
+    PHASE2 = "PHASE2", "Phase 2"
+    PHASE3 = "PHASE3", "Phase 3"
+    PHASE4 = "PHASE4", "Phase 4"
+
+
+class StudyType(TextChoices):
+    INTERVENTIONAL = "INTERVENTIONAL", "Interventional"
+    OBSERVATIONAL = "OBSERVATIONAL", "Observational"
+    EXPANDED_ACCESS = "EXPANDED_ACCESS", "Expanded Access"
+
+
+class InterventionType(TextChoices):
+    BEHAVIORAL = "BEHAVIORAL", "Behavioral"
+    BIOLOGICAL = "BIOLOGICAL", "Biological"
+    COMBINATION_PRODUCT = "COMBINATION_PRODUCT", "Combination Product"
+    DEVICE = "DEVICE", "Device"
+    DIAGNOSTIC_TEST = "DIAGNOSTIC_TEST", "Diagnostic Test"
+    DIETARY_SUPPLEMENT = "DIETARY_SUPPLEMENT", "Dietary Supplement"
+    DRUG = "DRUG", "Drug"
+    GENETIC = "GENETIC", "Genetic"
+    PROCEDURE = "PROCEDURE", "Procedure"
+    RADIATION = "RADIATION", "Radiation"
+    OTHER = "OTHER", "Other"
+
+
+class ArmType(TextChoices):
+    EXPERIMENTAL = "EXPERIMENTAL", "Experimental"
+    ACTIVE_COMPARATOR = "ACTIVE_COMPARATOR", "Active Comparator"
+    PLACEBO_COMPARATOR = "PLACEBO_COMPARATOR", "Placebo Comparator"
+    SHAM_COMPARATOR = "SHAM_COMPARATOR", "Sham Comparator"
+    NO_INTERVENTION = "NO_INTERVENTION", "No Intervention"
+    OTHER = "OTHER", "Other"
+
+
+class Allocation(TextChoices):
+    RANDOMIZED = "RANDOMIZED", "Randomized"
+    NON_RANDOMIZED = "NON_RANDOMIZED", "Non-Randomized"
+    NA = "NA", "N/A"
+
+
+class InterventionModel(TextChoices):
+    SINGLE_GROUP = "SINGLE_GROUP", "Single Group Assignment"
+    PARALLEL = "PARALLEL", "Parallel Assignment"
+    CROSSOVER = "CROSSOVER", "Crossover Assignment"
+    FACTORIAL = "FACTORIAL", "Factorial Assignment"
+    SEQUENTIAL = "SEQUENTIAL", "Sequential Assignment"
+
+
+class Masking(TextChoices):
+    NONE = "NONE", "None (Open Label)"
+    SINGLE = "SINGLE", "Single"
+    DOUBLE = "DOUBLE", "Double"
+    TRIPLE = "TRIPLE", "Triple"
+    QUADRUPLE = "QUADRUPLE", "Quadruple"
+
+
+class WhoMasked(TextChoices):
+    PARTICIPANT = "PARTICIPANT", "Participant"
+    CARE_PROVIDER = "CARE_PROVIDER", "Care Provider"
+    INVESTIGATOR = "INVESTIGATOR", "Investigator"
+    OUTCOMES_ASSESSOR = "OUTCOMES_ASSESSOR", "Outcomes Assessor"
+
+
+class PrimaryPurpose(TextChoices):
+    TREATMENT = "TREATMENT", "Treatment"
+    PREVENTION = "PREVENTION", "Prevention"
+    DIAGNOSTIC = "DIAGNOSTIC", "Diagnostic"
+    ECT = "ECT", "Educational/Counseling/Training"
+    SUPPORTIVE_CARE = "SUPPORTIVE_CARE", "Supportive Care"
+    SCREENING = "SCREENING", "Screening"
+    HEALTH_SERVICES_RESEARCH = "HEALTH_SERVICES_RESEARCH", "Health Services Research"
+    BASIC_SCIENCE = "BASIC_SCIENCE", "Basic Science"
+    DEVICE_FEASIBILITY = "DEVICE_FEASIBILITY", "Device Feasibility"
+    OTHER = "OTHER", "Other"
+
+
+class ObservationalModel(TextChoices):
+    COHORT = "COHORT", "Cohort"
+    CASE_CONTROL = "CASE_CONTROL", "Case-Control"
+    CASE_ONLY = "CASE_ONLY", "Case-Only"
+    CASE_CROSSOVER = "CASE_CROSSOVER", "Case-Crossover"
+    ECOLOGIC_OR_COMMUNITY = "ECOLOGIC_OR_COMMUNITY", "Ecologic or Community"
+    FAMILY_BASED = "FAMILY_BASED", "Family-Based"
+    DEFINED_POPULATION = "DEFINED_POPULATION", "Defined Population"
+    NATURAL_HISTORY = "NATURAL_HISTORY", "Natural History"
+    OTHER = "OTHER", "Other"
+
+
+class TimePerspective(TextChoices):
+    RETROSPECTIVE = "RETROSPECTIVE", "Retrospective"
+    PROSPECTIVE = "PROSPECTIVE", "Prospective"
+    CROSS_SECTIONAL = "CROSS_SECTIONAL", "Cross-Sectional"
+    OTHER = "OTHER", "Other"
+
+
+class Sex(TextChoices):
+    ALL = "ALL", "All"
+    FEMALE = "FEMALE", "Female"
+    MALE = "MALE", "Male"
+
+
+class StdAge(TextChoices):
+    CHILD = "CHILD", "Child"
+    ADULT = "ADULT", "Adult"
+    OLDER_ADULT = "OLDER_ADULT", "Older Adult"
+
+
+class DateType(TextChoices):
+    ACTUAL = "ACTUAL", "Actual"
+    ESTIMATED = "ESTIMATED", "Estimated"
+
+
+class DatePrecision(TextChoices):
+    DAY = "DAY", "Day"
+    MONTH = "MONTH", "Month"
+    YEAR = "YEAR", "Year"
+
+
+class AgencyClass(TextChoices):
+    NIH = "NIH", "NIH"
+    FED = "FED", "U.S. Fed"
+    OTHER_GOV = "OTHER_GOV", "Other U.S. government"
+    INDIV = "INDIV", "Individual"
+    INDUSTRY = "INDUSTRY", "Industry"
+    NETWORK = "NETWORK", "Network"
+    AMBIG = "AMBIG", "Ambiguous"
+    OTHER = "OTHER", "Other"
+    UNKNOWN = "UNKNOWN", "Unknown"
+
+
+class ResponsiblePartyType(TextChoices):
+    SPONSOR = "SPONSOR", "Sponsor"
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal Investigator"
+    SPONSOR_INVESTIGATOR = "SPONSOR_INVESTIGATOR", "Sponsor-Investigator"
+
+
+class OfficialRole(TextChoices):
+    STUDY_CHAIR = "STUDY_CHAIR", "Study Chair"
+    STUDY_DIRECTOR = "STUDY_DIRECTOR", "Study Director"
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal Investigator"
+    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", "Sub-Investigator"
+
+
+class IdType(TextChoices):
+    """Org study ID and secondary ID types (API v2 ``SecondaryIdType`` and ``OrgStudyIdType``)."""
+
+    NIH = "NIH", "U.S. NIH Grant/Contract"
+    FDA = "FDA", "U.S. FDA Grant/Contract"
+    VA = "VA", "U.S. VA Grant/Contract"
+    CDC = "CDC", "U.S. CDC Grant/Contract"
+    AHRQ = "AHRQ", "U.S. AHRQ Grant/Contract"
+    SAMHSA = "SAMHSA", "U.S. SAMHSA Grant/Contract"
+    OTHER_GRANT = "OTHER_GRANT", "Other Grant/Funding Number"
+    EUDRACT_NUMBER = "EUDRACT_NUMBER", "EudraCT Number"
+    CTIS = "CTIS", "EU Trial (CTIS) Number"
+    REGISTRY = "REGISTRY", "Registry Identifier"
+    OTHER = "OTHER", "Other Identifier"
+
+
+class OutcomeKind(TextChoices):
+    PRIMARY = "PRIMARY", "Primary"
+    SECONDARY = "SECONDARY", "Secondary"
+    OTHER = "OTHER", "Other Pre-specified"
+
+
+class MeshKind(TextChoices):
+    CONDITION = "CONDITION", "Condition"
+    INTERVENTION = "INTERVENTION", "Intervention"
+
+
+class SourceFormat(TextChoices):
+    PAGE_TEXT = "PAGE_TEXT", "Page text"
+    PAGE_HTML = "PAGE_HTML", "Classic HTML page"
+    LEGACY_XML = "LEGACY_XML", "Legacy XML"
+    API_V2_JSON = "API_V2_JSON", "API v2 JSON"
+    CLASSIC_JSON = "CLASSIC_JSON", "Classic API JSON"
+
+
+# Spellings used before API v2, keyed by vocabulary, then by the folded spelling.
+_LEGACY: dict[type[TextChoices], dict[str, str]] = {
+    Status: {
+        "unknown": Status.UNKNOWN,
+        "available for expanded access": Status.AVAILABLE,
+        "no longer recruiting": Status.ACTIVE_NOT_RECRUITING,
+    },
+    Phase: {
+        "n/a": Phase.NA,
+        "phase 0": Phase.EARLY_PHASE1,
+        "early phase1": Phase.EARLY_PHASE1,
+        "phase1": Phase.PHASE1,
+        "phase2": Phase.PHASE2,
+        "phase3": Phase.PHASE3,
+        "phase4": Phase.PHASE4,
+    },
+    StudyType: {
+        "observational [patient registry]": StudyType.OBSERVATIONAL,
+        "interventional (clinical trial)": StudyType.INTERVENTIONAL,
+    },
+    Allocation: {"non-randomized": Allocation.NON_RANDOMIZED, "nonrandomized": Allocation.NON_RANDOMIZED},
+    InterventionModel: {
+        "single group": InterventionModel.SINGLE_GROUP,
+        "parallel": InterventionModel.PARALLEL,
+        "crossover": InterventionModel.CROSSOVER,
+        "factorial": InterventionModel.FACTORIAL,
+        "sequential": InterventionModel.SEQUENTIAL,
+    },
+    Masking: {
+        "none": Masking.NONE,
+        "open label": Masking.NONE,
+        "no masking": Masking.NONE,
+        "single blind": Masking.SINGLE,
+        "double blind": Masking.DOUBLE,
+        "triple blind": Masking.TRIPLE,
+        "quadruple blind": Masking.QUADRUPLE,
+    },
+    WhoMasked: {
+        "subject": WhoMasked.PARTICIPANT,
+        "caregiver": WhoMasked.CARE_PROVIDER,
+        "outcomes assessor": WhoMasked.OUTCOMES_ASSESSOR,
+    },
+    PrimaryPurpose: {
+        "educational/counseling/training": PrimaryPurpose.ECT,
+        "educational counseling training": PrimaryPurpose.ECT,
+    },
+    ObservationalModel: {
+        "case control": ObservationalModel.CASE_CONTROL,
+        "case-control": ObservationalModel.CASE_CONTROL,
+        "case only": ObservationalModel.CASE_ONLY,
+        "case-crossover": ObservationalModel.CASE_CROSSOVER,
+        "case crossover": ObservationalModel.CASE_CROSSOVER,
+        "family based": ObservationalModel.FAMILY_BASED,
+        "ecologic or community studies": ObservationalModel.ECOLOGIC_OR_COMMUNITY,
+    },
+    TimePerspective: {
+        "cross sectional": TimePerspective.CROSS_SECTIONAL,
+        "longitudinal": TimePerspective.PROSPECTIVE,
+    },
+    Sex: {"both": Sex.ALL},
+    DateType: {"anticipated": DateType.ESTIMATED, "estimate": DateType.ESTIMATED},
+    AgencyClass: {
+        "u.s. fed": AgencyClass.FED,
+        "fed": AgencyClass.FED,
+        "other_gov": AgencyClass.OTHER_GOV,
+    },
+    ResponsiblePartyType: {"sponsor-investigator": ResponsiblePartyType.SPONSOR_INVESTIGATOR},
+    OfficialRole: {"sub-investigator": OfficialRole.SUB_INVESTIGATOR},
+    IdType: {"other identifier": IdType.OTHER},
+    OutcomeKind: {"other": OutcomeKind.OTHER, "other pre-specified": OutcomeKind.OTHER},
+}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().replace("_", " ")).lower()
+
+
+def normalize[C: TextChoices](choices: type[C], raw: str | None) -> str:
+    """The API v2 value of ``raw`` in ``choices``; "" for an empty value.
+
+    Accepts the API v2 value, the classic label and every legacy spelling, in any case. Raises
+    ``ValueError`` naming the vocabulary for a spelling nobody has used.
+    """
+    if raw is None or not raw.strip():
+        return ""
+    folded = _fold(raw)
+    for value, label in choices.choices:
+        if folded in (_fold(value), _fold(label)):
+            return value
+    legacy = _LEGACY.get(choices, {})
+    if folded in legacy:
+        return legacy[folded]
+    raise ValueError(f"{raw!r} is not a known {choices.__name__} value")
+
+
+def normalize_phases(raw: str | None) -> tuple[str, ...]:
+    """Phases from a classic combined spelling: "Phase 1/Phase 2" -> ("PHASE1", "PHASE2")."""
+    if raw is None or not raw.strip():
+        return ()
+    return tuple(normalize(Phase, part) for part in re.split(r"\s*[/|,]\s*", raw) if part.strip())
+
+
+_MASKING = re.compile(r"^(?P<masking>[^(]+?)\s*(?:\((?P<who>[^)]*)\))?\s*$")
+
+
+def normalize_masking(raw: str | None) -> tuple[str, tuple[str, ...]]:
+    """Masking and who is masked from "Double Blind (Subject, Investigator)" and the like."""
+    if raw is None or not raw.strip():
+        return "", ()
+    if _fold(raw) == "none (open label)":
+        return Masking.NONE, ()
+    match = _MASKING.match(raw.strip())
+    if match is None:
+        raise ValueError(f"{raw!r} is not a known Masking value")
+    who = match["who"] or ""
+    if _fold(who) == "open label":
+        who = ""
+    return normalize(Masking, match["masking"]), tuple(
+        normalize(WhoMasked, part) for part in who.split(",") if part.strip()
+    )

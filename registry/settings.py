@@ -96,7 +96,7 @@ _database_url = os.environ.get("DATABASE_URL", "")
 if not _database_url:
     from registry.embedded import database_url
 
-    _database_url = database_url()
+    _database_url = database_url(os.environ.get("EMBEDDED_DATABASE_NAME", "registry"))
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
@@ -107,9 +107,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at a PostgreSQL server")
-# The embedded server's URL names the database "postgres"; the project keeps its own.
-if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"]["NAME"] = os.environ.get("EMBEDDED_DATABASE_NAME", "registry")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

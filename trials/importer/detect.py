@@ -12,6 +12,7 @@ Every parser module has the same face:
 study never hides the others.
 """
 
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -60,17 +61,18 @@ def detect(data: bytes) -> str:
     raise ValueError("not a ClinicalTrials.gov record in any known form")
 
 
+_PARSERS = {
+    SourceFormat.PAGE_TEXT: "page_text",
+    SourceFormat.PAGE_HTML: "page_html",
+    SourceFormat.LEGACY_XML: "legacy_xml",
+    SourceFormat.API_V2_JSON: "api_json",
+    SourceFormat.CLASSIC_JSON: "classic_json",
+}
+
+
 def parser_for(fmt: str) -> ModuleType:
     """The parser module of a SourceFormat."""
-    from . import api_json, classic_json, legacy_xml, page_html, page_text
-
-    return {
-        SourceFormat.PAGE_TEXT: page_text,
-        SourceFormat.PAGE_HTML: page_html,
-        SourceFormat.LEGACY_XML: legacy_xml,
-        SourceFormat.API_V2_JSON: api_json,
-        SourceFormat.CLASSIC_JSON: classic_json,
-    }[fmt]
+    return importlib.import_module(f"{__package__}.{_PARSERS[fmt]}")
 
 
 def read_studies(data: bytes, source: str) -> Iterator[Piece]:

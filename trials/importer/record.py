@@ -27,7 +27,7 @@ class RecordError(ValueError):
 
 @dataclass(frozen=True)
 class PartialDate:
-    """An ISO partial date ("2007", "2007-03", "2007-03-14") and whether it is actual or estimated."""
+    """An ISO partial date ("2007", "2007-03", "2007-03-14"), and whether it is actual."""
 
     iso: str
     type: str = ""  # vocab.DateType, or "" where the source gives none
@@ -206,9 +206,7 @@ class StudyRecord:
 
     def __post_init__(self) -> None:
         missing = [
-            name
-            for name in ("nct_id", "brief_title", "overall_status")
-            if not getattr(self, name)
+            name for name in ("nct_id", "brief_title", "overall_status") if not getattr(self, name)
         ]
         if missing:
             raise RecordError(self.nct_id or "record", "no " + ", ".join(missing))

@@ -1,0 +1,10 @@
+"""URL configuration: the public pages and API, and the admin under its configurable path."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("trials.urls")),
+]

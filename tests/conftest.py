@@ -1,0 +1,26 @@
+"""Shared fixtures: records from the corpus copy, imported through the real importer."""
+
+import pytest
+
+from tests.corpus import CORPUS
+from trials.importer.detect import read_studies
+from trials.importer.writer import Result, import_pieces
+
+
+def import_files(*relative: str) -> list[Result]:
+    """Import corpus files (paths under fixtures/corpus) through the real parser and writer."""
+    results = []
+    for name in relative:
+        path = CORPUS / name
+        results += import_pieces(read_studies(path.read_bytes(), str(path)))
+    return results
+
+
+@pytest.fixture
+def seed(db):
+    """The seed study NCT00398515, imported from its page text."""
+    from trials.models import Study
+
+    (result,) = import_files("text/NCT00398515.txt")
+    assert result.outcome == "created", result
+    return Study.objects.get(nct_id="NCT00398515")

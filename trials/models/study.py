@@ -1,0 +1,225 @@
+"""The study: one row per NCT ID holding every single-valued field of the record."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.urls import reverse
+
+from trials import vocab
+
+if TYPE_CHECKING:
+    from .parts import Identifier, MeshTerm, OutcomeMeasure, Sponsor
+
+
+class StudyQuerySet(models.QuerySet["Study"]):
+    def recruiting(self) -> "StudyQuerySet":
+        """Studies a person can still join."""
+        return self.filter(overall_status__in=vocab.OPEN_STATUSES)
+
+    def by_nct_id(self, nct_id: str) -> "StudyQuerySet":
+        """The study with this NCT ID, current or obsolete (an alias)."""
+        nct_id = nct_id.strip().upper()
+        return self.filter(
+            models.Q(nct_id=nct_id)
+            | models.Q(identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value=nct_id)
+        ).distinct()
+
+    def with_parts(self) -> "StudyQuerySet":
+        """Every part a study page shows, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            "conditions",
+            "keywords",
+            "arms__interventions",
+            "interventions__other_names",
+            "interventions__arms",
+            "outcomes",
+            "sites",
+            "identifiers",
+            "sponsors",
+            "officials",
+            "mesh_terms",
+        )
+
+
+class IdentifierKind(models.TextChoices):
+    ORG_STUDY_ID = "ORG_STUDY_ID", "Org study ID"
+    SECONDARY = "SECONDARY", "Secondary ID"
+    NCT_ALIAS = "NCT_ALIAS", "Obsolete NCT ID"
+
+
+def _enum(choices: type[models.TextChoices], **kwargs: object) -> models.CharField:
+    """A column holding one API v2 enum value, blank where the record gives none."""
+    length = max(len(value) for value in choices.values)
+    return models.CharField(max_length=length, choices=choices, blank=True, **kwargs)
+
+
+def _enum_list(choices: type[models.TextChoices]) -> ArrayField:
+    """A column holding several API v2 enum values, in the record's order."""
+    return ArrayField(_enum(choices), default=list, blank=True)
+
+
+class Study(models.Model):
+    nct_id = models.CharField("NCT ID", max_length=11)
+    brief_title = models.TextField()
+    official_title = models.TextField(blank=True)
+    acronym = models.CharField(max_length=100, blank=True)
+    org_name = models.TextField("organization", blank=True)
+    org_class = _enum(vocab.AgencyClass, verbose_name="organization class")
+
+    # Status
+    overall_status = _enum(vocab.Status)
+    last_known_status = _enum(vocab.Status)
+    why_stopped = models.TextField(blank=True)
+    has_results = models.BooleanField(null=True)
+
+    # Dates: each as its first day, how precise the record is, and whether it is actual.
+    status_verified_date = models.DateField(null=True, blank=True)
+    status_verified_precision = _enum(vocab.DatePrecision)
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = _enum(vocab.DatePrecision)
+    start_type = _enum(vocab.DateType)
+    primary_completion_date = models.DateField(null=True, blank=True)
+    primary_completion_precision = _enum(vocab.DatePrecision)
+    primary_completion_type = _enum(vocab.DateType)
+    completion_date = models.DateField(null=True, blank=True)
+    completion_precision = _enum(vocab.DatePrecision)
+    completion_type = _enum(vocab.DateType)
+    first_submitted_date = models.DateField(null=True, blank=True)
+    first_submitted_precision = _enum(vocab.DatePrecision)
+    first_posted_date = models.DateField(null=True, blank=True)
+    first_posted_precision = _enum(vocab.DatePrecision)
+    first_posted_type = _enum(vocab.DateType)
+    last_update_submitted_date = models.DateField(null=True, blank=True)
+    last_update_submitted_precision = _enum(vocab.DatePrecision)
+    last_update_posted_date = models.DateField(null=True, blank=True)
+    last_update_posted_precision = _enum(vocab.DatePrecision)
+    last_update_posted_type = _enum(vocab.DateType)
+    results_first_posted_date = models.DateField(null=True, blank=True)
+    results_first_posted_precision = _enum(vocab.DatePrecision)
+    results_first_posted_type = _enum(vocab.DateType)
+
+    # Design
+    study_type = _enum(vocab.StudyType)
+    patient_registry = models.BooleanField(null=True)
+    phases = _enum_list(vocab.Phase)
+    enrollment = models.IntegerField(null=True, blank=True)
+    enrollment_type = _enum(vocab.DateType)
+    allocation = _enum(vocab.Allocation)
+    intervention_model = _enum(vocab.InterventionModel)
+    intervention_model_description = models.TextField(blank=True)
+    masking = _enum(vocab.Masking)
+    masking_description = models.TextField(blank=True)
+    who_masked = _enum_list(vocab.WhoMasked)
+    primary_purpose = _enum(vocab.PrimaryPurpose)
+    observational_model = _enum(vocab.ObservationalModel)
+    time_perspective = _enum(vocab.TimePerspective)
+
+    # Description (Markdown in API v2; always rendered as escaped plain text)
+    brief_summary = models.TextField(blank=True)
+    detailed_description = models.TextField(blank=True)
+
+    # Eligibility
+    eligibility_criteria = models.TextField(blank=True)
+    sex = _enum(vocab.Sex)
+    gender_based = models.BooleanField(null=True)
+    minimum_age = models.CharField(max_length=30, blank=True)
+    maximum_age = models.CharField(max_length=30, blank=True)
+    # The written ages in days, so "who can a 70-year-old join" is a range query.
+    minimum_age_days = models.IntegerField(null=True, blank=True)
+    maximum_age_days = models.IntegerField(null=True, blank=True)
+    healthy_volunteers = models.BooleanField(null=True)
+    std_ages = _enum_list(vocab.StdAge)
+    study_population = models.TextField(blank=True)
+    sampling_method = models.CharField(max_length=30, blank=True)
+
+    # Responsible party
+    responsible_party_type = _enum(vocab.ResponsiblePartyType)
+    responsible_party_name = models.TextField(blank=True)
+    responsible_party_title = models.TextField(blank=True)
+    responsible_party_affiliation = models.TextField(blank=True)
+
+    # What the importer could not settle from the record's evidence, for a person to read.
+    import_warnings = ArrayField(models.TextField(), default=list, blank=True)
+    # sha256 of the effective record: an import that would change nothing is seen without a diff.
+    record_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "studies"
+        ordering = ["-last_update_posted_date", "nct_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["nct_id"], name="study_unique_nct_id"),
+            models.CheckConstraint(
+                condition=models.Q(nct_id__regex=r"^NCT\d{8}$"), name="study_nct_id_form"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(enrollment__gte=0) | models.Q(enrollment__isnull=True),
+                name="study_enrollment_not_negative",
+            ),
+        ]
+        indexes = [
+            # The home page lists the most recently updated studies first.
+            models.Index(
+                fields=["-last_update_posted_date", "nct_id"], name="study_last_update_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nct_id}: {self.brief_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("trials:study", args=[self.nct_id])
+
+    @property
+    def lead_sponsor(self) -> "Sponsor | None":
+        """The lead sponsor (from the prefetched sponsors when there are any)."""
+        return next((s for s in self.sponsors.all() if s.is_lead), None)
+
+    @property
+    def collaborators(self) -> list["Sponsor"]:
+        return [s for s in self.sponsors.all() if not s.is_lead]
+
+    def _identifiers(self, kind: str) -> list["Identifier"]:
+        return [i for i in self.identifiers.all() if i.kind == kind]
+
+    @property
+    def nct_aliases(self) -> list["Identifier"]:
+        return self._identifiers(IdentifierKind.NCT_ALIAS)
+
+    @property
+    def org_study_id(self) -> "Identifier | None":
+        return next(iter(self._identifiers(IdentifierKind.ORG_STUDY_ID)), None)
+
+    @property
+    def secondary_ids(self) -> list["Identifier"]:
+        return self._identifiers(IdentifierKind.SECONDARY)
+
+    def outcomes_of(self, kind: str) -> list["OutcomeMeasure"]:
+        return [o for o in self.outcomes.all() if o.kind == kind]
+
+    @property
+    def primary_outcomes(self) -> list["OutcomeMeasure"]:
+        return self.outcomes_of(vocab.OutcomeKind.PRIMARY)
+
+    @property
+    def secondary_outcomes(self) -> list["OutcomeMeasure"]:
+        return self.outcomes_of(vocab.OutcomeKind.SECONDARY)
+
+    @property
+    def other_outcomes(self) -> list["OutcomeMeasure"]:
+        return self.outcomes_of(vocab.OutcomeKind.OTHER)
+
+    def mesh_terms_of(self, kind: str) -> list["MeshTerm"]:
+        return [m for m in self.mesh_terms.all() if m.kind == kind]
+
+    @property
+    def condition_mesh_terms(self) -> list["MeshTerm"]:
+        return self.mesh_terms_of(vocab.MeshKind.CONDITION)
+
+    @property
+    def intervention_mesh_terms(self) -> list["MeshTerm"]:
+        return self.mesh_terms_of(vocab.MeshKind.INTERVENTION)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trials"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("studies/<str:nct_id>/", views.study_detail, name="study"),
+]

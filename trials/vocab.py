@@ -241,7 +241,10 @@ _LEGACY: dict[type[TextChoices], dict[str, str]] = {
         "observational [patient registry]": StudyType.OBSERVATIONAL,
         "interventional (clinical trial)": StudyType.INTERVENTIONAL,
     },
-    Allocation: {"non-randomized": Allocation.NON_RANDOMIZED, "nonrandomized": Allocation.NON_RANDOMIZED},
+    Allocation: {
+        "non-randomized": Allocation.NON_RANDOMIZED,
+        "nonrandomized": Allocation.NON_RANDOMIZED,
+    },
     InterventionModel: {
         "single group": InterventionModel.SINGLE_GROUP,
         "parallel": InterventionModel.PARALLEL,
@@ -341,3 +344,22 @@ def normalize_masking(raw: str | None) -> tuple[str, tuple[str, ...]]:
     return normalize(Masking, match["masking"]), tuple(
         normalize(WhoMasked, part) for part in who.split(",") if part.strip()
     )
+
+
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+_DAYS_PER_UNIT = {
+    "year": 365.25,
+    "month": 30.4375,
+    "week": 7,
+    "day": 1,
+    "hour": 1 / 24,
+    "minute": 1 / 1440,
+}
+
+
+def age_in_days(written: str) -> int | None:
+    """Days in an age as records write it ("18 Years", "6 Months"); None for "N/A" or no bound."""
+    match = _AGE.match(written or "")
+    if match is None:
+        return None
+    return int(float(match[1]) * _DAYS_PER_UNIT[match[2].lower()])

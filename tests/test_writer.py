@@ -185,3 +185,38 @@ def test_arms_and_interventions_link_by_label_from_either_side():
         for x in InterventionRow.objects.prefetch_related("arms")
     }
     assert links == {"one": ["A"], "two": ["B"]}
+
+
+def test_one_bad_study_in_a_batch_of_new_studies_is_set_aside_and_the_rest_saved():
+    pieces = [
+        Piece("1.json", b"1", "API_V2_JSON", record=make_record(nct_id="NCT00000001")),
+        Piece(
+            "2.json",
+            b"2",
+            "API_V2_JSON",
+            record=make_record(nct_id="NCT00000002", acronym="X" * 500),
+        ),
+        Piece("3.json", b"3", "API_V2_JSON", record=make_record(nct_id="NCT00000003")),
+    ]
+
+    results = list(import_pieces(pieces))
+
+    assert [r.outcome for r in results] == [Result.CREATED, Result.FAILED, Result.CREATED]
+    assert "acronym" in results[1].detail
+    assert sorted(Study.objects.values_list("nct_id", flat=True)) == ["NCT00000001", "NCT00000003"]
+    assert SiteRow.objects.count() == 2
+
+
+def test_a_batch_imports_many_new_studies_with_every_part():
+    pieces = [
+        Piece(f"{n}.json", str(n).encode(), "API_V2_JSON", record=make_record(nct_id=f"NCT{n:08d}"))
+        for n in range(1, 31)
+    ]
+
+    assert {r.outcome for r in import_pieces(pieces, chunk_size=7)} == {Result.CREATED}
+
+    assert Study.objects.count() == 30
+    assert InterventionRow.objects.filter(other_names__name="Ventolin").count() == 30
+    assert InterventionRow.arms.through.objects.count() == 30
+    again = [r.outcome for r in import_pieces(pieces, chunk_size=7)]
+    assert set(again) == {Result.UNCHANGED}

@@ -509,3 +509,26 @@ def test_classic_json_and_the_legacy_xml_parser_agree_on_every_field_both_carry(
     # also had "Albumin-Bound Paclitaxel", which the 2023 derivation no longer gives.
     classic_meshes = {term["term"] for term in classic["mesh_terms"] if not term["is_ancestor"]}
     assert classic_meshes <= {term["term"] for term in xml["mesh_terms"]}
+
+
+def test_classic_aliases_typed_ids_and_an_old_responsible_party_are_read():
+    # No corpus record has them; the names are those of the classic API's study structure.
+    document = json.loads(read("json_v1/NCT04581135.json"))
+    protocol = document["FullStudiesResponse"]["FullStudies"][0]["Study"]["ProtocolSection"]
+    protocol["IdentificationModule"]["NCTIdAliasList"] = {"NCTIdAlias": ["NCT00000001"]}
+    protocol["IdentificationModule"]["OrgStudyIdInfo"] = {
+        "OrgStudyId": "R01HL123456",
+        "OrgStudyIdType": "U.S. NIH Grant/Contract",
+        "OrgStudyIdLink": "https://reporter.nih.gov/quickSearch/R01HL123456",
+    }
+    protocol["SponsorCollaboratorsModule"]["ResponsibleParty"] = {
+        "ResponsiblePartyOldNameTitle": "Dr. Jane Roe",
+        "ResponsiblePartyOldOrganization": "Inselspital",
+    }
+    record = classic_json.parse(json.dumps(document).encode(), "edited")
+    assert record.nct_aliases == ("NCT00000001",)
+    assert (record.org_study_id, record.org_study_id_type) == ("R01HL123456", "NIH")
+    assert record.org_study_id_link == "https://reporter.nih.gov/quickSearch/R01HL123456"
+    assert record.responsible_party == ResponsibleParty(
+        "", investigator_name="Dr. Jane Roe", investigator_affiliation="Inselspital"
+    )

@@ -570,3 +570,19 @@ def test_the_api_record_agrees_with_the_2017_page_text_allowing_for_four_years_o
     )
     assert "closed early to recruitment on 8th September 2017" in summary[3]
     assert [line[:3] for line in summary[2:]] == ["1. ", "2. ", "3. ", "4. ", "5. "]
+
+
+def test_aliases_and_a_typed_org_study_id_are_read_where_a_record_has_them():
+    # No corpus record has them; the shapes are those of the API v2 specification.
+    document = study("NCT03648918.json")
+    ident = document["protocolSection"]["identificationModule"]
+    ident["nctIdAliases"] = ["NCT00000001", " NCT00000002 "]
+    ident["orgStudyIdInfo"] = {
+        "id": "R01DK123456",
+        "type": "NIH",
+        "link": "https://reporter.nih.gov/quickSearch/R01DK123456",
+    }
+    record = api_json.build(document, "edited")
+    assert record.nct_aliases == ("NCT00000001", "NCT00000002")
+    assert (record.org_study_id, record.org_study_id_type) == ("R01DK123456", "NIH")
+    assert record.org_study_id_link == "https://reporter.nih.gov/quickSearch/R01DK123456"

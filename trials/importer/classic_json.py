@@ -22,6 +22,14 @@ from .record import RecordError, StudyRecord
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _DATE = re.compile(r"(?P<month>[A-Za-z]+)\s+(?:(?P<day>\d{1,2}),\s*)?(?P<year>\d{4})")
 _BOOLEANS = {"yes": True, "no": False, "accepts healthy volunteers": True}
+_DATE_STRUCTS = (
+    "Start",
+    "PrimaryCompletion",
+    "Completion",
+    "StudyFirstPost",
+    "LastUpdatePost",
+    "ResultsFirstPost",
+)
 
 
 def split(data: bytes, source: str) -> list[bytes]:
@@ -122,8 +130,13 @@ def _date_struct(status: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _identification(module: dict[str, Any]) -> dict[str, Any]:
     return {
-        **_renamed(module, nctId="NCTId", briefTitle="BriefTitle", officialTitle="OfficialTitle"),
-        **_renamed(module, acronym="Acronym"),
+        **_renamed(
+            module,
+            nctId="NCTId",
+            briefTitle="BriefTitle",
+            officialTitle="OfficialTitle",
+            acronym="Acronym",
+        ),
         "nctIdAliases": _items(module, "NCTIdAliasList", "NCTIdAlias"),
         "orgStudyIdInfo": _renamed(
             module.get("OrgStudyIdInfo"),
@@ -157,8 +170,7 @@ def _status(module: dict[str, Any]) -> dict[str, Any]:
     for name in ("StatusVerifiedDate", "StudyFirstSubmitDate", "LastUpdateSubmitDate"):
         if name in module:
             converted[name[0].lower() + name[1:]] = iso_date(module[name])
-    for name in ("Start", "PrimaryCompletion", "Completion", "StudyFirstPost", "LastUpdatePost",
-                 "ResultsFirstPost"):  # fmt: skip
+    for name in _DATE_STRUCTS:
         if f"{name}DateStruct" in module:
             converted[f"{name[0].lower()}{name[1:]}DateStruct"] = _date_struct(module, name)
     return converted

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from trials.models import Study, StudyVersion
 
+from .copy import copy_rows, reserve_ids
 from .detect import Piece
 from .record import PartialDate, StudyRecord
 from .rows import PART_MODELS, insert_parts, study_fields
@@ -47,10 +49,8 @@ class Result:
 
 def record_hash(record: StudyRecord) -> str:
     """A digest of what a record says (not where it came from): equal records, equal hashes."""
-    data = record.to_dict()
-    for name in ("source_format", "lacks"):
-        data.pop(name)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    said = {k: v for k, v in record.to_dict().items() if k not in ("source_format", "lacks")}
+    return hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
 
 
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
@@ -90,7 +90,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study = _new_study(record)
         study.full_clean(validate_unique=False)
         study.save()
-        insert_parts([(study, record)])
+        insert_parts([(study.pk, record)])
         _version(study, record, data, digest, source).save()
         return Result(source, record.nct_id, Outcome.CREATED)
 
@@ -109,7 +109,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     study.save()
     for part in PART_MODELS:
         part.objects.filter(study=study).delete()
-    insert_parts([(study, state)])
+    insert_parts([(study.pk, state)])
     return Result(source, record.nct_id, Outcome.UPDATED)
 
 
@@ -204,17 +204,42 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
 
 def _insert_new(items: list[_Parsed]) -> bool:
     """Insert studies that do not exist yet, all in one transaction; False if it failed."""
+    now = timezone.now()
     try:
         with transaction.atomic():
-            studies = [_new_study(item.record) for item in items]
-            Study.objects.bulk_create(studies, batch_size=1000)
-            insert_parts([(study, item.record) for study, item in zip(studies, items, strict=True)])
-            StudyVersion.objects.bulk_create(
-                (
-                    _version(study, item.record, item.piece.data, item.digest, item.piece.source)
-                    for study, item in zip(studies, items, strict=True)
-                ),
-                batch_size=500,
+            ids = reserve_ids(Study, len(items))
+            copy_rows(
+                Study,
+                [
+                    {
+                        "id": study_id,
+                        "nct_id": item.record.nct_id,
+                        "record_hash": record_hash(item.record),
+                        "created_at": now,
+                        "updated_at": now,
+                        **study_fields(item.record),
+                    }
+                    for study_id, item in zip(ids, items, strict=True)
+                ],
+            )
+            insert_parts(
+                [(study_id, item.record) for study_id, item in zip(ids, items, strict=True)]
+            )
+            copy_rows(
+                StudyVersion,
+                [
+                    {
+                        "study_id": study_id,
+                        "format": item.record.source_format,
+                        "source_name": item.piece.source,
+                        "content": item.piece.data,
+                        "sha256": item.digest,
+                        "record_date": item.record.record_date,
+                        "record": item.record.to_dict(),
+                        "imported_at": now,
+                    }
+                    for study_id, item in zip(ids, items, strict=True)
+                ],
             )
     except (DatabaseError, ValueError):
         if not connection.is_usable():

@@ -138,6 +138,11 @@ class TimePerspective(TextChoices):
     OTHER = "OTHER", "Other"
 
 
+class SamplingMethod(TextChoices):
+    PROBABILITY_SAMPLE = "PROBABILITY_SAMPLE", "Probability Sample"
+    NON_PROBABILITY_SAMPLE = "NON_PROBABILITY_SAMPLE", "Non-Probability Sample"
+
+
 class Sex(TextChoices):
     ALL = "ALL", "All"
     FEMALE = "FEMALE", "Female"

@@ -131,7 +131,7 @@ class Study(models.Model):
     healthy_volunteers = models.BooleanField(null=True, blank=True)
     std_ages = _enum_list(vocab.StdAge)
     study_population = models.TextField(blank=True)
-    sampling_method = models.CharField(max_length=30, blank=True)
+    sampling_method = _enum(vocab.SamplingMethod)
 
     # Responsible party
     responsible_party_type = _enum(vocab.ResponsiblePartyType)

@@ -18,6 +18,7 @@ from trials.vocab import (
     InterventionModel,
     ObservationalModel,
     PrimaryPurpose,
+    SamplingMethod,
     Sex,
     StdAge,
     StudyType,
@@ -369,6 +370,5 @@ def _read_eligibility_rows(rows: Rows, found: Found) -> None:
     if row := _first(rows, "accepts healthy volunteers"):
         found.put("healthy_volunteers", yes_no(text_of(row[0])))
     if row := _first(rows, "sampling method"):
-        # vocab has no SamplingMethod yet; the API v2 value is the label in capitals.
-        method = re.sub(r"[^A-Z0-9]+", "_", text_of(row[0]).upper()).strip("_")
+        method = found.choice(SamplingMethod, text_of(row[0]), "Sampling method")
         found.put("sampling_method", method)

@@ -62,6 +62,9 @@ _OLD_VINTAGE_LACKS = _NEVER_SHOWN | {"first_posted", "last_update_posted", "resu
 _REDACTED = "[Redacted]"
 # "... complications. Exclusion Criteria: - Child is ...": a heading in mid-paragraph.
 _RUN_ON_HEADING = re.compile(r"\S\s+(?:In|Ex)clusion Criteria:", re.IGNORECASE)
+_UNSAFE = "declares a DOCTYPE (entities, an external DTD): refused as unsafe"
+# lxml ends its messages with the position, which the refusal already gives.
+_POSITION = re.compile(r", line \d+, column \d+$")
 _SITE_LEAVES = ("name", "city", "state", "zip", "country", "status")
 _OUTCOMES = (
     ("primary_outcome", OutcomeKind.PRIMARY.value),
@@ -180,16 +183,21 @@ def parse(data: bytes, source: str) -> StudyRecord:
 
 
 def _root(data: bytes, source: str) -> etree._Element:
+    # The legacy API never sent a DOCTYPE; one is how entity bombs and external entities arrive.
+    # Refused before parsing (the prolog ends where the root begins), and again after it in case
+    # the prolog hid it.
+    if b"<!DOCTYPE" in data[: data.find(b"<clinical_study")]:
+        raise RecordError(source, _UNSAFE)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
+        problem = _POSITION.sub("", exc.msg)
         raise RecordError(
-            source, f"malformed XML at line {line}, column {column}: {exc.msg}"
+            source, f"malformed XML at line {line}, column {column}: {problem}"
         ) from exc
-    # The legacy API never sent a DOCTYPE; one is how entity bombs and external entities arrive.
     if root.getroottree().docinfo.doctype:
-        raise RecordError(source, "declares a DOCTYPE (entities, external DTD): refused as unsafe")
+        raise RecordError(source, _UNSAFE)
     if root.tag != "clinical_study":
         raise RecordError(source, f"not a <clinical_study> document (its root is <{root.tag}>)")
     return root

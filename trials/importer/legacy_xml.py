@@ -33,7 +33,7 @@ from trials.vocab import (
 )
 
 from .legacy_xml_node import Node, normalized
-from .legacy_xml_text import design_line, one_line, outline, plain_text
+from .legacy_xml_text import design_line, outline, plain_text
 from .record import (
     Arm,
     Intervention,
@@ -299,22 +299,17 @@ def _arm(node: Node, interventions: tuple[Intervention, ...]) -> Arm:
 def _site(location: etree._Element, warnings: list[str]) -> Site:
     # Studies list up to a thousand sites: pick each one's few leaves in a single C-level walk
     # (no other element under <location> has these names).
-    found = {e.tag: e.text for e in location.iter(_SITE_LEAVES)}
-    status = found.get("status")
-    if status:
+    values = ["", "", "", "", "", ""]  # in the order of _SITE_LEAVES and of Site's fields
+    for leaf in location.iter(_SITE_LEAVES):
+        if text := leaf.text:
+            values[_SITE_LEAVES.index(leaf.tag)] = " ".join(text.split())
+    if values[5]:
         try:
-            status = normalized(Status, status)
+            values[5] = normalized(Status, values[5])
         except ValueError as exc:
             warnings.append(f"location status: {exc}")
-            status = ""
-    return Site(
-        one_line(found.get("name")),
-        one_line(found.get("city")),
-        one_line(found.get("state")),
-        one_line(found.get("zip")),
-        one_line(found.get("country")),
-        status or "",
-    )
+            values[5] = ""
+    return Site(*values)
 
 
 def _responsible_party(study: Node) -> ResponsibleParty | None:

@@ -110,7 +110,7 @@ def parse(data: bytes, source: str) -> StudyRecord:
             org_name=org_name,
             org_class=_class_of(org_name, (lead, *collaborators)),
             org_study_id=ids.text("org_study_id"),
-            secondary_ids=tuple(SecondaryId(id) for id in ids.texts("secondary_id")),
+            secondary_ids=tuple(SecondaryId(value) for value in ids.texts("secondary_id")),
             nct_aliases=ids.texts("nct_alias"),
             last_known_status=study.vocab(Status, "last_known_status"),
             why_stopped=plain_text(study.raw("why_stopped")),

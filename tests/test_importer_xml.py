@@ -424,6 +424,33 @@ def test_phase_n_a_is_not_applicable_and_combined_phases_are_listed():
     assert parse("NCT00000112.xml").phases == ()  # observational: no <phase>
 
 
+@pytest.mark.parametrize(
+    ("phase", "masking", "expected"),
+    [
+        # Spellings of 2007-2016 files (public.xsd before 2017), set into a 2023 record.
+        ("Phase 0", "No masking", (("EARLY_PHASE1",), "NONE", ())),
+        ("Phase 2", "Open Label", (("PHASE2",), "NONE", ())),
+        (
+            "Phase 2/Phase 3",
+            "Double Blind (Subject, Investigator)",
+            (("PHASE2", "PHASE3"), "DOUBLE", ("PARTICIPANT", "INVESTIGATOR")),
+        ),
+    ],
+)
+def test_pre_2017_phase_and_masking_spellings_are_mapped(phase, masking, expected):
+    data = (
+        read("xml/NCT00461630.xml")
+        .replace(b"<phase>Phase 3</phase>", f"<phase>{phase}</phase>".encode())
+        .replace(
+            b"Quadruple (Participant, Care Provider, Investigator, Outcomes Assessor)",
+            masking.encode(),
+        )
+    )
+    record = legacy_xml.parse(data, "edited.xml")
+    assert (record.phases, record.masking, record.who_masked) == expected
+    assert record.warnings == ()
+
+
 def test_old_spellings_map_onto_api_v2_values():
     old = parse("NCT00002475.xml")  # 2016 download of a 1999 record
     assert old.sex == "ALL"  # <gender>Both</gender>

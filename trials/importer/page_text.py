@@ -16,7 +16,6 @@ from trials.vocab import (
     InterventionType,
     ObservationalModel,
     PrimaryPurpose,
-    ResponsiblePartyType,
     Sex,
     SourceFormat,
     StudyType,
@@ -315,27 +314,10 @@ class _Page:
         }
 
     def _responsible(self, shown: str, lead: str) -> ResponsibleParty | None:
-        """The responsible party from the name the page prints for it.
-
-        The page prints the sponsor's name when the sponsor is responsible, and "name, title,
-        organisation" for an investigator, without saying which kind of investigator.
-        """
-        if not shown or not lead:
-            return None
-        inner = re.fullmatch(r".+?\s*\(\s*(?P<sponsor>[^()]+?)\s*\)", shown)
-        if shown == lead or (inner is not None and inner["sponsor"] == lead):
-            return ResponsibleParty(type=ResponsiblePartyType.SPONSOR)
-        self.warnings.append(
-            f"responsible party {shown!r} is not the sponsor: an investigator, but the page does "
-            "not say whether principal investigator or sponsor-investigator"
-        )
-        name, _, rest = shown.partition(", ")
-        title, affiliation = "", rest
-        if rest.endswith(lead):
-            title, affiliation = rest[: -len(lead)].strip(" ,"), lead
-        return ResponsibleParty(
-            investigator_name=name, investigator_title=title, investigator_affiliation=affiliation
-        )
+        party, warning = parties.read_responsible(shown, lead)
+        if warning:
+            self.warnings.append(warning)
+        return party
 
     def _arms_and_conditions(self, values: dict[str, object]) -> dict[str, object]:
         """Arms, interventions, conditions and phases: each pair of tables checks the other."""

@@ -185,3 +185,34 @@ def test_every_corpus_record_in_every_form_imports_or_is_refused_with_a_reason()
     manifest = (CORPUS / "MANIFEST.tsv").read_text().splitlines()[1:]
     expected = {row.split("\t")[1] for row in manifest} - {"NCT00465816"}
     assert expected <= set(Study.objects.values_list("nct_id", flat=True))
+
+
+def test_the_bulk_archive_imports_whole_and_a_second_import_changes_no_row():
+    archive = str(CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz")
+
+    output, status = run(archive)
+
+    assert status == 0
+    assert "Total: 4131 records (4131 created)" in output
+    before = table_counts()
+    output, status = run(archive)
+    assert "Total: 4131 records (4131 unchanged)" in output
+    assert table_counts() == before
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
+    from trials.importer.writer import Outcome, Result
+    from trials.management.commands.import_trials import Progress
+
+    plain, terminal = io.StringIO(), io.StringIO()
+    for stream, interactive in ((plain, False), (terminal, True)):
+        progress = Progress(stream, interactive=interactive, every=0)
+        progress.update(Result("a.xml", "NCT00000001", Outcome.CREATED))
+        progress.update(Result("b.xml", "", Outcome.FAILED, "broken"))
+        progress.finish()
+
+    lines = plain.getvalue().splitlines()
+    assert lines[-1].startswith("2 records (1 created, 1 failed) in ")
+    assert lines[-1].endswith("/s")
+    assert "\r" not in plain.getvalue()
+    assert terminal.getvalue().startswith("\r1 records (1 created)")

@@ -572,6 +572,21 @@ def test_the_pipe_capture_and_the_plain_capture_of_one_page_agree():
     assert "arms" in plain.lacks and "arms" not in pipes.lacks
 
 
+def test_a_pipe_capture_that_left_the_summary_out_cannot_say_there_is_no_description():
+    # NCT04349592's capture goes from the tab list to the condition table and from the table's
+    # row to "Study Type": no summary, no description, though the study has both (its XML).
+    record = parse_file("NCT04349592.txt")
+    assert {"brief_summary", "detailed_description"} <= record.lacks
+    # NCT00461630's capture also left its summary out but kept the description after the row.
+    kept = parse_file("NCT00461630.txt")
+    assert "brief_summary" in kept.lacks
+    assert kept.detailed_description.startswith("Cardiovascular disease is one of the leading")
+    # A page that prints its summary and no "Detailed Description:" has none to give.
+    plain = parse_file("NCT02481830.txt")
+    assert "detailed_description" not in plain.lacks
+    assert plain.detailed_description == ""
+
+
 # -- the older page layout, from a complete saved page ------------------------------------------
 
 _BLOCKS = frozenset(

@@ -232,6 +232,11 @@ class _Page:
                 )
                 end = min((i for i in self.found.values() if i > row), default=len(self.lines))
                 description = self.lines[row + 1 : end]
+                left_out = "brief_summary" in self.extra_lacks
+                if left_out and not any(line.strip() for line in description):
+                    # A capture that left the summary out may have left this out too
+                    # (NCT04349592's did): no text here does not show the study has none.
+                    self.extra_lacks.add("detailed_description")
         return {
             "brief_summary": paragraphs(summary),
             "detailed_description": paragraphs(description),

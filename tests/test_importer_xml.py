@@ -492,6 +492,27 @@ def test_obsolete_nct_ids_become_aliases():
     assert all(alias.startswith("NCT") and alias != record.nct_id for alias in record.nct_aliases)
 
 
+def test_an_interventions_arm_labels_are_sorted_as_the_apis_list_them():
+    # The XML lists them in the order typed ("75.25 Gy", "74 Gy", "70 Gy", "Phase II"); API v2
+    # and the classic API sort them, and a record holds one order whichever form it came from.
+    record = parse("NCT00023673.xml")
+    assert [i.arm_labels for i in record.interventions] == [
+        (
+            "Phase I: 70 Gy/35 fx + chemotherapy",
+            "Phase I: 74 Gy/37 fx + chemotherapy",
+            "Phase I: 75.25 Gy/36 fx + chemotherapy",
+            "Phase II: 74 Gy/37 fx + chemotherapy",
+        )
+    ] * 3
+    # The arms keep the order the XML gives them.
+    assert [arm.label for arm in record.arms] == [
+        "Phase I: 75.25 Gy/36 fx + chemotherapy",
+        "Phase I: 74 Gy/37 fx + chemotherapy",
+        "Phase I: 70 Gy/35 fx + chemotherapy",
+        "Phase II: 74 Gy/37 fx + chemotherapy",
+    ]
+
+
 def test_a_pretty_printed_copy_has_its_printer_line_breaks_joined():
     # NCT03982511 was re-indented by the repository it came from: every value starts on a line
     # of its own and wraps near 110 columns.

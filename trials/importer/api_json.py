@@ -313,7 +313,8 @@ def _arms_and_interventions(module: dict[str, Any], read: common.Reader) -> dict
                 name=line(item.get("name")),
                 description=read.markup(item.get("description")),
                 other_names=_names(item.get("otherNames")),
-                arm_labels=_names(item.get("armGroupLabels")),
+                # Sorted in every form: the link is by label, and the API sorts them.
+                arm_labels=tuple(sorted(_names(item.get("armGroupLabels")))),
             )
             for item in _dicts(module.get("interventions"))
         ),

@@ -136,7 +136,10 @@ def link_arms(arms: Sequence[Arm], interventions: Iterable[Intervention]) -> lis
                 for name in arm.intervention_names
             )
         )
-        linked.append(replace(intervention, arm_labels=labels or intervention.arm_labels))
+        # In arm order on the page, sorted by the APIs: the record holds one order in every form.
+        linked.append(
+            replace(intervention, arm_labels=tuple(sorted(labels or intervention.arm_labels)))
+        )
     return linked
 
 

@@ -8,10 +8,9 @@ date format knows into a warning on the record rather than a lost study.
 from collections.abc import Callable
 from functools import lru_cache
 
-from django.db.models import TextChoices
 from lxml import etree
 
-from trials.vocab import DateType, normalize, normalize_masking, normalize_phases
+from trials.vocab import DateType, TextChoices, normalize, normalize_masking, normalize_phases
 
 from .legacy_xml_text import one_line, partial_date
 from .record import PartialDate

@@ -8,13 +8,12 @@ blank lines between blocks), so these functions undo the XML layout without losi
 
 import re
 
-from django.db.models import TextChoices
-
 from trials.vocab import (
     Allocation,
     InterventionModel,
     ObservationalModel,
     PrimaryPurpose,
+    TextChoices,
     TimePerspective,
     normalize,
     normalize_masking,

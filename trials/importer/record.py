@@ -70,7 +70,7 @@ class Intervention:
     name: str
     description: str = ""
     other_names: tuple[str, ...] = ()
-    arm_labels: tuple[str, ...] = ()
+    arm_labels: tuple[str, ...] = ()  # sorted, as API v2 lists them, so forms compare equal
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from trials import vocab
+from trials import curation, vocab
 from trials.models import (
     Arm,
     Condition,
@@ -114,13 +114,16 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study = Study(nct_id=record.nct_id)
         _apply(study, record, created=True)
         _add_version(study, record, data, digest, source)
+        curation.curate_import(study, None, record, source)
         return Result(source, record.nct_id, Outcome.CREATED)
 
     if study.versions.filter(sha256=digest).exists():
         return Result(source, record.nct_id, Outcome.UNCHANGED, "this source was imported before")
+    older = [StudyRecord.from_dict(v) for v in study.versions.values_list("record", flat=True)]
     _add_version(study, record, data, digest, source)
-    state = effective_record(
-        StudyRecord.from_dict(v) for v in study.versions.values_list("record", flat=True)
+    # Curators' values stay on top of the sources; the import goes into the study's history.
+    state = curation.curate_import(
+        study, effective_record(older), effective_record([*older, record]), source
     )
     if record_hash(state) == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")

@@ -39,9 +39,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from trials.importer import writer
 from trials.importer.record import StudyRecord
-from trials.models import Curation, Origin, Study, StudyChange
+from trials.importer.rows import arm_links
+from trials.models import Curation, Origin, StudyChange
 
 Flat = dict[str, Any]
 Keys = dict[str, list[str]]
@@ -101,7 +101,7 @@ def content(record: StudyRecord) -> tuple[dict[str, Any], Keys]:
     data = record.to_dict()
     keys = part_keys(data)
     linked: dict[int, list[str]] = defaultdict(list)
-    for xi, ai in writer.arm_links(record):
+    for xi, ai in arm_links(record):
         linked[xi].append(keys["arms"][ai])
     for xi, intervention in enumerate(data["interventions"]):
         intervention["arm_labels"] = linked[xi]
@@ -215,17 +215,17 @@ def to_record(data: dict[str, Any], keys: Keys) -> StudyRecord:
 class Import:
     """One study's import, as the writer sees it: the sources' state before and after."""
 
-    study: Study
+    study_id: int
     before: StudyRecord | None  # None: the study is new
     after: StudyRecord
     source: str
 
 
 def curate_import(
-    study: Study, before: StudyRecord | None, after: StudyRecord, source: str
+    study_id: int, before: StudyRecord | None, after: StudyRecord, source: str
 ) -> StudyRecord:
     """The record to show after one import (see ``curate_imports_many``)."""
-    return curate_imports_many([Import(study, before, after, source)])[0]
+    return curate_imports_many([Import(study_id, before, after, source)])[0]
 
 
 def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
@@ -235,7 +235,7 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
     (none for a batch of new studies), one bulk insert writes the history, and a study without
     curations costs no query of its own.
     """
-    existing = [item.study.pk for item in imports if item.before is not None]
+    existing = [item.study_id for item in imports if item.before is not None]
     curations: dict[int, list[Curation]] = defaultdict(list)
     if existing:
         for curation in Curation.objects.of_studies(existing):
@@ -247,7 +247,7 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
     settled: list[int] = []
     for item in imports:
         entry = StudyChange(
-            study=item.study,
+            study_id=item.study_id,
             origin=Origin.IMPORT,
             actor=actor,
             actor_name=actor.get_username() if actor else "",
@@ -262,7 +262,7 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
         after_flat = flatten(after, after_keys)
         changes = diff(flatten(*content(item.before)), after_flat)
         kept: dict[str, Any] = {}
-        for curation in curations.get(item.study.pk, ()):
+        for curation in curations.get(item.study_id, ()):
             now = value_at(after_flat, curation.path)
             if now == curation.value:
                 settled.append(curation.pk)
@@ -277,7 +277,7 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
                 curation.conflicted, curation.new_source_value = False, None
                 flagged.append(curation)
         # A curated field does not change on the page: a newer value is a conflict instead.
-        curated_paths = [c.path for c in curations.get(item.study.pk, ())]
+        curated_paths = [c.path for c in curations.get(item.study_id, ())]
         entry.changes = {p: v for p, v in changes.items() if not _covered(p, curated_paths)}
         entry.summary = _import_summary(entry)
         shown.append(to_record(*overlay(after, after_keys, kept)) if kept else item.after)

@@ -27,7 +27,7 @@ from trials.curation import (
     user_or_none,
     value_at,
 )
-from trials.importer import writer
+from trials.importer import rows, writer
 from trials.importer.record import StudyRecord
 from trials.models import (
     Arm,
@@ -73,7 +73,7 @@ def _rows(model: type, fields: list[str], **where: Any) -> list[dict[str, Any]]:
 def db_content(study: Study) -> tuple[dict[str, Any], dict[str, list[int]]]:
     """The study's rows as a record dict (arm links as arm ids), and each part's row ids."""
     data: dict[str, Any] = {name: getattr(study, name) for name in STUDY_COLUMNS}
-    for name in writer.DATED_FIELDS:
+    for name in rows.DATED_FIELDS:
         data[name] = _partial(study, name)
     party = {
         "type": study.responsible_party_type,
@@ -168,7 +168,8 @@ class Snapshot:
 def snapshot(study: Study) -> Snapshot:
     """Read a study before an admin edit (a dozen queries, whatever its size)."""
     study = Study.objects.get(pk=study.pk)
-    records = [StudyRecord.from_dict(r) for r in study.versions.values_list("record", flat=True)]
+    imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
+    records = [StudyRecord.from_dict(r) for r in imported]
     source, source_keys = content(writer.effective_record(records))
     curations = {c.path: c for c in study.curations.all()}
     _, shown_keys = overlay(source, source_keys, {p: c.value for p, c in curations.items()})
@@ -251,8 +252,17 @@ def _curate(snap: Snapshot, values: dict[str, Any], user: User) -> dict[str, Any
 def _rewrite(snap: Snapshot, curated: dict[str, Any], user: User, **entry: Any) -> StudyChange:
     """Write the study as its sources plus ``curated`` say, as an import would."""
     data, keys = overlay(snap.source, snap.source_keys, curated)
+    record = to_record(data, keys)
     study = Study.objects.select_for_update().get(pk=snap.study.pk)
-    writer._apply(study, to_record(data, keys), created=False)
+    # As the writer updates a study: the row, then every part anew.
+    for name, value in rows.study_fields(record).items():
+        setattr(study, name, value)
+    study.record_hash = writer.record_hash(record)
+    study.full_clean(exclude=["nct_id"], validate_unique=False)
+    study.save()
+    for part in rows.PART_MODELS:
+        part.objects.filter(study=study).delete()
+    rows.insert_parts([(study.pk, record)])
     return _entry(study, user, changes=diff(snap.flat, flatten(data, keys)), **entry)
 
 

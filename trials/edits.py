@@ -211,7 +211,8 @@ def record_admin_edit(snap: Snapshot, user: User, source: str = "admin") -> Stud
     # seen finds nothing to do.
     shown = to_record(*overlay(snap.source, snap.source_keys, curated))
     Study.objects.filter(pk=study.pk).update(record_hash=writer.record_hash(shown))
-    return _entry(study, user, Origin.ADMIN, source=source, changes=changes)
+    summary = "Changed " + ", ".join(changes) + "."
+    return _entry(study, user, Origin.ADMIN, source=source, changes=changes, summary=summary)
 
 
 def _curate(snap: Snapshot, values: dict[str, Any], user: User) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
@@ -64,18 +64,19 @@ class CuratedAdmin(admin.ModelAdmin):
         edits.record_admin_edit(
             form.curation_snapshot,  # type: ignore[attr-defined]
             request.user,
-            source=f"admin: {self.model._meta.verbose_name}",
+            source=self._source(),
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         snap = edits.snapshot(self.study_of(obj))
         super().delete_model(request, obj)
-        edits.record_admin_edit(
-            snap, request.user, source=f"admin: {self.model._meta.verbose_name}"
-        )
+        edits.record_admin_edit(snap, request.user, source=self._source())
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        # Bulk delete would bypass the history; parts are removed one at a time.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        snaps = [edits.snapshot(study) for study in {self.study_of(obj) for obj in queryset}]
+        super().delete_queryset(request, queryset)
+        for snap in snaps:
+            edits.record_admin_edit(snap, request.user, source=self._source())
+
+    def _source(self) -> str:
+        return f"admin: {self.model._meta.verbose_name}"

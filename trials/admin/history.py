@@ -69,10 +69,9 @@ class CurationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Dropping a curation is a decision ("take the source's value"), recorded as such.
+        return False
 
 
 @admin.register(StudyChange)

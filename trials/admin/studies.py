@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -265,6 +266,13 @@ class StudyAdmin(CuratedAdmin):
         # Studies come from imports (the import page), so each has a source to curate over.
         return False
 
+    def delete_model(self, request: HttpRequest, obj: Study) -> None:
+        # A deleted study takes its history with it: nothing is left to record against.
+        admin.ModelAdmin.delete_model(self, request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+
     @admin.display(description="phases")
     def phase_list(self, study: Study) -> str:
         return ", ".join(vocab.Phase(p).label for p in study.phases)
@@ -338,20 +346,14 @@ class StudyAdmin(CuratedAdmin):
     def import_view(self, request: HttpRequest) -> HttpResponse:
         return imports.import_view(self, request)
 
+    @method_decorator(require_POST)
     def revert_view(self, request: HttpRequest, object_id: str, change_id: int) -> HttpResponse:
-        return _revert(self, request, object_id, change_id)
-
-
-@require_POST
-def _revert(
-    model_admin: StudyAdmin, request: HttpRequest, object_id: str, change_id: int
-) -> HttpResponse:
-    change = get_object_or_404(StudyChange, pk=change_id, study_id=object_id)
-    if not model_admin.has_change_permission(request, change.study):
-        raise PermissionDenied
-    if not change.changes:
-        messages.warning(request, "That entry changed no field: there is nothing to revert.")
-    else:
-        edits.revert(change, request.user)
-        messages.success(request, f"Reverted: {change.summary or change}.")
-    return HttpResponseRedirect(reverse("admin:trials_study_history", args=[object_id]))
+        change = get_object_or_404(StudyChange, pk=change_id, study_id=object_id)
+        if not self.has_change_permission(request, change.study):
+            raise PermissionDenied
+        if not change.changes:
+            messages.warning(request, "That entry changed no field: there is nothing to revert.")
+        else:
+            edits.revert(change, request.user)
+            messages.success(request, f"Reverted: {change.summary or change}")
+        return HttpResponseRedirect(reverse("admin:trials_study_history", args=[object_id]))

@@ -98,19 +98,21 @@ def part_keys(data: dict[str, Any]) -> Keys:
 
 def content(record: StudyRecord) -> tuple[dict[str, Any], Keys]:
     """A record as a dict with the shape the database rows give back, and its part keys."""
-    data = record.to_dict()
+    # A copy: to_dict() is the record's cached, read-only dict.
+    data = {**record.to_dict()}
     keys = part_keys(data)
     linked: dict[int, list[str]] = defaultdict(list)
     for xi, ai in arm_links(record):
         linked[xi].append(keys["arms"][ai])
-    for xi, intervention in enumerate(data["interventions"]):
-        intervention["arm_labels"] = linked[xi]
+    data["interventions"] = [
+        {**intervention, "arm_labels": linked[xi]}
+        for xi, intervention in enumerate(data["interventions"])
+    ]
     # The link is kept once, on the intervention, as the database keeps it once.
-    for arm in data["arms"]:
-        arm["intervention_names"] = []
+    data["arms"] = [{**arm, "intervention_names": []} for arm in data["arms"]]
     for name in UNTYPED_DATES:
         if data[name]:
-            data[name]["type"] = ""
+            data[name] = {**data[name], "type": ""}
     party = data["responsible_party"]
     if party is not None and not any(party.values()):
         data["responsible_party"] = None

@@ -13,8 +13,10 @@ BASE_PYTHON ?= $(shell \
 	  [ -x "$$candidate" ] && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	    && { echo "$$candidate"; break; }; \
 	done)
-# The bundled sample records `make run` imports: the seed and the real corpus in every form.
-SAMPLE := fixtures/corpus/text/NCT00398515.txt fixtures/corpus/json fixtures/corpus/json_v1 fixtures/corpus/xml
+# The bundled sample records `make run` imports: the seed and the real corpus in every form
+# (less NCT00465816.json, an AACT test fragment the importer rightly refuses).
+SAMPLE := fixtures/corpus/text fixtures/corpus/html fixtures/corpus/xml fixtures/corpus/json_v1 \
+	$(filter-out %/NCT00465816.json,$(wildcard fixtures/corpus/json/*.json))
 HOST ?= 127.0.0.1:8000
 
 .PHONY: help install migrate sample run test lint browser

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from tests.corpus import CORPUS, SEED, read
 from trials.importer import page_text, page_text_conditions
-from trials.importer.page_text_conditions import MESH_KINDS, split_conditions
+from trials.importer.page_text_conditions import MESH_KINDS, classify_mesh, split_conditions
 from trials.importer.record import PartialDate, RecordError, StudyRecord
 
 TEXT_FILES = sorted((CORPUS / "text").glob("*.txt"))
@@ -285,6 +285,20 @@ def test_the_mesh_lexicon_itself_supports_the_seed_split():
     assert MESH_KINDS["multiple myeloma"] == "CONDITION"
     assert MESH_KINDS["antibiotics, antineoplastic"] == "INTERVENTION"
     assert "blood protein disorders" not in MESH_KINDS
+
+
+def test_mesh_terms_the_lexicon_does_not_know_are_classed_by_wording_and_reported():
+    terms, warnings = classify_mesh(["Myelomatous Dyscrasias", "Dyscrasia Modulating Agents"])
+    assert [t.kind for t in terms] == ["CONDITION", "INTERVENTION"]
+    assert warnings == ("no MeSH term is in the lexicon: kinds guessed from their wording",)
+
+
+def test_an_unknown_mesh_term_between_the_two_parts_is_reported():
+    terms, warnings = classify_mesh(
+        ["Multiple Myeloma", "Myelomatous Dyscrasias", "Immunologic Factors"]
+    )
+    assert [t.kind for t in terms] == ["CONDITION", "CONDITION", "INTERVENTION"]
+    assert "'Myelomatous Dyscrasias'" in warnings[0]
 
 
 def test_the_seed_lacks_only_what_the_page_never_prints(seed):
@@ -618,6 +632,33 @@ def test_the_2009_to_2016_layout_gives_received_updated_and_verified_dates():
     assert record.keywords == ("telemedicine", "telephone", "outcomes")
     assert [m.term for m in record.mesh_terms][:2] == ["Stroke", "Cerebrovascular Disorders"]
     assert {m.kind for m in record.mesh_terms} == {"CONDITION"}
+
+
+def test_the_older_one_line_study_design_is_read_label_by_label():
+    text = browser_text(read("html/NCT00936455.html").decode())
+    # The same page as an interventional study of the time would print its design.
+    text = text.replace(
+        "Study Design:\nObservational Model: Cohort\n\nTime Perspective: Retrospective",
+        "Study Design: Allocation: Randomized; Endpoint Classification: Efficacy Study; "
+        "Intervention Model: Parallel Assignment; Masking: Double Blind (Subject, Investigator); "
+        "Primary Purpose: Treatment",
+    )
+    assert "Endpoint Classification" in text
+    record = page_text.parse(text.encode(), "NCT00936455 with a one-line design")
+    assert record.allocation == "RANDOMIZED"
+    assert record.intervention_model == "PARALLEL"
+    assert (record.masking, record.who_masked) == ("DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))
+    assert record.primary_purpose == "TREATMENT"
+    assert record.observational_model == ""
+    assert not any("Endpoint" in w for w in record.warnings)
+
+
+def test_an_observational_patient_registry_is_marked_as_one():
+    data = read("text/NCT00460798.txt").replace(
+        b"Study Type : Observational", b"Study Type : Observational [Patient Registry]"
+    )
+    record = page_text.parse(data, "NCT00460798 as a registry")
+    assert (record.study_type, record.patient_registry) == ("OBSERVATIONAL", True)
 
 
 def test_an_unknown_status_gives_the_last_known_status_and_verified_date():

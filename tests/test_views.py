@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import import_files
 from trials import vocab
-from trials.importer.record import Arm, Intervention, Outcome, Site, StudyRecord
+from trials.importer.record import Arm, Intervention, Outcome, PartialDate, Site, StudyRecord
 from trials.importer.writer import save_record
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +58,19 @@ def test_the_seed_study_page_shows_every_section(client, seed):
 def test_the_criteria_keep_their_nesting(client, seed):
     html = client.get("/studies/NCT00398515/").content.decode()
 
-    # Salmon-Durie staging sits inside "Diagnosis of multiple myeloma"; major criteria two deeper.
-    diagnosis = html.index("Diagnosis of multiple myeloma (MM)")
-    nested = html.index("Salmon-Durie stage IIA or IIIA")
-    assert html[diagnosis:nested].count('<ul class="criteria">') == 1
-    plasmacytoma = html.index("Plasmacytoma on tissue biopsy")
-    assert html[diagnosis:plasmacytoma].count('<ul class="criteria">') == 2
+    criteria = html[html.index('<div class="criteria">') :]
+
+    def depth(text: str) -> int:
+        before = criteria[: criteria.index(text)]
+        return before.count('<ul class="criteria">') - before.count("</ul>")
+
+    # On the page: "Meets ≥ 1 major…" > "The following are considered major criteria:" >
+    # "Plasmacytoma on tissue biopsy".
+    assert depth("Diagnosis of multiple myeloma (MM)") == 1
+    assert depth("Salmon-Durie stage IIA or IIIA") == 2
+    assert depth("The following are considered major criteria:") == 2
+    assert depth("Plasmacytoma on tissue biopsy") == 3
+    assert depth("No solitary plasmacytoma") == 1
 
 
 def test_an_obsolete_nct_id_redirects_to_its_study(client, seed):
@@ -137,7 +144,7 @@ def test_the_versions_of_a_study_are_listed_and_any_two_compared(client, seed):
             brief_title="Lenalidomide and Temsirolimus (retitled)",
             overall_status="COMPLETED",
             enrollment=30,
-            last_update_posted=None,
+            last_update_posted=PartialDate("2014-06-01", "ACTUAL"),
         ),
         b"another",
         "another.json",
@@ -150,6 +157,8 @@ def test_the_versions_of_a_study_are_listed_and_any_two_compared(client, seed):
 
     changes = {c.field: c for c in response.context["changes"]}
     assert changes["enrollment"].before == "25" and changes["enrollment"].after == "30"
+    assert changes["brief_title"].after == "Lenalidomide and Temsirolimus (retitled)"
+    assert response.context["study"].enrollment == 30  # the 2014 version is the newer
     assert "Compare two versions" in response.content.decode()
 
 

@@ -147,18 +147,6 @@ def test_a_record_the_database_refuses_is_written_not_at_all():
     assert [c.name for c in Study.objects.get().conditions.all()] == ["Asthma", "COPD"]
 
 
-def test_two_different_records_of_one_study_in_a_batch_are_both_refused():
-    first = Piece("a.json", b"first", "API_V2_JSON", record=make_record())
-    second = Piece("b.json", b"second", "API_V2_JSON", record=make_record(brief_title="Other"))
-    other = Piece("c.json", b"third", "API_V2_JSON", record=make_record(nct_id="NCT07654321"))
-
-    results = list(import_pieces([first, second, other]))
-
-    assert [r.outcome for r in results] == [Result.FAILED, Result.FAILED, Result.CREATED]
-    assert "2 different records" in results[0].detail
-    assert list(Study.objects.values_list("nct_id", flat=True)) == ["NCT07654321"]
-
-
 def test_a_failed_piece_is_reported_and_the_batch_goes_on():
     bad = Piece("bad.xml", b"", "", error="not valid UTF-8 (byte 3)")
     good = Piece("good.json", b"good", "API_V2_JSON", record=make_record())
@@ -228,3 +216,19 @@ def test_of_two_versions_with_the_same_date_the_later_import_wins():
     save_record(make_record(brief_title="Second"), b"second", "second.json")
 
     assert Study.objects.get().brief_title == "Second"
+
+
+def test_two_captures_of_one_study_in_a_batch_are_kept_as_versions_in_date_order():
+    newer = Piece(
+        "2021.json",
+        b"2021",
+        "API_V2_JSON",
+        record=make_record(last_update_posted=PartialDate("2021-01-01"), brief_title="Newer"),
+    )
+    older = Piece("2020.json", b"2020", "API_V2_JSON", record=make_record(brief_title="Older"))
+
+    results = list(import_pieces([newer, older]))
+
+    assert [r.outcome for r in results] == [Result.CREATED, Result.UNCHANGED]
+    assert Study.objects.get().brief_title == "Newer"
+    assert StudyVersion.objects.count() == 2

@@ -12,9 +12,11 @@ Every parser module has the same face:
 study never hides the others.
 """
 
+import dataclasses
 import importlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -99,12 +101,33 @@ def read_studies(data: bytes, source: str) -> Iterator[Piece]:
     except RecordError as exc:
         yield Piece(source, b"", fmt, error=exc.problem)
         return
-    for index, chunk in enumerate(chunks):
-        label = source if len(chunks) == 1 else f"{source}[{index}]"
-        try:
-            yield Piece(label, chunk, fmt, record=parser.parse(chunk, label))
-        except RecordError as exc:
-            yield Piece(label, chunk, fmt, error=exc.problem)
-        except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
-            # A parser bug or a shape nobody foresaw: still one failed study, never a stopped batch.
-            yield Piece(label, chunk, fmt, error=f"unreadable {fmt} record ({exc})")
+    pieces = [
+        _parse_one(parser, chunk, source if len(chunks) == 1 else f"{source}[{index}]", fmt)
+        for index, chunk in enumerate(chunks)
+    ]
+    yield from _refuse_repeats(pieces)
+
+
+def _parse_one(parser: ModuleType, chunk: bytes, label: str, fmt: str) -> Piece:
+    try:
+        return Piece(label, chunk, fmt, record=parser.parse(chunk, label))
+    except RecordError as exc:
+        return Piece(label, chunk, fmt, error=exc.problem)
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        # A parser bug or a shape nobody foresaw: still one failed study, never a stopped batch.
+        return Piece(label, chunk, fmt, error=f"unreadable {fmt} record ({exc})")
+
+
+def _refuse_repeats(pieces: list[Piece]) -> list[Piece]:
+    """A file that lists one study twice is broken: which entry is right cannot be told."""
+    counts = Counter(p.record.nct_id for p in pieces if p.record is not None)
+    return [
+        dataclasses.replace(
+            piece,
+            record=None,
+            error=f"the file lists {piece.record.nct_id} {counts[piece.record.nct_id]} times",
+        )
+        if piece.record is not None and counts[piece.record.nct_id] > 1
+        else piece
+        for piece in pieces
+    ]

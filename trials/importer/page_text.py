@@ -16,7 +16,6 @@ from trials.vocab import (
     InterventionType,
     ObservationalModel,
     PrimaryPurpose,
-    ResponsiblePartyType,
     Sex,
     SourceFormat,
     StudyType,
@@ -44,18 +43,16 @@ from .record import Intervention, RecordError, ResponsibleParty, Sponsor, StudyR
 # Fields no layout of the page prints: the writer keeps what a fuller source gave.
 _NEVER_PRINTED = frozenset({"org_name", "org_class", "org_study_id_type", "org_study_id_link"})
 _LABELS = {layout: {mark.key: mark.pattern for mark in marks} for layout, marks in ORDERS.items()}
-_DESIGN_KEYS = (
-    "design allocation model model_description masking masking_description purpose "
-    "observational_model time_perspective"
-).split()
+# (record field, vocabulary, mark of its own line, its label inside a "Study Design:" line)
 _DESIGN_FIELDS = (
-    ("allocation", Allocation, "allocation"),
-    ("intervention_model", InterventionModel, "intervention model"),
-    ("intervention_model_description", None, "intervention model description"),
-    ("masking_description", None, "masking description"),
-    ("primary_purpose", PrimaryPurpose, "primary purpose"),
-    ("observational_model", ObservationalModel, "observational model"),
-    ("time_perspective", TimePerspective, "time perspective"),
+    ("allocation", Allocation, "allocation", "allocation"),
+    ("intervention_model", InterventionModel, "model", "intervention model"),
+    ("intervention_model_description", None, "model_description", "intervention model description"),
+    ("masking", None, "masking", "masking"),
+    ("masking_description", None, "masking_description", "masking description"),
+    ("primary_purpose", PrimaryPurpose, "purpose", "primary purpose"),
+    ("observational_model", ObservationalModel, "observational_model", "observational model"),
+    ("time_perspective", TimePerspective, "time_perspective", "time perspective"),
 )
 _PAIR = re.compile(r"^(?P<label>[A-Z][A-Za-z /-]+?)\s?:\s*(?P<value>.*)$")
 _IDS_END = re.compile(
@@ -157,7 +154,7 @@ class _Page:
     def _table_lines(self) -> list[str]:
         if self.layout == Layout.RESULTS:
             return []
-        body = [line for line in self.region("conditions")]
+        body = self.region("conditions")
         if self.layout == Layout.CURRENT:
             return [line for line in body if line.strip()][:1]
         block: list[str] = []
@@ -185,16 +182,18 @@ class _Page:
             observational = values["study_type"] == StudyType.OBSERVATIONAL
             registry = "[Patient Registry]" in study_type
             values["patient_registry"] = True if registry else (False if observational else None)
-        lines = [self.lines[self.found[k]] for k in _DESIGN_KEYS if k in self.found]
-        design = _design_pairs([*lines, *self.region("design")])
-        for name, choices, label in _DESIGN_FIELDS:
-            if label in design:
-                values[name] = self._vocab(choices, design[label]) if choices else design[label]
-        if "masking" in design:
+        # Before 2017 (and on the results tab) the design is one "Study Design:" line or block.
+        one_line = _design_pairs(self.region("design", with_mark=True))
+        for name, choices, key, label in _DESIGN_FIELDS:
+            raw = self.labelled(key) or one_line.get(label, "")
+            if raw:
+                values[name] = self._vocab(choices, raw) if choices else raw
+        if values.get("masking"):
             try:
-                values["masking"], values["who_masked"] = normalize_masking(design["masking"])
+                values["masking"], values["who_masked"] = normalize_masking(values["masking"])
             except ValueError as exc:
                 self.warnings.append(f"{exc}: left empty")
+                values["masking"] = ""
         if "enrollment" in self.found:
             count = re.match(r"^[\d,]+", self.labelled("enrollment"))
             if count:
@@ -227,13 +226,12 @@ class _Page:
                     # Every registered study has a brief summary: this capture left it out.
                     self.extra_lacks.add("brief_summary")
             if "description" not in self.found:
-                start = (
-                    table
-                    + 1
-                    + next((i for i, x in enumerate(self.lines[table + 1 :]) if x.strip()), 0)
+                # Nor a "Detailed Description:" label: it is the text after the table's row.
+                row = next(
+                    (i for i in range(table + 1, len(self.lines)) if self.lines[i].strip()), table
                 )
-                end = min((i for i in self.found.values() if i > start), default=len(self.lines))
-                description = self.lines[start + 1 : end]
+                end = min((i for i in self.found.values() if i > row), default=len(self.lines))
+                description = self.lines[row + 1 : end]
         return {
             "brief_summary": paragraphs(summary),
             "detailed_description": paragraphs(description),
@@ -316,27 +314,10 @@ class _Page:
         }
 
     def _responsible(self, shown: str, lead: str) -> ResponsibleParty | None:
-        """The responsible party from the name the page prints for it.
-
-        The page prints the sponsor's name when the sponsor is responsible, and "name, title,
-        organisation" for an investigator, without saying which kind of investigator.
-        """
-        if not shown or not lead:
-            return None
-        inner = re.fullmatch(r".+?\s*\(\s*(?P<sponsor>[^()]+?)\s*\)", shown)
-        if shown == lead or (inner is not None and inner["sponsor"] == lead):
-            return ResponsibleParty(type=ResponsiblePartyType.SPONSOR)
-        self.warnings.append(
-            f"responsible party {shown!r} is not the sponsor: an investigator, but the page does "
-            "not say whether principal investigator or sponsor-investigator"
-        )
-        name, _, rest = shown.partition(", ")
-        title, affiliation = "", rest
-        if rest.endswith(lead):
-            title, affiliation = rest[: -len(lead)].strip(" ,"), lead
-        return ResponsibleParty(
-            investigator_name=name, investigator_title=title, investigator_affiliation=affiliation
-        )
+        party, warning = parties.read_responsible(shown, lead)
+        if warning:
+            self.warnings.append(warning)
+        return party
 
     def _arms_and_conditions(self, values: dict[str, object]) -> dict[str, object]:
         """Arms, interventions, conditions and phases: each pair of tables checks the other."""
@@ -364,7 +345,7 @@ class _Page:
                 tuple(x.partition(": ")[::2]) for x in self._results_list("interventions")
             ]
             interventions = tuple(
-                Intervention(type=normalize(InterventionType, kind), name=name)
+                Intervention(type=self._vocab(InterventionType, kind), name=name)
                 for kind, name in row_interventions
                 if name
             )

@@ -40,7 +40,7 @@ _PHASES = re.compile(r"(?:\s+(?:Early Phase 1|Phase [0-4]|Not Applicable|N/A))+$
 _PHASE = re.compile(r"Early Phase 1|Phase [0-4]|Not Applicable|N/A")
 # Words that continue a name and so never start (or end) a condition of their own.
 _JOINERS = frozenset(
-    "and or of with without in the to for due by type associated related induced on vs".split()
+    "and or of with without in the to for due by associated related induced on vs".split()
 )
 
 

@@ -171,7 +171,10 @@ def _read_dates(header: Header, lines: list[str], scan: range, layout: Layout) -
                 last = max(last, value_line)
         was = re.match(r"^Recruitment status was:\s*(.+)$", line)
         if was:
-            header.last_known_status = normalize(Status, was[1])
+            try:
+                header.last_known_status = normalize(Status, was[1])
+            except ValueError:
+                header.warnings.append(f"last known status {was[1]!r} is not a known status")
             last = max(last, index)
         verified = re.match(r"^Verified (\w+ \d{4}) by\b", line)
         if verified and "status_verified" not in header.dates:

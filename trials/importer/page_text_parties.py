@@ -6,10 +6,10 @@ Each takes the lines of its own section (already cleaned) and returns record par
 
 import re
 
-from trials.vocab import IdType, OfficialRole, Status, normalize
+from trials.vocab import IdType, OfficialRole, ResponsiblePartyType, Status, normalize
 
 from .page_text_lines import is_label, squash
-from .record import Official, SecondaryId, Site
+from .record import Official, ResponsibleParty, SecondaryId, Site
 
 _STATUS_WORDS = frozenset(label.casefold() for label in Status.labels) | {"unknown"}
 _CONTACT = re.compile(
@@ -167,3 +167,27 @@ def _id_type(info: str) -> tuple[str | None, str]:
         except ValueError:
             continue
     return None, info
+
+
+def read_responsible(shown: str, lead: str) -> tuple[ResponsibleParty | None, str]:
+    """The responsible party from the name the page prints for it, and a warning if unsettled.
+
+    The page prints the sponsor's name when the sponsor is responsible (sometimes as "display
+    name ( sponsor )"), and "name, title, organisation" for an investigator, without saying
+    which kind of investigator.
+    """
+    if not shown or not lead:
+        return None, ""
+    inner = re.fullmatch(r".+?\s*\(\s*(?P<sponsor>[^()]+?)\s*\)", shown)
+    if shown == lead or (inner is not None and inner["sponsor"] == lead):
+        return ResponsibleParty(type=ResponsiblePartyType.SPONSOR), ""
+    name, _, rest = shown.partition(", ")
+    title, affiliation = "", rest
+    if rest.endswith(lead):
+        title, affiliation = rest[: -len(lead)].strip(" ,"), lead
+    return ResponsibleParty(
+        investigator_name=name, investigator_title=title, investigator_affiliation=affiliation
+    ), (
+        f"responsible party {shown!r} is not the sponsor: an investigator, but the page does "
+        "not say whether principal investigator or sponsor-investigator"
+    )

@@ -169,12 +169,8 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
         else:
             parsed[index] = _Parsed(piece, piece.record, hashlib.sha256(piece.data).hexdigest())
 
-    # Two different records of one study in one batch: neither is more right than the other by
-    # its place in the batch, so both wait for a person and the database stays as it was.
-    digests_of: dict[str, set[str]] = {}
-    for item in parsed.values():
-        digests_of.setdefault(item.record.nct_id, set()).add(item.digest)
-    existing = set(Study.objects.filter(nct_id__in=digests_of).values_list("nct_id", flat=True))
+    nct_ids = {item.record.nct_id for item in parsed.values()}
+    existing = set(Study.objects.filter(nct_id__in=nct_ids).values_list("nct_id", flat=True))
     imported = set(
         StudyVersion.objects.filter(study__nct_id__in=existing).values_list(
             "study__nct_id", "sha256"
@@ -183,15 +179,7 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
     new: dict[str, int] = {}
     for index, item in parsed.items():
         nct_id = item.record.nct_id
-        if len(digests_of[nct_id]) > 1:
-            results[index] = Result(
-                item.piece.source,
-                nct_id,
-                Outcome.FAILED,
-                f"the batch holds {len(digests_of[nct_id])} different records of this study; "
-                "import them one at a time",
-            )
-        elif (nct_id, item.digest) in imported:
+        if (nct_id, item.digest) in imported:
             results[index] = Result(
                 item.piece.source, nct_id, Outcome.UNCHANGED, "this source was imported before"
             )

@@ -229,3 +229,20 @@ def test_deleting_a_site_removes_it_as_a_curation_recorded_in_history(staff, sma
     assert not Site.objects.exists()
     assert Curation.objects.get().path == "sites[0]"
     assert StudyChange.objects.get(origin=Origin.ADMIN).changes["sites[0]"][1] is None
+
+
+def test_the_seed_is_found_by_revlimid_and_its_corrected_title_is_marked_in_public(
+    staff, seed, client
+):
+    changelist = reverse("admin:trials_study_changelist")
+    assert b"NCT00398515" in staff.get(changelist, {"q": "Revlimid"}).content
+    post_change(staff, seed, brief_title="Lenalidomide and temsirolimus in refractory myeloma")
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "Lenalidomide and temsirolimus in refractory myeloma" in page
+    assert "(corrected by the registry)" in page
+    assert "<code>brief_title</code>" in page
+
+
+def test_an_uncurated_public_page_carries_no_mark(client, seed):
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "corrected by the registry" not in page

@@ -1,4 +1,4 @@
-"""The admin's locks: staff only, login throttling, CSRF on every form, a movable path, deploy check."""
+"""The admin's locks: staff only, login throttling, CSRF on every form, movable path, deploy."""
 
 import os
 import secrets

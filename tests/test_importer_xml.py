@@ -778,4 +778,3 @@ def test_every_record_of_the_bulk_archive_parses(bulk):
     assert len(bulk) == len(ids) == 4131
     # NCT00461565's criteria were registered as one run-on paragraph.
     assert warned == ["ctgov-xml-2023-02/NCT00461565.xml"]
-

@@ -119,14 +119,14 @@ def content(record: StudyRecord) -> tuple[dict[str, Any], Keys]:
     return data, keys
 
 
-def flatten(data: dict[str, Any], keys: Keys) -> Flat:
-    """Every field of a record dict under its path."""
+def flatten(data: dict[str, Any], keys: Keys, only: set[str] | None = None) -> Flat:
+    """Every field of a record dict under its path (of the ``only`` fields, if given)."""
     flat = {
         name: value
         for name, value in data.items()
-        if name not in NOT_CONTENT and name not in PART_KEYS
+        if name not in NOT_CONTENT and name not in PART_KEYS and (only is None or name in only)
     }
-    for part in PART_KEYS:
+    for part in PART_KEYS if only is None else PART_KEYS.keys() & only:
         for key, item in zip(keys[part], data[part], strict=True):
             for name, value in item.items():
                 if name != "intervention_names":
@@ -261,8 +261,12 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
             shown.append(item.after)
             continue
         after, after_keys = content(item.after)
-        after_flat = flatten(after, after_keys)
-        changes = diff(flatten(*content(item.before)), after_flat)
+        before, before_keys = content(item.before)
+        # Only the fields that differ are taken apart: a 1,218-site study whose title changed
+        # does not flatten its sites.
+        differ = _differing(before, after)
+        changes = diff(flatten(before, before_keys, differ), flatten(after, after_keys, differ))
+        after_flat = flatten(after, after_keys) if item.study_id in curations else {}
         kept: dict[str, Any] = {}
         for curation in curations.get(item.study_id, ()):
             now = value_at(after_flat, curation.path)
@@ -289,6 +293,10 @@ def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
         Curation.objects.bulk_update(flagged, ["conflicted", "new_source_value"])
     StudyChange.objects.bulk_create(entries)
     return shown
+
+
+def _differing(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    return {name for name in after if name not in NOT_CONTENT and before.get(name) != after[name]}
 
 
 def _covered(path: str, curated_paths: list[str]) -> bool:

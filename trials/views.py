@@ -38,6 +38,8 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     compare_from, compare_to, changes = _comparison(request, versions)
     context = {
         "study": study,
+        # Field paths a registry curator changed (trials.curation), marked on the page.
+        "curated": sorted(study.curated_fields()),
         "outcome_groups": [
             ("Primary outcome measures", study.primary_outcomes),
             ("Secondary outcome measures", study.secondary_outcomes),

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from trials import curation
 from trials.models import Study, StudyVersion
 
 from .copy import copy_rows, reserve_ids
@@ -95,14 +96,19 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study.save()
         insert_parts([(study.pk, record)])
         _version(study, record, data, digest, source).save()
+        curation.curate_import(study.pk, None, record, source)
         return Result(source, record.nct_id, Outcome.CREATED)
 
     if study.versions.filter(sha256=digest).exists():
         return Result(source, record.nct_id, Outcome.UNCHANGED, "this source was imported before")
-    _version(study, record, data, digest, source).save()
     # In import order, so that among versions of one date the later import wins the fold.
     imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
-    state = effective_record(StudyRecord.from_dict(v) for v in imported)
+    older = [StudyRecord.from_dict(v) for v in imported]
+    _version(study, record, data, digest, source).save()
+    # Curators' values stay on top of the sources; the import goes into the study's history.
+    state = curation.curate_import(
+        study.pk, effective_record(older), effective_record([*older, record]), source
+    )
     if record_hash(state) == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
     for name, value in study_fields(state).items():
@@ -231,6 +237,12 @@ def _insert_new(items: list[_Parsed]) -> bool:
                     }
                     for study_id, item in zip(ids, items, strict=True)
                 ],
+            )
+            curation.curate_imports_many(
+                [
+                    curation.Import(study_id, None, item.record, item.piece.source)
+                    for study_id, item in zip(ids, items, strict=True)
+                ]
             )
     except (DatabaseError, ValueError):
         if not connection.is_usable():

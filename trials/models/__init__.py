@@ -1,6 +1,7 @@
-"""Study and its parts, the imported versions, and the curated drug alias table."""
+"""Study and its parts, imported versions, the drug alias table, curation and history."""
 
 from .aliases import DrugAlias
+from .curation import Curation, Origin, StudyChange
 from .parts import (
     Arm,
     Condition,
@@ -20,6 +21,7 @@ from .versions import StudyVersion
 __all__ = [
     "Arm",
     "Condition",
+    "Curation",
     "DrugAlias",
     "Identifier",
     "IdentifierKind",
@@ -27,11 +29,13 @@ __all__ = [
     "Keyword",
     "MeshTerm",
     "Official",
+    "Origin",
     "OtherName",
     "OutcomeMeasure",
     "Site",
     "Sponsor",
     "Study",
+    "StudyChange",
     "StudyQuerySet",
     "StudyVersion",
 ]

@@ -174,6 +174,10 @@ class Study(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trials:study", args=[self.nct_id])
 
+    def curated_fields(self) -> set[str]:
+        """Paths of the fields a curator changed (``trials.curation``), in one query."""
+        return set(self.curations.values_list("path", flat=True))
+
     @property
     def lead_sponsor(self) -> "Sponsor | None":
         """The lead sponsor (from the prefetched sponsors when there are any)."""

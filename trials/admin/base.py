@@ -1,0 +1,82 @@
+"""What every admin page that changes a study shares: its saves go through curation."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Max, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+
+from trials import edits
+from trials.models import Study
+
+# Record text is long; a two-line box keeps a tabular inline readable.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+def next_position(model: type[models.Model], **parent: Any) -> int:
+    """After the last part of its kind: a part a curator adds comes after the record's parts."""
+    last = model.objects.filter(**parent).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+class CuratedAdmin(admin.ModelAdmin):
+    """Admin of a study or one of its parts: a save is kept as curated values and in history.
+
+    ``save_model`` reads the study before anything is written; ``save_related`` (which Django
+    calls after the inlines are saved) compares and records.
+    """
+
+    formfield_overrides = COMPACT_TEXT
+
+    def study_of(self, obj: models.Model) -> Study:
+        return obj.study  # type: ignore[attr-defined]
+
+    def siblings(self, obj: models.Model) -> dict[str, Any]:
+        """The filter for the parts a new ``obj`` comes after."""
+        return {"study": obj.study}  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        form.curation_snapshot = edits.snapshot(self.study_of(obj))  # type: ignore[attr-defined]
+        if not change and hasattr(obj, "position"):
+            obj.position = next_position(type(obj), **self.siblings(obj))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        instances = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            gone.delete()
+        parent = {formset.fk.name: formset.instance}
+        for instance in instances:
+            if instance.pk is None and hasattr(instance, "position"):
+                instance.position = next_position(type(instance), **parent)
+            instance.save()
+        formset.save_m2m()
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        edits.record_admin_edit(
+            form.curation_snapshot,  # type: ignore[attr-defined]
+            request.user,
+            source=self._source(),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        snap = edits.snapshot(self.study_of(obj))
+        super().delete_model(request, obj)
+        edits.record_admin_edit(snap, request.user, source=self._source())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        snaps = [edits.snapshot(study) for study in {self.study_of(obj) for obj in queryset}]
+        super().delete_queryset(request, queryset)
+        for snap in snaps:
+            edits.record_admin_edit(snap, request.user, source=self._source())
+
+    def _source(self) -> str:
+        return f"admin: {self.model._meta.verbose_name}"

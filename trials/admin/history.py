@@ -1,0 +1,145 @@
+"""The study's past in admin: imported versions, curated fields and decisions, the change log."""
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from trials import edits
+from trials.models import Curation, DrugAlias, StudyChange, StudyVersion
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+@admin.register(Curation)
+class CurationAdmin(admin.ModelAdmin):
+    """Curated fields; the conflicted ones wait here for "keep curated" or "take new source"."""
+
+    list_display = ["study", "path", "conflicted", "curated_by", "curated_at"]
+    list_filter = ["conflicted"]
+    list_select_related = ["study", "curated_by"]
+    search_fields = ["=study__nct_id", "path"]
+    autocomplete_fields = ["study"]
+    fields = [
+        "study",
+        "path",
+        "shown_value",
+        "shown_source_value",
+        "conflicted",
+        "shown_new_source_value",
+        "curated_by",
+        "curated_at",
+    ]
+    readonly_fields = fields
+    actions = ["keep_curated", "take_new_source"]
+
+    @admin.display(description="curated value")
+    def shown_value(self, curation: Curation) -> str:
+        return format_html("<pre>{}</pre>", _json(curation.value))
+
+    @admin.display(description="source value it replaced")
+    def shown_source_value(self, curation: Curation) -> str:
+        return format_html("<pre>{}</pre>", _json(curation.source_value))
+
+    @admin.display(description="newer source value")
+    def shown_new_source_value(self, curation: Curation) -> str:
+        if not curation.conflicted:
+            return "—"
+        return format_html("<pre>{}</pre>", _json(curation.new_source_value))
+
+    @admin.action(description="Keep the curated value (conflicted ones)")
+    def keep_curated(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = edits.keep_curated(queryset.select_related("study"), request.user)
+        messages.success(request, f"Kept {count} curated value(s) over the newer source.")
+
+    @admin.action(description="Take the source's value (drop the curation)")
+    def take_new_source(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = edits.take_source(queryset.select_related("study"), request.user)
+        messages.success(request, f"{count} field(s) show the source's value again.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A curation is made by editing the study, never by hand.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Dropping a curation is a decision ("take the source's value"), recorded as such.
+        return False
+
+
+@admin.register(StudyChange)
+class StudyChangeAdmin(admin.ModelAdmin):
+    """Every change to every study, read-only; a study's own history has the revert buttons."""
+
+    list_display = ["at", "study", "origin", "actor_name", "source", "summary"]
+    list_filter = ["origin"]
+    list_select_related = ["study"]
+    search_fields = ["=study__nct_id", "actor_name", "source"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StudyVersion)
+class StudyVersionAdmin(admin.ModelAdmin):
+    """The imported sources, read-only: the parsed record and the bytes as they came."""
+
+    list_display = ["study", "format", "record_date", "source_name", "imported_at"]
+    list_filter = ["format"]
+    list_select_related = ["study"]
+    search_fields = ["=study__nct_id", "source_name"]
+    fields = [
+        "study",
+        "format",
+        "source_name",
+        "record_date",
+        "imported_at",
+        "sha256",
+        "parsed",
+        "source",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("content")
+
+    @admin.display(description="parsed record")
+    def parsed(self, version: StudyVersion) -> str:
+        return format_html("<pre>{}</pre>", _json(version.record))
+
+    @admin.display(description="source as imported")
+    def source(self, version: StudyVersion) -> str:
+        text = bytes(version.content).decode("utf-8", errors="replace")
+        return format_html("<pre>{}</pre>", text)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DrugAlias)
+class DrugAliasAdmin(admin.ModelAdmin):
+    """Alias -> drug, and junk "other names" that name no drug. Search reads it on every query."""
+
+    list_display = ["alias", "drug", "not_an_alias", "note"]
+    list_display_links = ["alias"]
+    list_editable = ["drug", "not_an_alias"]
+    list_filter = ["not_an_alias"]
+    search_fields = ["alias", "drug"]
+    ordering = ["drug", "alias"]

@@ -1,0 +1,335 @@
+"""A curator's edits in admin: what changed, kept as curated values; reverts; conflict decisions.
+
+Around every admin save: ``snapshot(study)`` before, ``record_admin_edit(snapshot, user)``
+after. The snapshot names each database row by its key in the record (``trials.curation``):
+the rows stand in the order of the shown record (the writer wrote them so, and admin adds rows
+at the end), so the n-th row of a part has the n-th key of the shown record.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from trials.curation import (
+    PART_KEYS,
+    Flat,
+    Keys,
+    User,
+    content,
+    diff,
+    flatten,
+    overlay,
+    row_of,
+    to_record,
+    user_or_none,
+    value_at,
+)
+from trials.importer import rows, writer
+from trials.importer.record import StudyRecord
+from trials.models import (
+    Arm,
+    Condition,
+    Curation,
+    Identifier,
+    IdentifierKind,
+    Intervention,
+    Keyword,
+    MeshTerm,
+    Official,
+    Origin,
+    OtherName,
+    OutcomeMeasure,
+    Site,
+    Sponsor,
+    Study,
+    StudyChange,
+)
+
+# The Study columns that are record fields under the same name.
+STUDY_COLUMNS = tuple(
+    name
+    for name in StudyRecord.__dataclass_fields__
+    if name in {f.name for f in Study._meta.concrete_fields} and name != "nct_id"
+)
+
+
+def _partial(study: Study, name: str) -> dict[str, str] | None:
+    """A dated field's three columns as the record's PartialDate dict."""
+    day = getattr(study, f"{name}_date")
+    if day is None:
+        return None
+    precision = getattr(study, f"{name}_precision") or "DAY"
+    iso = {"YEAR": f"{day:%Y}", "MONTH": f"{day:%Y-%m}"}.get(precision, day.isoformat())
+    return {"iso": iso, "type": getattr(study, f"{name}_type", "")}
+
+
+def _rows(model: type, fields: list[str], **where: Any) -> list[dict[str, Any]]:
+    return list(model.objects.filter(**where).order_by("position", "pk").values("pk", *fields))
+
+
+def db_content(study: Study) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The study's rows as a record dict (arm links as arm ids), and each part's row ids."""
+    data: dict[str, Any] = {name: getattr(study, name) for name in STUDY_COLUMNS}
+    for name in rows.DATED_FIELDS:
+        data[name] = _partial(study, name)
+    party = {
+        "type": study.responsible_party_type,
+        "investigator_name": study.responsible_party_name,
+        "investigator_title": study.responsible_party_title,
+        "investigator_affiliation": study.responsible_party_affiliation,
+    }
+    data["responsible_party"] = party if any(party.values()) else None
+    data["conditions"] = [r["name"] for r in _rows(Condition, ["name"], study=study)]
+    data["keywords"] = [r["name"] for r in _rows(Keyword, ["name"], study=study)]
+
+    parts: dict[str, list[dict[str, Any]]] = {
+        "arms": _rows(Arm, ["label", "type", "description"], study=study),
+        "interventions": _rows(Intervention, ["type", "name", "description"], study=study),
+        "outcomes": _rows(
+            OutcomeMeasure, ["kind", "measure", "time_frame", "description"], study=study
+        ),
+        "sites": _rows(
+            Site,
+            ["facility", "city", "state", "zip", "country", "status", "latitude", "longitude"],
+            study=study,
+        ),
+        "officials": _rows(Official, ["name", "role", "affiliation"], study=study),
+        "mesh_terms": _rows(MeshTerm, ["term", "kind", "mesh_id", "is_ancestor"], study=study),
+    }
+    for arm in parts["arms"]:
+        arm["intervention_names"] = []
+    names: dict[int, list[str]] = defaultdict(list)
+    for intervention_id, name in (
+        OtherName.objects.filter(intervention__study=study)
+        .order_by("intervention", "position", "pk")
+        .values_list("intervention_id", "name")
+    ):
+        names[intervention_id].append(name)
+    arms: dict[int, list[int]] = defaultdict(list)
+    for intervention_id, arm_id in (
+        Intervention.arms.through.objects.filter(intervention__study=study)
+        .order_by("arm__position", "arm_id")
+        .values_list("intervention_id", "arm_id")
+    ):
+        arms[intervention_id].append(arm_id)
+    for x in parts["interventions"]:
+        x["other_names"], x["arm_labels"] = names[x["pk"]], arms[x["pk"]]
+
+    identifiers = _rows(Identifier, ["kind", "value", "type", "domain", "link"], study=study)
+    org = next((i for i in identifiers if i["kind"] == IdentifierKind.ORG_STUDY_ID), None)
+    data["org_study_id"] = org["value"] if org else ""
+    data["org_study_id_type"] = org["type"] if org else ""
+    data["org_study_id_link"] = org["link"] if org else ""
+    parts["secondary_ids"] = [
+        {
+            "pk": i["pk"],
+            "id": i["value"],
+            "type": i["type"],
+            "domain": i["domain"],
+            "link": i["link"],
+        }
+        for i in identifiers
+        if i["kind"] == IdentifierKind.SECONDARY
+    ]
+    data["nct_aliases"] = [i["value"] for i in identifiers if i["kind"] == IdentifierKind.NCT_ALIAS]
+
+    sponsors = _rows(Sponsor, ["name", "agency_class", "is_lead"], study=study)
+    lead = next((s for s in sponsors if s["is_lead"]), None)
+    data["lead_sponsor"] = (
+        {"name": lead["name"], "agency_class": lead["agency_class"]} if lead else None
+    )
+    parts["collaborators"] = [
+        {"pk": s["pk"], "name": s["name"], "agency_class": s["agency_class"]}
+        for s in sponsors
+        if not s["is_lead"]
+    ]
+
+    pks = {part: [row.pop("pk") for row in rows] for part, rows in parts.items()}
+    data.update(parts)
+    return data, pks
+
+
+@dataclass
+class Snapshot:
+    """A study as an admin edit is about to change it: its sources, curations and rows."""
+
+    study: Study
+    source: dict[str, Any]  # the sources' record, as ``curation.content`` gives it
+    source_keys: Keys
+    source_flat: Flat
+    curations: dict[str, Curation]
+    row_keys: dict[str, dict[int, str]]  # per part: row id -> key
+    flat: Flat = field(default_factory=dict)  # the rows as they are, by path
+
+
+def snapshot(study: Study) -> Snapshot:
+    """Read a study before an admin edit (a dozen queries, whatever its size)."""
+    study = Study.objects.get(pk=study.pk)
+    imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
+    records = [StudyRecord.from_dict(r) for r in imported]
+    source, source_keys = content(writer.effective_record(records))
+    curations = {c.path: c for c in study.curations.all()}
+    _, shown_keys = overlay(source, source_keys, {p: c.value for p, c in curations.items()})
+    data, pks = db_content(study)
+    row_keys = {part: dict(zip(pks[part], shown_keys[part], strict=False)) for part in PART_KEYS}
+    snap = Snapshot(study, source, source_keys, flatten(source, source_keys), curations, row_keys)
+    snap.flat = _flat_of(data, pks, row_keys)
+    return snap
+
+
+def _flat_of(data: dict[str, Any], pks: dict[str, list[int]], row_keys: dict) -> Flat:
+    """The rows by path: known rows under their keys, rows added since under new ``+n`` keys."""
+    keys: Keys = {}
+    for part in PART_KEYS:
+        known = row_keys[part]
+        added = [int(k[1:]) for k in known.values() if k.startswith("+") and k[1:].isdigit()]
+        n = max(added, default=0)
+        for pk in pks[part]:
+            if pk not in known:
+                n += 1
+                known[pk] = f"+{n}"
+        keys[part] = [known[pk] for pk in pks[part]]
+    arm_key = dict(zip(pks["arms"], keys["arms"], strict=True))
+    for x in data["interventions"]:
+        x["arm_labels"] = [arm_key[a] for a in x["arm_labels"] if a in arm_key]
+    return flatten(data, keys)
+
+
+@transaction.atomic
+def record_admin_edit(snap: Snapshot, user: User, source: str = "admin") -> StudyChange | None:
+    """After an admin save: keep what changed as curated values and write it to the history."""
+    study = Study.objects.get(pk=snap.study.pk)
+    data, pks = db_content(study)
+    changes = diff(snap.flat, _flat_of(data, pks, snap.row_keys))
+    if not changes:
+        return None
+    curated = _curate(snap, {path: after for path, (_, after) in changes.items()}, user)
+    # The stored digest is of what an import would now show, so re-importing a source already
+    # seen finds nothing to do.
+    shown = to_record(*overlay(snap.source, snap.source_keys, curated))
+    Study.objects.filter(pk=study.pk).update(record_hash=writer.record_hash(shown))
+    summary = "Changed " + ", ".join(changes) + "."
+    return _entry(study, user, Origin.ADMIN, source=source, changes=changes, summary=summary)
+
+
+def _curate(snap: Snapshot, values: dict[str, Any], user: User) -> dict[str, Any]:
+    """Curate ``values`` (path -> value) over the snapshot's curations; save and return all."""
+    curated = {path: c.value for path, c in snap.curations.items()}
+    for path, value in values.items():
+        row = row_of(path)
+        if row is not None and "[+" in row and curated.get(row) is not None:
+            # A part a curator added is curated whole: its fields belong to that curation.
+            curated[row] = {**curated[row], path[len(row) + 1 :]: value}
+            continue
+        if value is None and path.endswith("]"):
+            curated = {p: v for p, v in curated.items() if not p.startswith(path + ".")}
+        if value == value_at(snap.source_flat, path):
+            curated.pop(path, None)
+        else:
+            curated[path] = value
+    gone = [c.pk for path, c in snap.curations.items() if path not in curated]
+    Curation.objects.filter(pk__in=gone).delete()
+    for path, value in curated.items():
+        old = snap.curations.get(path)
+        if old is not None and old.value == value:
+            continue
+        Curation.objects.update_or_create(
+            study=snap.study,
+            path=path,
+            defaults={
+                "value": value,
+                "source_value": value_at(snap.source_flat, path),
+                "curated_by": user_or_none(user),
+                "conflicted": False,
+                "new_source_value": None,
+            },
+        )
+    return curated
+
+
+def _rewrite(snap: Snapshot, curated: dict[str, Any], user: User, **entry: Any) -> StudyChange:
+    """Write the study as its sources plus ``curated`` say, as an import would."""
+    data, keys = overlay(snap.source, snap.source_keys, curated)
+    record = to_record(data, keys)
+    study = Study.objects.select_for_update().get(pk=snap.study.pk)
+    # As the writer updates a study: the row, then every part anew.
+    for name, value in rows.study_fields(record).items():
+        setattr(study, name, value)
+    study.record_hash = writer.record_hash(record)
+    study.full_clean(exclude=["nct_id"], validate_unique=False)
+    study.save()
+    for part in rows.PART_MODELS:
+        part.objects.filter(study=study).delete()
+    rows.insert_parts([(study.pk, record)])
+    return _entry(study, user, changes=diff(snap.flat, flatten(data, keys)), **entry)
+
+
+@transaction.atomic
+def revert(change: StudyChange, user: User) -> StudyChange:
+    """Put back the "before" values of a change; the revert is itself a change."""
+    snap = snapshot(change.study)
+    curated = _curate(snap, {path: before for path, (before, _) in change.changes.items()}, user)
+    return _rewrite(
+        snap,
+        curated,
+        user,
+        origin=Origin.REVERT,
+        source="admin history",
+        reverts=change,
+        summary=f"Reverted the change of {change.at:%Y-%m-%d %H:%M:%S} ({change}).",
+    )
+
+
+@transaction.atomic
+def keep_curated(curations: Iterable[Curation], user: User) -> int:
+    """A curator's decision: the curated value stays over the newer source value."""
+    count = 0
+    for curation in curations:
+        if not curation.conflicted:
+            continue
+        curation.source_value, curation.new_source_value = curation.new_source_value, None
+        curation.conflicted, curation.curated_by = False, user_or_none(user)
+        curation.save()
+        _entry(
+            curation.study,
+            user,
+            Origin.DECISION,
+            summary=f"Kept the curated {curation.path} over the source's newer value.",
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def take_source(curations: Iterable[Curation], user: User) -> int:
+    """A curator's decision: drop the curated values; the sources' values show again."""
+    by_study: dict[int, list[Curation]] = defaultdict(list)
+    for curation in curations:
+        by_study[curation.study_id].append(curation)
+    for chosen in by_study.values():
+        snap = snapshot(chosen[0].study)
+        paths = {c.path for c in chosen}
+        Curation.objects.filter(pk__in=[c.pk for c in chosen]).delete()
+        curated = {p: c.value for p, c in snap.curations.items() if p not in paths}
+        _rewrite(
+            snap,
+            curated,
+            user,
+            origin=Origin.DECISION,
+            summary="Took the source's value of " + ", ".join(sorted(paths)) + ".",
+        )
+    return sum(len(chosen) for chosen in by_study.values())
+
+
+def _entry(study: Study, user: User, origin: str, **fields: Any) -> StudyChange:
+    actor = user_or_none(user)
+    return StudyChange.objects.create(
+        study=study,
+        origin=origin,
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        **fields,
+    )

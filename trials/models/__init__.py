@@ -1,4 +1,4 @@
-"""Study and its parts, the imported versions, and the curated drug alias table."""
+"""Study and its parts, the imported versions, the curated drug alias table and search data."""
 
 from .aliases import DrugAlias
 from .parts import (
@@ -14,6 +14,7 @@ from .parts import (
     Site,
     Sponsor,
 )
+from .search import DrugSynonym, SearchDocument, SearchDocumentQuerySet, SearchTerm, TermKind
 from .study import IdentifierKind, Study, StudyQuerySet
 from .versions import StudyVersion
 
@@ -21,6 +22,7 @@ __all__ = [
     "Arm",
     "Condition",
     "DrugAlias",
+    "DrugSynonym",
     "Identifier",
     "IdentifierKind",
     "Intervention",
@@ -29,9 +31,13 @@ __all__ = [
     "Official",
     "OtherName",
     "OutcomeMeasure",
+    "SearchDocument",
+    "SearchDocumentQuerySet",
+    "SearchTerm",
     "Site",
     "Sponsor",
     "Study",
     "StudyQuerySet",
     "StudyVersion",
+    "TermKind",
 ]

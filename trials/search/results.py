@@ -1,0 +1,78 @@
+"""One search's results as the Paginator sees them: a count and slices of rows."""
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from trials.models import SearchDocument
+
+from .query import TsQuery, Words, count_and_facets, ranked_ids, snippets, sorted_ids
+
+
+class SearchResults:
+    """The rows of one search, in order; ``count()`` and ``facets`` come from one query.
+
+    A page costs a fixed number of queries whatever it holds: the count with every facet, the
+    page's IDs in order, the page's rows, and (when there are words) their snippets.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet[SearchDocument],
+        facet_filters: dict[str, Q],
+        *,
+        words: Words | None = None,
+        sort: str = "",
+        highlight: TsQuery | None = None,
+    ) -> None:
+        self.queryset = queryset  # every filter but the facets'
+        self.facet_filters = facet_filters
+        self.words = words
+        self.sort = sort or ("relevance" if words else "updated")
+        self.highlight = highlight
+        self._counted: tuple[int, dict[str, Counter[Any]]] | None = None
+
+    def _count_and_facets(self) -> tuple[int, dict[str, Counter[Any]]]:
+        if self._counted is None:
+            self._counted = count_and_facets(self.queryset, self.facet_filters)
+        return self._counted
+
+    def count(self) -> int:
+        return self._count_and_facets()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def facets(self) -> dict[str, Counter[Any]]:
+        """Facet name -> value -> studies, each over the results of the other filters."""
+        return self._count_and_facets()[1]
+
+    def filtered(self) -> QuerySet[SearchDocument]:
+        """Every filter applied, facets included: the matching documents, unordered."""
+        return self.queryset.filter(*self.facet_filters.values())
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        """The study IDs of one page, in the chosen order."""
+        if self.sort == "relevance" and self.words:
+            return ranked_ids(self.filtered(), self.words, offset, limit)
+        return sorted_ids(
+            self.filtered(), "updated" if self.sort == "relevance" else self.sort, offset, limit
+        )
+
+    def __getitem__(self, window: slice) -> list[SearchDocument]:
+        if not isinstance(window, slice):
+            raise TypeError("search results are read a page (a slice) at a time")
+        offset, stop = window.start or 0, window.stop or 0
+        ids = self.ids(offset, max(stop - offset, 0))
+        rows = SearchDocument.objects.for_listing().in_bulk(ids)
+        found = (
+            snippets(ids, self.highlight, self.words is not None and self.words.skip_eligibility)
+            if self.highlight
+            else {}
+        )
+        page = [rows[pk] for pk in ids if pk in rows]
+        for row in page:
+            row.snippet = found.get(row.pk)
+        return page

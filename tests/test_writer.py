@@ -1,0 +1,222 @@
+"""The writer: whole or nothing, idempotent by NCT ID, versions folded by the records' dates."""
+
+import dataclasses
+
+import pytest
+
+from tests.conftest import table_counts
+from trials import vocab
+from trials.importer.detect import Piece
+from trials.importer.record import (
+    Arm,
+    Intervention,
+    Outcome,
+    PartialDate,
+    Site,
+    Sponsor,
+    StudyRecord,
+)
+from trials.importer.writer import Outcome as Result
+from trials.importer.writer import import_pieces, save_record
+from trials.models import Intervention as InterventionRow
+from trials.models import Site as SiteRow
+from trials.models import Study, StudyVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def make_record(**changes) -> StudyRecord:
+    record = StudyRecord(
+        nct_id="NCT01234567",
+        brief_title="A study of something",
+        overall_status=vocab.Status.RECRUITING,
+        source_format=vocab.SourceFormat.API_V2_JSON,
+        last_update_posted=PartialDate("2020-05-01", "ACTUAL"),
+        start=PartialDate("2019-03", "ACTUAL"),
+        phases=("PHASE1", "PHASE2"),
+        enrollment=40,
+        enrollment_type="ESTIMATED",
+        minimum_age="18 Years",
+        conditions=("Asthma", "COPD"),
+        arms=(Arm("Drug arm", "EXPERIMENTAL", intervention_names=("Drug: salbutamol",)),),
+        interventions=(Intervention("DRUG", "salbutamol", other_names=("albuterol", "Ventolin")),),
+        outcomes=(Outcome("PRIMARY", "FEV1", "12 weeks"),),
+        sites=(Site("General Hospital", "Leeds", country="United Kingdom"),),
+        lead_sponsor=Sponsor("Leeds University", "OTHER"),
+    )
+    return dataclasses.replace(record, **changes)
+
+
+def test_a_new_record_creates_the_study_with_all_its_parts():
+    result = save_record(make_record(), b"source one", "one.json")
+
+    assert result.outcome == Result.CREATED
+    study = Study.objects.get(nct_id="NCT01234567")
+    assert study.phases == ["PHASE1", "PHASE2"]
+    assert (study.start_date.isoformat(), study.start_precision, study.start_type) == (
+        "2019-03-01",
+        "MONTH",
+        "ACTUAL",
+    )
+    assert study.minimum_age_days == 6574
+    assert [c.name for c in study.conditions.all()] == ["Asthma", "COPD"]
+    intervention = study.interventions.get()
+    assert [n.name for n in intervention.other_names.all()] == ["albuterol", "Ventolin"]
+    assert [a.label for a in intervention.arms.all()] == ["Drug arm"]
+    assert study.lead_sponsor.name == "Leeds University"
+    assert bytes(study.versions.get().content) == b"source one"
+
+
+def test_importing_the_same_source_twice_changes_no_row():
+    save_record(make_record(), b"source one", "one.json")
+    before = table_counts()
+    ids_before = list(SiteRow.objects.values_list("pk", flat=True))
+
+    result = save_record(make_record(), b"source one", "one.json")
+
+    assert result.outcome == Result.UNCHANGED
+    assert table_counts() == before
+    assert list(SiteRow.objects.values_list("pk", flat=True)) == ids_before
+
+
+def test_a_changed_newer_source_replaces_the_parts():
+    save_record(make_record(), b"v1", "v1.json")
+    newer = make_record(
+        last_update_posted=PartialDate("2021-01-01", "ACTUAL"),
+        sites=(Site("Other Hospital", "York", country="United Kingdom"),),
+        overall_status="COMPLETED",
+    )
+
+    result = save_record(newer, b"v2", "v2.json")
+
+    assert result.outcome == Result.UPDATED
+    study = Study.objects.get()
+    assert study.overall_status == "COMPLETED"
+    assert [s.facility for s in study.sites.all()] == ["Other Hospital"]
+    assert study.versions.count() == 2
+
+
+def test_an_older_capture_imported_after_a_newer_one_changes_nothing_visible():
+    save_record(
+        make_record(last_update_posted=PartialDate("2023-01-01"), overall_status="COMPLETED"),
+        b"2023",
+        "2023.json",
+    )
+    result = save_record(
+        make_record(last_update_posted=PartialDate("2014-01-01"), overall_status="RECRUITING"),
+        b"2014",
+        "2014.json",
+    )
+
+    assert result.outcome == Result.UNCHANGED
+    assert Study.objects.get().overall_status == "COMPLETED"
+    assert StudyVersion.objects.count() == 2
+
+
+def test_a_capture_that_lacks_sections_keeps_what_a_fuller_version_gave():
+    save_record(make_record(), b"full", "full.json")
+    partial = make_record(
+        last_update_posted=PartialDate("2022-01-01"),
+        sites=(),
+        interventions=(),
+        arms=(),
+        overall_status="ACTIVE_NOT_RECRUITING",
+        lacks=frozenset({"sites", "interventions", "arms"}),
+    )
+
+    assert save_record(partial, b"partial", "partial.txt").outcome == Result.UPDATED
+
+    study = Study.objects.get()
+    assert study.overall_status == "ACTIVE_NOT_RECRUITING"
+    assert [s.facility for s in study.sites.all()] == ["General Hospital"]
+    assert [x.name for x in study.interventions.all()] == ["salbutamol"]
+
+
+def test_a_record_the_database_refuses_is_written_not_at_all():
+    save_record(make_record(), b"v1", "v1.json")
+    before = table_counts()
+    too_long = make_record(
+        last_update_posted=PartialDate("2024-01-01"), acronym="X" * 500, conditions=("New",)
+    )
+
+    result = save_record(too_long, b"v2", "v2.json")
+
+    assert result.outcome == Result.FAILED
+    assert "acronym" in result.detail
+    assert table_counts() == before
+    assert [c.name for c in Study.objects.get().conditions.all()] == ["Asthma", "COPD"]
+
+
+def test_two_different_records_of_one_study_in_a_batch_are_both_refused():
+    first = Piece("a.json", b"first", "API_V2_JSON", record=make_record())
+    second = Piece("b.json", b"second", "API_V2_JSON", record=make_record(brief_title="Other"))
+    other = Piece("c.json", b"third", "API_V2_JSON", record=make_record(nct_id="NCT07654321"))
+
+    results = list(import_pieces([first, second, other]))
+
+    assert [r.outcome for r in results] == [Result.FAILED, Result.FAILED, Result.CREATED]
+    assert "2 different records" in results[0].detail
+    assert list(Study.objects.values_list("nct_id", flat=True)) == ["NCT07654321"]
+
+
+def test_a_failed_piece_is_reported_and_the_batch_goes_on():
+    bad = Piece("bad.xml", b"", "", error="not valid UTF-8 (byte 3)")
+    good = Piece("good.json", b"good", "API_V2_JSON", record=make_record())
+
+    results = list(import_pieces([bad, good]))
+
+    assert results[0].outcome == Result.FAILED
+    assert str(results[0]) == "failed: bad.xml: not valid UTF-8 (byte 3)"
+    assert results[1].outcome == Result.CREATED
+
+
+def test_arms_and_interventions_link_by_label_from_either_side():
+    record = make_record(
+        arms=(Arm("A"), Arm("B", intervention_names=("Drug: two",))),
+        interventions=(
+            Intervention("DRUG", "one", arm_labels=("A",)),
+            Intervention("DRUG", "two"),
+        ),
+    )
+    save_record(record, b"links", "links.json")
+
+    links = {
+        x.name: [a.label for a in x.arms.all()]
+        for x in InterventionRow.objects.prefetch_related("arms")
+    }
+    assert links == {"one": ["A"], "two": ["B"]}
+
+
+def test_one_bad_study_in_a_batch_of_new_studies_is_set_aside_and_the_rest_saved():
+    pieces = [
+        Piece("1.json", b"1", "API_V2_JSON", record=make_record(nct_id="NCT00000001")),
+        Piece(
+            "2.json",
+            b"2",
+            "API_V2_JSON",
+            record=make_record(nct_id="NCT00000002", acronym="X" * 500),
+        ),
+        Piece("3.json", b"3", "API_V2_JSON", record=make_record(nct_id="NCT00000003")),
+    ]
+
+    results = list(import_pieces(pieces))
+
+    assert [r.outcome for r in results] == [Result.CREATED, Result.FAILED, Result.CREATED]
+    assert "acronym" in results[1].detail
+    assert sorted(Study.objects.values_list("nct_id", flat=True)) == ["NCT00000001", "NCT00000003"]
+    assert SiteRow.objects.count() == 2
+
+
+def test_a_batch_imports_many_new_studies_with_every_part():
+    pieces = [
+        Piece(f"{n}.json", str(n).encode(), "API_V2_JSON", record=make_record(nct_id=f"NCT{n:08d}"))
+        for n in range(1, 31)
+    ]
+
+    assert {r.outcome for r in import_pieces(pieces, chunk_size=7)} == {Result.CREATED}
+
+    assert Study.objects.count() == 30
+    assert InterventionRow.objects.filter(other_names__name="Ventolin").count() == 30
+    assert InterventionRow.arms.through.objects.count() == 30
+    again = [r.outcome for r in import_pieces(pieces, chunk_size=7)]
+    assert set(again) == {Result.UNCHANGED}

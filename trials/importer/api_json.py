@@ -1,0 +1,405 @@
+"""ClinicalTrials.gov API v2 JSON: a study object, a list response or the website's download array.
+
+``build`` maps one study object onto a ``StudyRecord``; the classic API parser reuses it after
+renaming its own keys into this layout. Enumerated values pass through ``vocab.normalize``, so a
+spelling nobody knows becomes "" plus a warning rather than a failed study.
+
+API v2 leaves out a module that would be empty (no arms, no sites), so a missing optional module
+means "none". A capture that lacks a module every full record has (status, design, eligibility ...)
+is a fragment instead: there every missing module's fields go into ``lacks``.
+"""
+
+from typing import Any
+
+from trials import vocab
+from trials.vocab import SourceFormat
+
+from . import json_common as common
+from .json_common import line
+from .record import (
+    Arm,
+    Intervention,
+    MeshTerm,
+    Official,
+    Outcome,
+    RecordError,
+    ResponsibleParty,
+    SecondaryId,
+    Site,
+    Sponsor,
+    StudyRecord,
+)
+
+# The StudyRecord fields each protocol module carries.
+MODULE_FIELDS: dict[str, frozenset[str]] = {
+    "identificationModule": frozenset(
+        "nct_id brief_title official_title acronym org_name org_class org_study_id"
+        " org_study_id_type org_study_id_link secondary_ids nct_aliases".split()
+    ),
+    "statusModule": frozenset(
+        "overall_status last_known_status why_stopped status_verified start primary_completion"
+        " completion first_submitted first_posted last_update_submitted last_update_posted"
+        " results_first_posted".split()
+    ),
+    "sponsorCollaboratorsModule": frozenset({"lead_sponsor", "collaborators", "responsible_party"}),
+    "descriptionModule": frozenset({"brief_summary", "detailed_description"}),
+    "conditionsModule": frozenset({"conditions", "keywords"}),
+    "designModule": frozenset(
+        "study_type patient_registry phases enrollment enrollment_type allocation"
+        " intervention_model intervention_model_description masking masking_description"
+        " who_masked primary_purpose observational_model time_perspective".split()
+    ),
+    "armsInterventionsModule": frozenset({"arms", "interventions"}),
+    "outcomesModule": frozenset({"outcomes"}),
+    "eligibilityModule": frozenset(
+        "eligibility_criteria sex gender_based minimum_age maximum_age healthy_volunteers"
+        " std_ages study_population sampling_method".split()
+    ),
+    "contactsLocationsModule": frozenset({"sites", "officials"}),
+}
+
+# Modules every complete record has (the registry requires them); the rest may be left out.
+CORE_MODULES = (
+    "identificationModule",
+    "statusModule",
+    "sponsorCollaboratorsModule",
+    "descriptionModule",
+    "conditionsModule",
+    "designModule",
+    "eligibilityModule",
+)
+
+
+def split(data: bytes, source: str) -> list[bytes]:
+    """One chunk per study: a study object as it is, list members re-serialised on their own."""
+    document = common.load(data, source)
+    studies = _studies(document, source)
+    if isinstance(document, dict) and "protocolSection" in document:
+        return [data]
+    return [common.compact(study) for study in studies]
+
+
+def parse(data: bytes, source: str) -> StudyRecord:
+    """The record of the one study in ``data``."""
+    studies = _studies(common.load(data, source), source)
+    if len(studies) != 1:
+        raise RecordError(source, f"holds {len(studies)} studies: split it first")
+    return build(studies[0], source)
+
+
+def _studies(document: Any, source: str) -> list[Any]:
+    if isinstance(document, dict) and "protocolSection" in document:
+        return [document]
+    if isinstance(document, dict) and "StudyFieldsResponse" in document:
+        raise RecordError(source, "a classic StudyFieldsResponse holds chosen fields, not studies")
+    if isinstance(document, dict) and "studies" in document:
+        studies = document["studies"]
+    elif isinstance(document, list):
+        studies = document
+    else:
+        raise RecordError(source, "not an API v2 study: no protocolSection and no studies list")
+    if not isinstance(studies, list):
+        raise RecordError(source, "the studies entry is not a list")
+    if not studies:
+        raise RecordError(source, "no studies")
+    return studies
+
+
+def build(
+    study: Any,
+    source: str,
+    source_format: str = SourceFormat.API_V2_JSON,
+    markup: common.Markup = common.markdown_outline,
+) -> StudyRecord:
+    """A StudyRecord from one API v2 study object; ``markup`` reads the Markdown text fields."""
+    if not isinstance(study, dict) or not isinstance(study.get("protocolSection"), dict):
+        raise RecordError(source, "not an API v2 study: no protocolSection")
+    protocol = study["protocolSection"]
+    if not isinstance(protocol.get("statusModule"), dict):
+        held = ", ".join(protocol) or "nothing"
+        raise RecordError(
+            source,
+            f"a fragment holding only {held}: without the status module there is no overall"
+            " status, so it cannot stand as a study record",
+        )
+    read = common.Reader(markup)
+    fields = {
+        **_identification(_module(protocol, "identificationModule"), read),
+        **_status(_module(protocol, "statusModule"), read),
+        **_sponsors(_module(protocol, "sponsorCollaboratorsModule"), read),
+        **_description(_module(protocol, "descriptionModule"), read),
+        **_conditions(_module(protocol, "conditionsModule")),
+        **_design(_module(protocol, "designModule"), read),
+        **_arms_and_interventions(_module(protocol, "armsInterventionsModule"), read),
+        **_outcomes(_module(protocol, "outcomesModule"), read),
+        **_eligibility(_module(protocol, "eligibilityModule"), read),
+        **_contacts_and_locations(_module(protocol, "contactsLocationsModule"), read),
+        "mesh_terms": _mesh_terms(_module(study, "derivedSection")),
+        "has_results": read.boolean(study.get("hasResults"), "hasResults"),
+    }
+    try:
+        return StudyRecord(
+            source_format=source_format,
+            lacks=_lacks(study),
+            warnings=tuple(read.warnings),
+            **fields,
+        )
+    except RecordError as exc:
+        raise RecordError(source, exc.problem) from exc
+
+
+def _lacks(study: dict[str, Any]) -> frozenset[str]:
+    protocol = study["protocolSection"]
+    lacks: set[str] = set()
+    if any(name not in protocol for name in CORE_MODULES):
+        for name, fields in MODULE_FIELDS.items():
+            if name not in protocol:
+                lacks |= fields
+    if "derivedSection" not in study:
+        lacks.add("mesh_terms")
+    if "hasResults" not in study:
+        lacks.add("has_results")
+    return frozenset(lacks)
+
+
+def _module(container: dict[str, Any], name: str) -> dict[str, Any]:
+    value = container.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(raw: object) -> list[Any]:
+    return raw if isinstance(raw, list) else []
+
+
+def _dicts(raw: object) -> list[dict[str, Any]]:
+    return [item for item in _list(raw) if isinstance(item, dict)]
+
+
+def _names(raw: object) -> tuple[str, ...]:
+    return tuple(name for name in (line(item) for item in _list(raw)) if name)
+
+
+def _age(raw: object) -> str:
+    age = line(raw)
+    return "" if age.upper() == "N/A" else age
+
+
+def _identification(ident: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    org_id = _module(ident, "orgStudyIdInfo")
+    organization = _module(ident, "organization")
+    return {
+        "nct_id": line(ident.get("nctId")),
+        "nct_aliases": _names(ident.get("nctIdAliases")),
+        "org_study_id": line(org_id.get("id")),
+        "org_study_id_type": read.enum(vocab.IdType, org_id.get("type")),
+        "org_study_id_link": line(org_id.get("link")),
+        "secondary_ids": tuple(
+            SecondaryId(
+                id=line(item.get("id")),
+                type=read.enum(vocab.IdType, item.get("type")),
+                domain=line(item.get("domain")),
+                link=line(item.get("link")),
+            )
+            for item in _dicts(ident.get("secondaryIdInfos"))
+        ),
+        "brief_title": line(ident.get("briefTitle")),
+        "official_title": line(ident.get("officialTitle")),
+        "acronym": line(ident.get("acronym")),
+        "org_name": line(organization.get("fullName")),
+        "org_class": read.enum(vocab.AgencyClass, organization.get("class")),
+    }
+
+
+def _status(status: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    return {
+        "overall_status": read.enum(vocab.Status, status.get("overallStatus")),
+        "last_known_status": read.enum(vocab.Status, status.get("lastKnownStatus")),
+        "why_stopped": line(status.get("whyStopped")),
+        "status_verified": read.date(status.get("statusVerifiedDate")),
+        "start": read.date_struct(status.get("startDateStruct")),
+        "primary_completion": read.date_struct(status.get("primaryCompletionDateStruct")),
+        "completion": read.date_struct(status.get("completionDateStruct")),
+        "first_submitted": read.date(status.get("studyFirstSubmitDate")),
+        "first_posted": read.date_struct(status.get("studyFirstPostDateStruct")),
+        "last_update_submitted": read.date(status.get("lastUpdateSubmitDate")),
+        "last_update_posted": read.date_struct(status.get("lastUpdatePostDateStruct")),
+        "results_first_posted": read.date_struct(status.get("resultsFirstPostDateStruct")),
+    }
+
+
+def _sponsor(raw: object, read: common.Reader) -> Sponsor | None:
+    if not isinstance(raw, dict) or not line(raw.get("name")):
+        return None
+    return Sponsor(line(raw.get("name")), read.enum(vocab.AgencyClass, raw.get("class")))
+
+
+def _sponsors(sponsors: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    party = _module(sponsors, "responsibleParty")
+    collaborators = (_sponsor(item, read) for item in _list(sponsors.get("collaborators")))
+    return {
+        "lead_sponsor": _sponsor(sponsors.get("leadSponsor"), read),
+        "collaborators": tuple(sponsor for sponsor in collaborators if sponsor),
+        # Records from before 2011 name the party only in oldNameTitle / oldOrganization.
+        "responsible_party": ResponsibleParty(
+            type=read.enum(vocab.ResponsiblePartyType, party.get("type")),
+            investigator_name=line(party.get("investigatorFullName"))
+            or line(party.get("oldNameTitle")),
+            investigator_title=line(party.get("investigatorTitle")),
+            investigator_affiliation=line(party.get("investigatorAffiliation"))
+            or line(party.get("oldOrganization")),
+        )
+        if party
+        else None,
+    }
+
+
+def _description(description: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    return {
+        "brief_summary": read.markup(description.get("briefSummary")),
+        "detailed_description": read.markup(description.get("detailedDescription")),
+    }
+
+
+def _conditions(conditions: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "conditions": _names(conditions.get("conditions")),
+        "keywords": _names(conditions.get("keywords")),
+    }
+
+
+def _design(design: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    info = _module(design, "designInfo")
+    masking_info = _module(info, "maskingInfo")
+    enrollment = _module(design, "enrollmentInfo")
+    masking, who_in_label = read.masking(masking_info.get("masking"))
+    return {
+        "study_type": read.enum(vocab.StudyType, design.get("studyType")),
+        "patient_registry": read.boolean(design.get("patientRegistry"), "patientRegistry"),
+        "phases": read.phases(design.get("phases")),
+        "enrollment": read.count(enrollment.get("count")),
+        "enrollment_type": read.enum(vocab.DateType, enrollment.get("type")),
+        "allocation": read.enum(vocab.Allocation, info.get("allocation")),
+        "intervention_model": read.enum(vocab.InterventionModel, info.get("interventionModel")),
+        "intervention_model_description": common.paragraphs(
+            info.get("interventionModelDescription")
+        ),
+        "masking": masking,
+        "masking_description": common.paragraphs(masking_info.get("maskingDescription")),
+        "who_masked": read.enums(vocab.WhoMasked, masking_info.get("whoMasked")) or who_in_label,
+        "primary_purpose": read.enum(vocab.PrimaryPurpose, info.get("primaryPurpose")),
+        "observational_model": read.single(
+            vocab.ObservationalModel, info.get("observationalModel"), "observationalModel"
+        ),
+        "time_perspective": read.single(
+            vocab.TimePerspective, info.get("timePerspective"), "timePerspective"
+        ),
+    }
+
+
+def _arms_and_interventions(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    return {
+        "arms": tuple(
+            Arm(
+                label=line(arm.get("label")),
+                type=read.enum(vocab.ArmType, arm.get("type")),
+                description=read.markup(arm.get("description")),
+                intervention_names=_names(arm.get("interventionNames")),
+            )
+            for arm in _dicts(module.get("armGroups"))
+        ),
+        "interventions": tuple(
+            Intervention(
+                type=read.enum(vocab.InterventionType, item.get("type")),
+                name=line(item.get("name")),
+                description=read.markup(item.get("description")),
+                other_names=_names(item.get("otherNames")),
+                arm_labels=_names(item.get("armGroupLabels")),
+            )
+            for item in _dicts(module.get("interventions"))
+        ),
+    }
+
+
+def _outcomes(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    kinds = (
+        ("primaryOutcomes", vocab.OutcomeKind.PRIMARY),
+        ("secondaryOutcomes", vocab.OutcomeKind.SECONDARY),
+        ("otherOutcomes", vocab.OutcomeKind.OTHER),
+    )
+    return {
+        "outcomes": tuple(
+            Outcome(
+                kind=kind,
+                measure=line(item.get("measure")),
+                time_frame=line(item.get("timeFrame")),
+                description=read.markup(item.get("description")),
+            )
+            for key, kind in kinds
+            for item in _dicts(module.get(key))
+        )
+    }
+
+
+def _eligibility(eligibility: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    return {
+        "eligibility_criteria": read.markup(eligibility.get("eligibilityCriteria")),
+        "sex": read.enum(vocab.Sex, eligibility.get("sex")),
+        "gender_based": read.boolean(eligibility.get("genderBased"), "genderBased"),
+        "minimum_age": _age(eligibility.get("minimumAge")),
+        "maximum_age": _age(eligibility.get("maximumAge")),
+        "healthy_volunteers": read.boolean(
+            eligibility.get("healthyVolunteers"), "healthyVolunteers"
+        ),
+        "std_ages": read.enums(vocab.StdAge, eligibility.get("stdAges")),
+        "study_population": read.markup(eligibility.get("studyPopulation")),
+        "sampling_method": line(eligibility.get("samplingMethod")),
+    }
+
+
+def _coordinate(raw: object) -> float | None:
+    return float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+
+
+def _contacts_and_locations(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+    sites = []
+    for location in _dicts(module.get("locations")):
+        point = _module(location, "geoPoint")
+        sites.append(
+            Site(
+                facility=line(location.get("facility")),
+                city=line(location.get("city")),
+                state=line(location.get("state")),
+                zip=line(location.get("zip")),
+                country=line(location.get("country")),
+                status=read.enum(vocab.Status, location.get("status")),
+                latitude=_coordinate(point.get("lat")),
+                longitude=_coordinate(point.get("lon")),
+            )
+        )
+    return {
+        "sites": tuple(sites),
+        "officials": tuple(
+            Official(
+                name=line(official.get("name")),
+                role=read.enum(vocab.OfficialRole, official.get("role")),
+                affiliation=line(official.get("affiliation")),
+            )
+            for official in _dicts(module.get("overallOfficials"))
+        ),
+    }
+
+
+def _mesh_terms(derived: dict[str, Any]) -> tuple[MeshTerm, ...]:
+    terms = []
+    for module_name, kind in (
+        ("conditionBrowseModule", vocab.MeshKind.CONDITION),
+        ("interventionBrowseModule", vocab.MeshKind.INTERVENTION),
+    ):
+        module = _module(derived, module_name)
+        for key, is_ancestor in (("meshes", False), ("ancestors", True)):
+            for mesh in _dicts(module.get(key)):
+                if line(mesh.get("term")):
+                    terms.append(
+                        MeshTerm(line(mesh.get("term")), kind, line(mesh.get("id")), is_ancestor)
+                    )
+    return tuple(terms)

@@ -1,0 +1,132 @@
+"""Presentation of record values: partial dates, enum labels and nested criteria.
+
+Record text is escaped everywhere here: these helpers build markup with ``format_html`` and
+``escape`` and never mark source text safe as it is.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from trials import vocab
+from trials.models import Study
+
+register = template.Library()
+
+_ENUMS: dict[str, type[vocab.TextChoices]] = {
+    "phase": vocab.Phase,
+    "status": vocab.Status,
+    "std_age": vocab.StdAge,
+    "who_masked": vocab.WhoMasked,
+    "agency_class": vocab.AgencyClass,
+}
+
+
+@register.filter
+def label(value: str, vocabulary: str) -> str:
+    """The page spelling of an API v2 value: ``{{ "PHASE1"|label:"phase" }}`` -> "Phase 1"."""
+    try:
+        return _ENUMS[vocabulary](value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def labels(values: list[str], vocabulary: str) -> str:
+    """Page spellings of several API v2 values, joined: "Phase 1, Phase 2"."""
+    return ", ".join(label(value, vocabulary) for value in values)
+
+
+def partial_date(day: datetime.date | None, precision: str) -> str:
+    """A date as precise as the record gave it: "March 2007", "March 14, 2007", "2007"."""
+    if day is None:
+        return ""
+    if precision == vocab.DatePrecision.YEAR:
+        return f"{day:%Y}"
+    if precision == vocab.DatePrecision.MONTH:
+        return f"{day:%B %Y}"
+    return f"{day:%B} {day.day}, {day:%Y}"
+
+
+@register.simple_tag
+def study_date(study: Study, prefix: str) -> str:
+    """One of a study's dates with its precision and type: "February 2012 (Actual)"."""
+    text = partial_date(getattr(study, f"{prefix}_date"), getattr(study, f"{prefix}_precision"))
+    kind = getattr(study, f"{prefix}_type", "")
+    if text and kind:
+        text += f" ({vocab.DateType(kind).label})"
+    return text
+
+
+@dataclass
+class _Node:
+    text: str = ""
+    children: list["_Node"] = field(default_factory=list)
+
+
+_BULLET = re.compile(r"^(?P<indent>\s*)[*\-•]\s+(?P<text>.*)$")
+
+
+def _outline(text: str) -> list[_Node | str]:
+    """Blocks of criteria text: paragraphs (str) and bullet trees (_Node with children)."""
+    blocks: list[_Node | str] = []
+    stack: list[tuple[int, _Node]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _BULLET.match(line)
+        if match is None:
+            blocks.append(line.strip())
+            stack = []
+            continue
+        depth = len(match["indent"].replace("\t", "  ")) // 2
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        node = _Node(match["text"].strip())
+        if stack:
+            stack[-1][1].children.append(node)
+        else:
+            if not blocks or not isinstance(blocks[-1], _Node) or blocks[-1].text:
+                blocks.append(_Node())
+            root = blocks[-1]
+            assert isinstance(root, _Node)
+            root.children.append(node)
+        stack.append((depth, node))
+    return blocks
+
+
+def _render_list(nodes: list[_Node]) -> SafeString:
+    items = "".join(
+        format_html(
+            "<li>{}{}</li>", node.text, _render_list(node.children) if node.children else ""
+        )
+        for node in nodes
+    )
+    return mark_safe(f'<ul class="criteria">{items}</ul>')  # items were escaped by format_html
+
+
+@register.filter
+def criteria(text: str) -> SafeString:
+    """Eligibility criteria as headed, nested lists (bullets nested by two spaces a level)."""
+    parts = []
+    for block in _outline(text or ""):
+        if isinstance(block, str):
+            parts.append(format_html("<p>{}</p>", block))
+        else:
+            parts.append(_render_list(block.children))
+    return mark_safe("".join(parts))  # every part was escaped above
+
+
+@register.filter
+def paragraphs(text: str) -> SafeString:
+    """Plain record text as escaped paragraphs, keeping its line breaks."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text or "") if b.strip()]
+    return mark_safe(
+        "".join(
+            format_html('<p class="text">{}</p>', escape(block)) for block in blocks
+        )  # escaped above
+    )

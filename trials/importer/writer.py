@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from trials.models import Study, StudyVersion
+from trials.search import refresh_search, refresh_search_many
 
 from .copy import copy_rows, reserve_ids
 from .detect import Piece
@@ -91,6 +92,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study.full_clean(validate_unique=False)
         study.save()
         insert_parts([(study.pk, record)])
+        refresh_search(study)
         _version(study, record, data, digest, source).save()
         return Result(source, record.nct_id, Outcome.CREATED)
 
@@ -110,6 +112,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     for part in PART_MODELS:
         part.objects.filter(study=study).delete()
     insert_parts([(study.pk, state)])
+    refresh_search(study)
     return Result(source, record.nct_id, Outcome.UPDATED)
 
 
@@ -225,6 +228,7 @@ def _insert_new(items: list[_Parsed]) -> bool:
             insert_parts(
                 [(study_id, item.record) for study_id, item in zip(ids, items, strict=True)]
             )
+            refresh_search_many(ids)
             copy_rows(
                 StudyVersion,
                 [

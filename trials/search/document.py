@@ -136,7 +136,7 @@ def _vector(column: str, weight: str) -> str:
 
 
 _UPSERT = f"""
-WITH fields AS ({fields_sql()}),
+WITH fields (study_id, body, weight, grp, ord, label) AS ({fields_sql()}),
 texts AS (
     SELECT study_id,
         string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE weight = 'A') AS a,

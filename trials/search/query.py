@@ -149,7 +149,7 @@ def ranked_ids(
             .order_by(F("last_update_posted_date").desc(nulls_last=True), "pk")
             .values_list("pk", flat=True)[:wanted]
         )
-    return list(first.union(*tiers, all=True)[offset:wanted])
+    return list(first.union(*tiers, all=True).order_by()[offset:wanted])
 
 
 SORTS = {

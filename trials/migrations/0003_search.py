@@ -31,7 +31,7 @@ DROP TEXT SEARCH CONFIGURATION trials_english;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0001_initial'),
+        ('trials', '0002_sampling_method_choices'),
     ]
 
     operations = [

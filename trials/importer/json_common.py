@@ -73,9 +73,10 @@ class _Row:
 def markdown_outline(raw: object) -> str:
     """API v2 Markdown as plain outline text: escapes undone, list nesting re-indented.
 
-    Markdown is not rendered: emphasis and links stay as typed. Nesting follows CommonMark: a line
-    belongs to an open item when it is indented at least to that item's text, so an item under
-    ``1. `` (three columns) and one under ``* `` (two) both become one level deeper.
+    Markdown is not rendered: emphasis and links stay as typed. A line belongs to an open item
+    when it is indented two columns or more past the item's marker: looser than CommonMark (which
+    wants the item's text column, three under ``1. ``), because registrants indent two spaces to
+    nest, and because the outline this returns nests by two, so reading it again changes nothing.
     """
     if not isinstance(raw, str):
         return ""
@@ -95,8 +96,7 @@ def markdown_outline(raw: object) -> str:
         level = len(open_items)
         match = _MARKDOWN_ITEM.match(body)
         if match:
-            gap = len(match["gap"].expandtabs(4))
-            open_items.append(indent + len(match["marker"]) + (gap if 1 <= gap <= 4 else 1))
+            open_items.append(indent + 2)
             text = _markdown_text(body[match.end() :])
             if text:  # an empty item ("-" alone) says nothing
                 marker = "*" if match["marker"] in "*+-" else match["marker"]

@@ -34,6 +34,7 @@ _CONTENT = frozenset(field.name for field in dataclasses.fields(StudyRecord)) - 
     "lacks",
     "warnings",
 }
+_REQUIRED = (("nct_id", "NCT ID"), ("brief_title", "title"), ("overall_status", "overall status"))
 _STOPPED = (Status.TERMINATED, Status.SUSPENDED, Status.WITHDRAWN)
 _NCT = re.compile(r"\bNCT\d{8}\b")
 _DATE = r"[A-Z][a-z]+ (?:\d{1,2}, )?\d{4}"
@@ -79,11 +80,10 @@ def parse(data: bytes, source: str) -> StudyRecord:
         read_results(main, found)
     else:
         found.warnings.append("no Full Text, Tabular or Results tab is marked: header only")
+    refusal = _refusal(found, view)
+    if refusal:
+        raise RecordError(source, refusal)
     values = found.values
-    context = "results tab without the protocol: " if view == "results" else ""
-    for name, what in (("nct_id", "NCT ID"), ("brief_title", "title"), ("overall_status", "")):
-        if not values.get(name):
-            raise RecordError(source, f"{context}no {what or 'overall status'}")
     given = {name for name, value in values.items() if value not in ("", None, ())}
     return StudyRecord(
         **values,  # type: ignore[arg-type]
@@ -91,6 +91,17 @@ def parse(data: bytes, source: str) -> StudyRecord:
         lacks=_CONTENT - found.shown - given,
         warnings=tuple(found.warnings),
     )
+
+
+def _refusal(found: Found, view: str) -> str:
+    """Why the page cannot be a record; "" when it has the three things every record needs."""
+    missing = [what for name, what in _REQUIRED if not found.values.get(name)]
+    if not missing:
+        return ""
+    context = "results tab without the protocol: " if view == "results" else ""
+    doubts = [note for note in found.warnings if note.startswith("Recruitment status")]
+    because = f" ({doubts[0]})" if doubts and "overall status" in missing else ""
+    return f"{context}no {', '.join(missing)}{because}"
 
 
 def _view(main: Tag) -> str:

@@ -202,7 +202,7 @@ def _site(facility: str, status: str, region: str, address: str, found: Found) -
         country, state = ", ".join(parts[:cut]), ", ".join(parts[cut:])
         at = padded.rfind(f", {country},")
         if at >= 0:
-            city = padded[2:at] if at >= 2 else ""
+            city = padded[2:at]
             postcode = padded[at + len(country) + 3 : -1].strip(" ,")
             if state and city.endswith(f", {state}"):
                 city = city[: -len(state) - 2]

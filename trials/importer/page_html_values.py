@@ -18,6 +18,7 @@ from trials.vocab import (
     InterventionModel,
     ObservationalModel,
     PrimaryPurpose,
+    SamplingMethod,
     Sex,
     StdAge,
     StudyType,
@@ -120,10 +121,14 @@ def outline(element: Tag | None) -> str:
 
 
 def _flush(blocks: list[str], line: list[str]) -> None:
-    text = "\n".join(squash(part) for part in "".join(line).split("\n"))
-    text = re.sub(r"\n{2,}", "\n", text).strip("\n")
-    if text.strip():
-        blocks.append(text)
+    """End the paragraph being gathered; a blank line inside it (``<br><br>``) splits it."""
+    paragraph: list[str] = []
+    for part in [*"".join(line).split("\n"), ""]:
+        if text := squash(part):
+            paragraph.append(text)
+        elif paragraph:
+            blocks.append("\n".join(paragraph))
+            paragraph = []
     line.clear()
 
 
@@ -149,16 +154,21 @@ def _outline_into(element: Tag, blocks: list[str], line: list[str]) -> None:
 
 
 def _list_lines(element: Tag, depth: int) -> list[str]:
-    ordered = element.name == "ol"
-    number = int(element.get("start") or 1) if str(element.get("start") or 1).isdigit() else 1
+    start = str(element.get("start") or "1")
+    number = int(start) if start.isdigit() else 1
     lines: list[str] = []
-    for item in element.find_all("li", recursive=False):
-        marker = f"{number}." if ordered else "*"
+    for child in element.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name in _LISTS:  # a list straight inside a list nests under the item before
+            lines.extend(_list_lines(child, depth + 1))
+            continue
+        marker = f"{number}." if element.name == "ol" else "*"
         number += 1
-        own = text_of(item, skip=lambda tag: tag.name in _LISTS)
+        own = text_of(child, skip=lambda tag: tag.name in _LISTS)
         lines.append(f"{'  ' * depth}{marker} {own}".rstrip())
-        for nested in item.find_all(_LISTS):
-            if nested.find_parent("li") is item:
+        for nested in child.find_all(_LISTS):
+            if nested.find_parent("li") is child:
                 lines.extend(_list_lines(nested, depth + 1))
     return lines
 
@@ -360,6 +370,5 @@ def _read_eligibility_rows(rows: Rows, found: Found) -> None:
     if row := _first(rows, "accepts healthy volunteers"):
         found.put("healthy_volunteers", yes_no(text_of(row[0])))
     if row := _first(rows, "sampling method"):
-        # vocab has no SamplingMethod yet; the API v2 value is the label in capitals.
-        method = re.sub(r"[^A-Z0-9]+", "_", text_of(row[0]).upper()).strip("_")
+        method = found.choice(SamplingMethod, text_of(row[0]), "Sampling method")
         found.put("sampling_method", method)

@@ -6,7 +6,7 @@ far slower than multi-row inserts).
 """
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -223,19 +223,32 @@ def _label_key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def arm_links(record: StudyRecord) -> Iterator[tuple[int, int]]:
+def arm_links(record: StudyRecord) -> list[tuple[int, int]]:
     """(intervention index, arm index) pairs the record links by label text.
 
     Records link both ways and either side may be missing: an intervention's arm labels
     (``armGroupLabels``) and an arm's intervention names ("Drug: placebo"). A pair named on
-    either side is a link.
+    either side is a link, except that an arm's name shared by several interventions (two
+    "Device: LDGraft") cannot say which it means: there only the interventions' labels count.
     """
+    names = [
+        {_label_key(x.name), _label_key(_type_prefix(x.type) + x.name)}
+        for x in record.interventions
+    ]
+    links: dict[tuple[int, int], None] = {}  # ordered and without repeats
+    for ai, arm in enumerate(record.arms):
+        for wanted in {_label_key(n) for n in arm.intervention_names}:
+            matching = [xi for xi, known in enumerate(names) if wanted in known]
+            if len(matching) == 1:
+                links[matching[0], ai] = None
     for xi, x in enumerate(record.interventions):
-        prefix = vocab.InterventionType(x.type).label + ": " if x.type else ""
-        names = {_label_key(x.name), _label_key(prefix + x.name)}
         labels = {_label_key(label) for label in x.arm_labels}
         for ai, arm in enumerate(record.arms):
-            if _label_key(arm.label) in labels or names & {
-                _label_key(n) for n in arm.intervention_names
-            }:
-                yield xi, ai
+            if _label_key(arm.label) in labels:
+                links[xi, ai] = None
+    return list(links)
+
+
+def _type_prefix(intervention_type: str) -> str:
+    """The display prefix records put before an intervention's name: "Drug: "."""
+    return vocab.InterventionType(intervention_type).label + ": " if intervention_type else ""

@@ -6,6 +6,7 @@ the search runs without them.
 """
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -238,3 +239,104 @@ def _either(first: TsQuery | None, second: TsQuery | None) -> TsQuery | None:
     if first is None or second is None:
         return first or second
     return first | second
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value of a facet: its label, how many studies it would show, and the link to it."""
+
+    label: str
+    count: int
+    selected: bool
+    change: dict[str, Any]  # the parameters the link sets ({% querystring request.GET change %})
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[Option]
+
+
+# Countries beyond this many are reached through the countries browse page.
+MAX_COUNTRY_OPTIONS = 15
+
+
+def facets_of(filterset: StudyFilter) -> list[Facet]:
+    """The facets beside the results, each option a link that toggles it."""
+    counts = filterset.search().facets
+    chosen = {name: filterset.values.get(name) for name in FACET_OF}
+
+    def toggle(name: str, value: str) -> dict[str, Any]:
+        values = [str(v) for v in chosen[name] or []]
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        return {name: values or None, "page": None}
+
+    def listed(name: str, label: str, choices: list[tuple[Any, str]], column: str) -> Facet:
+        options = [
+            Option(text, counts[column][value], value in (chosen[name] or []), toggle(name, value))
+            for value, text in choices
+            if counts[column][value] or value in (chosen[name] or [])
+        ]
+        return Facet(name, label, options)
+
+    def yes_no(name: str, label: str, yes: int, no: int) -> Facet:
+        return Facet(
+            name,
+            label,
+            [
+                Option(
+                    text,
+                    count,
+                    chosen[name] == value,
+                    {name: None if chosen[name] == value else value, "page": None},
+                )
+                for value, text, count in (("yes", "Yes", yes), ("no", "No", no))
+            ],
+        )
+
+    status = counts["status"]
+    recruiting = Option(
+        "Recruiting now",
+        sum(status[s] for s in vocab.OPEN_STATUSES),
+        bool(chosen["recruiting"]),
+        {"recruiting": None if chosen["recruiting"] else "on", "page": None},
+    )
+    statuses = listed("status", "Status", vocab.Status.choices, "status")
+    sexes = counts["sex"]
+    countries = counts["country"].most_common(MAX_COUNTRY_OPTIONS)
+    country_names = [name for name, _ in countries]
+    country_names += [c for c in chosen["country"] or [] if c not in country_names]
+    return [
+        Facet("status", "Status", [recruiting, *statuses.options]),
+        listed("phase", "Phase", vocab.Phase.choices, "phase"),
+        listed("type", "Study type", vocab.StudyType.choices, "type"),
+        listed("itype", "Intervention type", vocab.InterventionType.choices, "itype"),
+        Facet(
+            "sex",
+            "Sex of the participant",
+            [
+                Option(
+                    text,
+                    sexes[value] + sexes[vocab.Sex.ALL],
+                    chosen["sex"] == value,
+                    {"sex": None if chosen["sex"] == value else value, "page": None},
+                )
+                for value, text in SEXES
+            ],
+        ),
+        yes_no(
+            "healthy",
+            "Accepts healthy volunteers",
+            counts["healthy"][True],
+            counts["healthy"][False],
+        ),
+        listed("sponsor_class", "Sponsor type", vocab.AgencyClass.choices, "sponsor_class"),
+        yes_no(
+            "results",
+            "Has results",
+            counts["results"][True],
+            counts["results"][False] + counts["results"][None],
+        ),
+        listed("country", "Country", [(c, c) for c in country_names], "country"),
+    ]

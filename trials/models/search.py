@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 from trials import vocab
 
@@ -115,6 +116,19 @@ class TermKind(models.TextChoices):
     COUNTRY = "N", "Country"
 
 
+class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
+    def of_kind(self, kind: str) -> "SearchTermQuerySet":
+        """One kind's names, most studied first; curated junk drug names left out."""
+        junk = RawSQL(
+            "SELECT trials_search_key(alias) FROM trials_drugalias WHERE not_an_alias", []
+        )
+        return self.filter(kind=kind).exclude(key__in=junk).order_by("-study_count", "key")
+
+    def named_like(self, text: str) -> "SearchTermQuerySet":
+        """Names containing ``text``, accents and case aside (the trigram index serves it)."""
+        return self.filter(key__contains=RawSQL("trials_search_key(%s)", [text]))
+
+
 class SearchTerm(models.Model):
     """A distinct name of one kind with its study count: the browse pages and fuzzy look-ups."""
 
@@ -122,6 +136,8 @@ class SearchTerm(models.Model):
     key = models.TextField(help_text="trials_search_key(name): lower case, unaccented.")
     name = models.TextField(help_text="The most common spelling.")
     study_count = models.IntegerField(default=0)
+
+    objects = SearchTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-study_count", "key"]
@@ -133,9 +149,7 @@ class SearchTerm(models.Model):
         ]
         indexes = [
             # Misspelt drug names ("temsirolimis"): trigram similarity against the keys.
-            GinIndex(
-                fields=["key"], opclasses=["gin_trgm_ops"], name="searchterm_key_trgm_idx"
-            ),
+            GinIndex(fields=["key"], opclasses=["gin_trgm_ops"], name="searchterm_key_trgm_idx"),
             # Browse pages list one kind by study count.
             models.Index(fields=["kind", "-study_count"], name="searchterm_browse_idx"),
         ]

@@ -4,7 +4,7 @@
 search (``trials.filters.StudyFilter`` builds it from query parameters).
 """
 
-from .document import refresh_search, refresh_search_many
+from .document import rebuild_lexicon, refresh_search, refresh_search_many
 from .lexicon import DrugNames, resolve_drug
 from .query import FACET_COLUMNS, Snippet, TsQuery, Words, highlight
 from .results import SearchResults
@@ -17,6 +17,7 @@ __all__ = [
     "TsQuery",
     "Words",
     "highlight",
+    "rebuild_lexicon",
     "refresh_search",
     "refresh_search_many",
     "resolve_drug",

@@ -271,21 +271,31 @@ def refresh_search(study: Study) -> None:
 
 
 @transaction.atomic
-def refresh_search_many(study_ids: Sequence[int]) -> None:
-    """Refresh the search documents of many studies in a few set-based statements."""
+def refresh_search_many(study_ids: Sequence[int], *, lexicon: bool = True) -> None:
+    """Refresh the search documents of many studies in a few set-based statements.
+
+    ``lexicon=False`` leaves the browse counts for one ``rebuild_lexicon()`` after a bulk load.
+    """
     ids = list(study_ids)
     if not ids:
         return
+    full = len(ids) > FULL_LEXICON_REBUILD
     with connection.cursor() as cursor:
-        full = len(ids) > FULL_LEXICON_REBUILD
         old: list[str] = []
-        if not full:
+        if lexicon and not full:
             cursor.execute(_OLD_KEYS, {"ids": ids})
             old = cursor.fetchone()[0]
         cursor.execute(_UPSERT, {"ids": ids})
         cursor.execute(_SYNONYMS, {"ids": ids})
-        if full:
-            cursor.execute("DELETE FROM trials_searchterm")
-            cursor.execute(_REBUILD)
-        else:
+        if lexicon and not full:
             cursor.execute(_RECOUNT, {"ids": ids, "old": old})
+    if lexicon and full:
+        rebuild_lexicon()
+
+
+@transaction.atomic
+def rebuild_lexicon() -> None:
+    """Recount every name of every study: the browse pages' terms and counts."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM trials_searchterm")
+        cursor.execute(_REBUILD)

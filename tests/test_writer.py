@@ -220,3 +220,11 @@ def test_a_batch_imports_many_new_studies_with_every_part():
     assert InterventionRow.arms.through.objects.count() == 30
     again = [r.outcome for r in import_pieces(pieces, chunk_size=7)]
     assert set(again) == {Result.UNCHANGED}
+
+
+def test_of_two_versions_with_the_same_date_the_later_import_wins():
+    save_record(make_record(brief_title="First"), b"first", "first.json")
+
+    save_record(make_record(brief_title="Second"), b"second", "second.json")
+
+    assert Study.objects.get().brief_title == "Second"

@@ -33,7 +33,7 @@ from trials.vocab import (
 )
 
 from .legacy_xml_node import Node, normalized
-from .legacy_xml_text import design_line, one_line, outline, plain_text
+from .legacy_xml_text import design_line, outline, plain_text
 from .record import (
     Arm,
     Intervention,
@@ -62,6 +62,9 @@ _OLD_VINTAGE_LACKS = _NEVER_SHOWN | {"first_posted", "last_update_posted", "resu
 _REDACTED = "[Redacted]"
 # "... complications. Exclusion Criteria: - Child is ...": a heading in mid-paragraph.
 _RUN_ON_HEADING = re.compile(r"\S\s+(?:In|Ex)clusion Criteria:", re.IGNORECASE)
+_UNSAFE = "declares a DOCTYPE (entities, an external DTD): refused as unsafe"
+# lxml ends its messages with the position, which the refusal already gives.
+_POSITION = re.compile(r", line \d+, column \d+$")
 _SITE_LEAVES = ("name", "city", "state", "zip", "country", "status")
 _OUTCOMES = (
     ("primary_outcome", OutcomeKind.PRIMARY.value),
@@ -107,7 +110,7 @@ def parse(data: bytes, source: str) -> StudyRecord:
             org_name=org_name,
             org_class=_class_of(org_name, (lead, *collaborators)),
             org_study_id=ids.text("org_study_id"),
-            secondary_ids=tuple(SecondaryId(id) for id in ids.texts("secondary_id")),
+            secondary_ids=tuple(SecondaryId(value) for value in ids.texts("secondary_id")),
             nct_aliases=ids.texts("nct_alias"),
             last_known_status=study.vocab(Status, "last_known_status"),
             why_stopped=plain_text(study.raw("why_stopped")),
@@ -180,16 +183,21 @@ def parse(data: bytes, source: str) -> StudyRecord:
 
 
 def _root(data: bytes, source: str) -> etree._Element:
+    # The legacy API never sent a DOCTYPE; one is how entity bombs and external entities arrive.
+    # Refused before parsing (the prolog ends where the root begins), and again after it in case
+    # the prolog hid it.
+    if b"<!DOCTYPE" in data[: data.find(b"<clinical_study")]:
+        raise RecordError(source, _UNSAFE)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
+        problem = _POSITION.sub("", exc.msg)
         raise RecordError(
-            source, f"malformed XML at line {line}, column {column}: {exc.msg}"
+            source, f"malformed XML at line {line}, column {column}: {problem}"
         ) from exc
-    # The legacy API never sent a DOCTYPE; one is how entity bombs and external entities arrive.
     if root.getroottree().docinfo.doctype:
-        raise RecordError(source, "declares a DOCTYPE (entities, external DTD): refused as unsafe")
+        raise RecordError(source, _UNSAFE)
     if root.tag != "clinical_study":
         raise RecordError(source, f"not a <clinical_study> document (its root is <{root.tag}>)")
     return root
@@ -291,22 +299,17 @@ def _arm(node: Node, interventions: tuple[Intervention, ...]) -> Arm:
 def _site(location: etree._Element, warnings: list[str]) -> Site:
     # Studies list up to a thousand sites: pick each one's few leaves in a single C-level walk
     # (no other element under <location> has these names).
-    found = {e.tag: e.text for e in location.iter(_SITE_LEAVES)}
-    status = found.get("status")
-    if status:
+    values = ["", "", "", "", "", ""]  # in the order of _SITE_LEAVES and of Site's fields
+    for leaf in location.iter(_SITE_LEAVES):
+        if text := leaf.text:
+            values[_SITE_LEAVES.index(leaf.tag)] = " ".join(text.split())
+    if values[5]:
         try:
-            status = normalized(Status, status)
+            values[5] = normalized(Status, values[5])
         except ValueError as exc:
             warnings.append(f"location status: {exc}")
-            status = ""
-    return Site(
-        one_line(found.get("name")),
-        one_line(found.get("city")),
-        one_line(found.get("state")),
-        one_line(found.get("zip")),
-        one_line(found.get("country")),
-        status or "",
-    )
+            values[5] = ""
+    return Site(*values)
 
 
 def _responsible_party(study: Node) -> ResponsibleParty | None:

@@ -79,12 +79,13 @@ def outline(text: str | None) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in text:
         text = text.expandtabs(8)
-    entries: list[tuple[bool, str]] = []  # (in a list, rendered line)
+    parts: list[str] = []
     open_items: list[tuple[int, int]] = []  # (marker column, text column) of each open level
+    previous_in_list = False
     # The leading newlines make the split also eat any blank lines the textblock opens with.
     for block in _BLANK_LINES.split("\n\n" + text):
         stripped = block.lstrip(" ")
-        if not stripped.strip():
+        if not stripped or stripped.isspace():
             continue
         indent = len(block) - len(stripped)
         match = _ITEM.match(stripped)
@@ -93,21 +94,19 @@ def outline(text: str | None) -> str:
                 marker_column, _ = open_items.pop()
                 if indent >= marker_column - 1:
                     break
-            level = len(open_items)
-            open_items.append((indent, indent + match.end()))
-            marker = match[1]
-            bullet = "*" if marker in _BULLETS else marker
             body = " ".join(stripped[match.end() :].split())
-            entries.append((True, f"{'  ' * level}{bullet} {body}"))
-            continue
-        while open_items and indent < open_items[-1][1] - 1:
-            open_items.pop()
-        body = " ".join(stripped.split())
-        # A paragraph indented to an item's text belongs to that item.
-        entries.append((bool(open_items), "  " * len(open_items) + body))
-    parts: list[str] = []
-    previous_in_list = False
-    for in_list, line in entries:
+            if not body:  # a marker alone says nothing
+                continue
+            marker = match[1]
+            line = "  " * len(open_items) + ("*" if marker in _BULLETS else marker) + " " + body
+            open_items.append((indent, indent + match.end()))
+            in_list = True
+        else:
+            while open_items and indent < open_items[-1][1] - 1:
+                open_items.pop()
+            # A paragraph indented to an item's text belongs to that item.
+            line = "  " * len(open_items) + " ".join(stripped.split())
+            in_list = bool(open_items)
         if parts:
             parts.append("\n" if in_list and previous_in_list else "\n\n")
         parts.append(line)

@@ -55,7 +55,10 @@ def record_hash(record: StudyRecord) -> str:
 
 
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
-    """The study as its versions say together: oldest first, each newer over the older."""
+    """The study as its versions say together: oldest first, each newer over the older.
+
+    ``versions`` come in import order; the sort is stable, so it breaks ties of date.
+    """
     ordered = sorted(versions, key=lambda r: r.record_date or PartialDate("0001").first_day)
     state = ordered[0]
     for newer in ordered[1:]:
@@ -99,9 +102,9 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     if study.versions.filter(sha256=digest).exists():
         return Result(source, record.nct_id, Outcome.UNCHANGED, "this source was imported before")
     _version(study, record, data, digest, source).save()
-    state = effective_record(
-        StudyRecord.from_dict(v) for v in study.versions.values_list("record", flat=True)
-    )
+    # In import order, so that among versions of one date the later import wins the fold.
+    imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
+    state = effective_record(StudyRecord.from_dict(v) for v in imported)
     if record_hash(state) == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
     for name, value in study_fields(state).items():

@@ -1,0 +1,176 @@
+"""import_trials: every input form, a line per record, and nothing partial ever written."""
+
+import io
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.conftest import table_counts
+from tests.corpus import CORPUS, read
+from trials.models import Study
+
+pytestmark = pytest.mark.django_db
+
+XML = "xml/NCT00000112.xml"
+JSON = "json/NCT04520009.json"
+
+
+def run(*paths: str) -> tuple[str, int]:
+    """Run the command; its output and exit status."""
+    out = io.StringIO()
+    try:
+        call_command("import_trials", *paths, stdout=out, stderr=io.StringIO())
+    except CommandError as exc:
+        return out.getvalue(), exc.returncode
+    return out.getvalue(), 0
+
+
+def test_files_of_different_forms_import_with_a_line_each_and_a_total():
+    output, status = run(str(CORPUS / XML), str(CORPUS / JSON))
+
+    assert status == 0
+    assert "created: NCT00000112 (" in output
+    assert "created: NCT04520009 (" in output
+    assert "Total: 2 records (2 created)" in output
+
+
+def test_a_second_import_reports_every_record_unchanged():
+    run(str(CORPUS / XML))
+    before = table_counts()
+
+    output, status = run(str(CORPUS / XML))
+
+    assert status == 0
+    assert "unchanged: NCT00000112" in output
+    assert table_counts() == before
+
+
+def test_folders_are_read_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "one.xml").write_bytes(read(XML))
+    (tmp_path / "two.json").write_bytes(read(JSON))
+
+    output, status = run(str(tmp_path))
+
+    assert status == 0
+    assert "2 created" in output
+
+
+def test_zip_and_tar_archives_import_member_by_member(tmp_path):
+    with zipfile.ZipFile(tmp_path / "records.zip", "w") as archive:
+        archive.writestr("x/NCT00000112.xml", read(XML))
+    with tarfile.open(tmp_path / "records.tar.gz", "w:gz") as archive:
+        archive.add(CORPUS / JSON, arcname="NCT04520009.json")
+
+    output, status = run(str(tmp_path / "records.zip"), str(tmp_path / "records.tar.gz"))
+
+    assert status == 0
+    assert "records.zip:x/NCT00000112.xml" in output
+    assert "records.tar.gz:NCT04520009.json" in output
+
+
+def test_standard_input_is_read_for_a_dash(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(read(JSON))))
+
+    output, status = run("-")
+
+    assert status == 0
+    assert "created: NCT04520009 (<stdin>)" in output
+
+
+def test_a_multi_study_file_imports_each_study_separately(tmp_path):
+    first, second = read("json/NCT04520009.json"), read("json/NCT03101033.json")
+    (tmp_path / "list.json").write_bytes(b'{"studies": [' + first + b"," + second + b"]}")
+
+    output, status = run(str(tmp_path / "list.json"))
+
+    assert status == 0
+    assert "list.json[0]" in output and "list.json[1]" in output
+    assert Study.objects.count() == 2
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<clinical_study><id_info><nct_id>NCT00000999</nct_id></id_info>
+<brief_title>&lol3;</brief_title><overall_status>Completed</overall_status></clinical_study>"""
+
+
+def broken_inputs() -> dict[str, bytes]:
+    xml = read(XML)
+    return {
+        "truncated.xml": xml[: len(xml) // 2],
+        "invalid-utf8.xml": xml.replace(b"<brief_title>", b"<brief_title>\xff\xfe", 1),
+        "nul.xml": xml.replace(b"<brief_title>", b"<brief_title>\x00", 1),
+        "blob.json": b'{"protocolSection": "' + b"x" * 10_000_000 + b'"}',
+        "bomb.xml": BILLION_LAUGHS,
+        "empty.txt": b"",
+        "prose.txt": b"Nothing here is a clinical trial record.",
+        "no-status.json": read(JSON).replace(
+            b'"overallStatus": "COMPLETED"', b'"overallStatus": ""'
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(broken_inputs()))
+def test_a_broken_record_is_refused_with_its_reason_and_nothing_is_written(tmp_path, name):
+    run(str(CORPUS / JSON))  # something already there must stay as it is
+    before = table_counts()
+    path = tmp_path / name
+    path.write_bytes(broken_inputs()[name])
+
+    output, status = run(str(path))
+
+    assert status == 1
+    (line,) = [row for row in output.splitlines() if row.startswith("failed")]
+    assert str(path) in line
+    assert len(line) > len(f"failed: {path}: ")  # a reason follows the name
+    assert table_counts() == before
+
+
+def test_one_bad_file_never_stops_the_batch(tmp_path):
+    (tmp_path / "a-bad.xml").write_bytes(b"<clinical_study><oops>")
+    (tmp_path / "b-good.xml").write_bytes(read(XML))
+
+    output, status = run(str(tmp_path))
+
+    assert status == 1
+    assert "failed: " in output and "created: NCT00000112" in output
+    assert "1 created, 1 failed" in output
+
+
+def test_a_duplicate_study_in_one_batch_is_refused_and_the_database_stays_as_before(tmp_path):
+    xml = read(XML)
+    (tmp_path / "one.xml").write_bytes(xml)
+    (tmp_path / "two.xml").write_bytes(
+        xml.replace(b"</brief_title>", b" (edited)</brief_title>", 1)
+    )
+    before = table_counts()
+
+    output, status = run(str(tmp_path))
+
+    assert status == 1
+    assert output.count("different records of this study") == 2
+    assert table_counts() == before
+
+
+def test_a_missing_path_is_a_failed_line_not_a_crash(tmp_path):
+    output, status = run(str(tmp_path / "nowhere.xml"))
+
+    assert status == 1
+    assert "no such file or folder" in output
+
+
+def test_every_corpus_record_in_every_form_imports_or_is_refused_with_a_reason():
+    output, _ = run(*(str(CORPUS / form) for form in ("text", "html", "xml", "json", "json_v1")))
+
+    failed = [line for line in output.splitlines() if line.startswith("failed")]
+    assert all(": " in line.split(")", 1)[-1] for line in failed), failed
+    created = sum(1 for line in output.splitlines() if line.startswith(("created", "updated")))
+    assert created > 200
+    assert Path(CORPUS / "MANIFEST.tsv").exists()

@@ -155,7 +155,7 @@ class StudyFilter(django_filters.FilterSet):
     def _build(self) -> SearchResults:
         values = self.values
         words = self.words(values)
-        conditions: list[Q] = [words.match()] if words else []
+        conditions: list[Q] = []
         highlight = words.rank_query() if words else None
         if cond := values.get("cond"):
             conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(cond, "B"))))

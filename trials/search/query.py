@@ -143,7 +143,7 @@ def ranked_ids(
     ]
     if not words.skip_eligibility:
         tiers.append(
-            queryset.filter(words.match())
+            queryset.filter(Matches(F("document"), words.query()))
             .exclude(words.core_match())
             .exclude(words.ranked_match())
             .order_by(F("last_update_posted_date").desc(nulls_last=True), "pk")

@@ -255,24 +255,36 @@ class Snippet:
     html: SafeString
 
 
-def snippets(ids: Sequence[int], query: TsQuery, skip_eligibility: bool) -> dict[int, Snippet]:
-    """For each study, the first field (in document order) the query matches, highlighted."""
-    if not ids:
-        return {}
-    skip = "AND f.weight <> 'D'" if skip_eligibility else ""
-    # The query's own placeholders are positional; this statement's are named.
+def _named(query: TsQuery, prefix: str) -> tuple[str, dict[str, Any]]:
+    """The query's SQL with its positional placeholders turned into named ones."""
     pieces = query.sql.split("%s")
-    named = pieces[0] + "".join(f"%(q{i})s{piece}" for i, piece in enumerate(pieces[1:]))
+    sql = pieces[0] + "".join(f"%({prefix}{i})s{piece}" for i, piece in enumerate(pieces[1:]))
+    return sql, {f"{prefix}{i}": value for i, value in enumerate(query.params)}
+
+
+def snippets(
+    ids: Sequence[int], query: TsQuery, skip_eligibility: bool, prefer: TsQuery | None = None
+) -> dict[int, Snippet]:
+    """For each study, the first field (in document order) the query matches, highlighted.
+
+    A field matching ``prefer`` (the person's own words) comes before one that matches only
+    the rest of ``query`` (another name of their drug): "Revlimid" shows the other name
+    Revlimid, not the title's lenalidomide.
+    """
+    skip = "AND f.weight <> 'D'" if skip_eligibility else ""
+    query_sql, params = _named(query, "q")
+    prefer_sql, prefer_params = _named(prefer or query, "p")
+    params.update(prefer_params)
     sql = f"""
         SELECT DISTINCT ON (f.study_id) f.study_id, f.label,
             ts_headline('{CONFIG}', f.body, q.q, %(options)s)
         FROM ({fields_sql()}) AS f (study_id, body, weight, grp, ord, label),
-            (SELECT {named} AS q) AS q
-        WHERE to_tsvector('{CONFIG}', f.body) @@ q.q {skip}
-        ORDER BY f.study_id, f.ord
+            (SELECT {query_sql} AS q, {prefer_sql} AS p) AS q,
+            LATERAL to_tsvector('{CONFIG}', f.body) AS v
+        WHERE v @@ q.q {skip}
+        ORDER BY f.study_id, v @@ q.p DESC, f.ord
     """
-    params: dict[str, Any] = {"ids": list(ids), "options": _HEADLINE_OPTIONS}
-    params.update({f"q{i}": value for i, value in enumerate(query.params)})
+    params.update({"ids": list(ids), "options": _HEADLINE_OPTIONS})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {pk: Snippet(label, highlight(text)) for pk, label, text in cursor.fetchall()}

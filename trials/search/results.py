@@ -26,12 +26,14 @@ class SearchResults:
         words: Words | None = None,
         sort: str = "",
         highlight: TsQuery | None = None,
+        prefer: TsQuery | None = None,
     ) -> None:
         self.queryset = queryset  # every filter but the facets' and the words
         self.facet_filters = facet_filters
         self.words = words
         self.sort = sort or ("relevance" if words else "updated")
-        self.highlight = highlight
+        self.highlight = highlight  # what snippets mark
+        self.prefer = prefer  # what a snippet should show first: the person's own words
         self._counted: tuple[int, dict[str, Counter[Any]]] | None = None
         self._steered = False
 
@@ -89,11 +91,8 @@ class SearchResults:
         # An empty window still asks: the page's query count never depends on its results.
         ids = self.ids(offset, max(stop - offset, 1))[: max(stop - offset, 0)]
         rows = SearchDocument.objects.for_listing().in_bulk(ids)
-        found = (
-            snippets(ids, self.highlight, self.words is not None and self.words.skip_eligibility)
-            if self.highlight
-            else {}
-        )
+        skip = self.words is not None and self.words.skip_eligibility
+        found = snippets(ids, self.highlight, skip, self.prefer) if self.highlight else {}
         page = [rows[pk] for pk in ids if pk in rows]
         for row in page:
             row.snippet = found.get(row.pk)

@@ -275,14 +275,23 @@ def snippets(
     query_sql, params = _named(query, "q")
     prefer_sql, prefer_params = _named(prefer or query, "p")
     params.update(prefer_params)
+    # Per study, the fields in document order, stopping at the first that matches: PostgreSQL
+    # runs UNION ALL branches in order, so a title match never tokenizes the long texts.
+    first_match = f"""
+        SELECT f.label, f.body
+        FROM ({fields_sql("ARRAY[page.id]")}) AS f (study_id, body, weight, grp, ord, label)
+        WHERE to_tsvector('{CONFIG}', f.body) @@ {{query}} {skip}
+        LIMIT 1
+    """
     sql = f"""
-        SELECT DISTINCT ON (f.study_id) f.study_id, f.label,
-            ts_headline('{CONFIG}', f.body, q.q, %(options)s)
-        FROM ({fields_sql()}) AS f (study_id, body, weight, grp, ord, label),
+        SELECT page.id, hit.label, ts_headline('{CONFIG}', hit.body, q.q, %(options)s)
+        FROM unnest(%(ids)s::bigint[]) AS page (id),
             (SELECT {query_sql} AS q, {prefer_sql} AS p) AS q,
-            LATERAL to_tsvector('{CONFIG}', f.body) AS v
-        WHERE v @@ q.q {skip}
-        ORDER BY f.study_id, v @@ q.p DESC, f.ord
+            LATERAL (
+                ({first_match.format(query="q.p")})
+                UNION ALL ({first_match.format(query="q.q")})
+                LIMIT 1
+            ) AS hit
     """
     params.update({"ids": list(ids), "options": _HEADLINE_OPTIONS})
     with connection.cursor() as cursor:

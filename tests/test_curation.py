@@ -225,3 +225,17 @@ def test_new_studies_cost_the_batch_no_query_but_their_history_insert(
     record = StudyRecord.from_dict(study.versions.get().record)
     with django_assert_num_queries(1):
         curation.curate_imports_many([curation.Import(study.pk, None, record, "x")] * 20)
+
+
+def test_a_curated_title_is_what_public_search_finds(curated, curator):
+    from django.http import QueryDict
+
+    from trials.filters import StudyFilter
+
+    def found(words: str) -> list[str]:
+        results = StudyFilter(QueryDict(f"q={words}")).search()
+        return [doc.study.nct_id for doc in results[0:10]]
+
+    assert found("Curated") == [NCT]
+    edits.revert(StudyChange.objects.get(origin=Origin.ADMIN), curator)
+    assert found("Curated") == []

@@ -47,6 +47,7 @@ from trials.models import (
     Study,
     StudyChange,
 )
+from trials.search import refresh_search
 
 # The Study columns that are record fields under the same name.
 STUDY_COLUMNS = tuple(
@@ -211,6 +212,7 @@ def record_admin_edit(snap: Snapshot, user: User, source: str = "admin") -> Stud
     # seen finds nothing to do.
     shown = to_record(*overlay(snap.source, snap.source_keys, curated))
     Study.objects.filter(pk=study.pk).update(record_hash=writer.record_hash(shown))
+    refresh_search(study)  # admin forms changed the rows: search must see the curated text
     summary = "Changed " + ", ".join(changes) + "."
     return _entry(study, user, Origin.ADMIN, source=source, changes=changes, summary=summary)
 
@@ -255,15 +257,7 @@ def _rewrite(snap: Snapshot, curated: dict[str, Any], user: User, **entry: Any) 
     data, keys = overlay(snap.source, snap.source_keys, curated)
     record = to_record(data, keys)
     study = Study.objects.select_for_update().get(pk=snap.study.pk)
-    # As the writer updates a study: the row, then every part anew.
-    for name, value in rows.study_fields(record).items():
-        setattr(study, name, value)
-    study.record_hash = writer.record_hash(record)
-    study.full_clean(exclude=["nct_id"], validate_unique=False)
-    study.save()
-    for part in rows.PART_MODELS:
-        part.objects.filter(study=study).delete()
-    rows.insert_parts([(study.pk, record)])
+    writer.rewrite_study(study, record)
     return _entry(study, user, changes=diff(snap.flat, flatten(data, keys)), **entry)
 
 

@@ -5,7 +5,9 @@ from . import views
 app_name = "trials"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.search, name="home"),
+    path("studies/", views.search, name="search"),
+    path("browse/<slug:kind>/", views.browse, name="browse"),
     path("studies/<str:nct_id>/", views.study_detail, name="study"),
     path("api/v2/studies/<str:nct_id>", views.api_study, name="api_study"),
 ]

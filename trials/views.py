@@ -1,23 +1,70 @@
-"""Public pages: the study list and the study page."""
+"""Public pages: search, browse lists and the study page."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .diff import FieldChange, diff_records
 from .export import study_to_api
-from .models import Study, StudyVersion
+from .filters import StudyFilter, facets_of
+from .models import SearchTerm, Study, StudyVersion, TermKind
+
+# Results per page of the search page, and names per page of a browse page.
+PAGE_SIZE = 20
+BROWSE_PAGE_SIZE = 100
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    studies = Study.objects.prefetch_related("conditions").order_by(
-        "-last_update_posted_date", "nct_id"
-    )
-    page = Paginator(studies, 25).get_page(request.GET.get("page"))
-    return render(request, "trials/home.html", {"page": page})
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page (also the home page): every search is a link."""
+    filterset = StudyFilter(request.GET)
+    # One transaction: the search steers the planner for its own queries only (SET LOCAL).
+    with transaction.atomic():
+        page = Paginator(filterset.search(), PAGE_SIZE).get_page(request.GET.get("page"))
+        facets = facets_of(filterset)
+    context = {"filter": filterset, "page": page, "facets": facets}
+    # htmx, when present, swaps the results in place; without it the whole page comes back.
+    template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "trials/search.html", context)
+
+
+BROWSE_KINDS = {
+    "conditions": (TermKind.CONDITION, "Conditions", "cond"),
+    "interventions": (TermKind.INTERVENTION, "Drugs and other interventions", "intr"),
+    "sponsors": (TermKind.SPONSOR, "Sponsors", "sponsor"),
+    "countries": (TermKind.COUNTRY, "Countries", "country"),
+}
+
+
+@require_GET
+def browse(request: HttpRequest, kind: str) -> HttpResponse:
+    """Every condition, intervention, sponsor or country with its study count."""
+    if kind not in BROWSE_KINDS:
+        raise Http404("No such list")
+    term_kind, title, parameter = BROWSE_KINDS[kind]
+    terms = SearchTerm.objects.of_kind(term_kind)
+    contains = request.GET.get("contains", "").strip()[:100]
+    if contains:
+        terms = terms.named_like(contains)
+    page = Paginator(terms, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "title": title,
+        "kind": kind,
+        "parameter": parameter,
+        "contains": contains,
+        "kinds": BROWSE_KINDS,
+    }
+    return render(request, "trials/browse.html", context)
 
 
 def _study_or_redirect(nct_id: str, url_name: str) -> Study | HttpResponse:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from trials import curation
 from trials.models import Study, StudyVersion
+from trials.search import refresh_search, refresh_search_many
 
 from .copy import copy_rows, reserve_ids
 from .detect import Piece
@@ -95,6 +96,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study.full_clean(validate_unique=False)
         study.save()
         insert_parts([(study.pk, record)])
+        refresh_search(study)
         _version(study, record, data, digest, source).save()
         curation.curate_import(study.pk, None, record, source)
         return Result(source, record.nct_id, Outcome.CREATED)
@@ -111,15 +113,21 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     )
     if record_hash(state) == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
-    for name, value in study_fields(state).items():
+    rewrite_study(study, state)
+    return Result(source, record.nct_id, Outcome.UPDATED)
+
+
+def rewrite_study(study: Study, record: StudyRecord) -> None:
+    """Make an existing study say what ``record`` says: its row, every part anew, its search."""
+    for name, value in study_fields(record).items():
         setattr(study, name, value)
-    study.record_hash = record_hash(state)
+    study.record_hash = record_hash(record)
     study.full_clean(exclude=["nct_id"], validate_unique=False)
     study.save()
     for part in PART_MODELS:
         part.objects.filter(study=study).delete()
-    insert_parts([(study.pk, state)])
-    return Result(source, record.nct_id, Outcome.UPDATED)
+    insert_parts([(study.pk, record)])
+    refresh_search(study)
 
 
 def _new_study(record: StudyRecord) -> Study:
@@ -222,6 +230,7 @@ def _insert_new(items: list[_Parsed]) -> bool:
             insert_parts(
                 [(study_id, item.record) for study_id, item in zip(ids, items, strict=True)]
             )
+            refresh_search_many(ids)
             copy_rows(
                 StudyVersion,
                 [

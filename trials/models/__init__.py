@@ -1,4 +1,4 @@
-"""Study and its parts, imported versions, the drug alias table, curation and history."""
+"""Study and its parts, imported versions, the drug alias table, curation, history, search."""
 
 from .aliases import DrugAlias
 from .curation import Curation, Origin, StudyChange
@@ -15,6 +15,7 @@ from .parts import (
     Site,
     Sponsor,
 )
+from .search import DrugSynonym, SearchDocument, SearchDocumentQuerySet, SearchTerm, TermKind
 from .study import IdentifierKind, Study, StudyQuerySet
 from .versions import StudyVersion
 
@@ -23,6 +24,7 @@ __all__ = [
     "Condition",
     "Curation",
     "DrugAlias",
+    "DrugSynonym",
     "Identifier",
     "IdentifierKind",
     "Intervention",
@@ -32,10 +34,14 @@ __all__ = [
     "Origin",
     "OtherName",
     "OutcomeMeasure",
+    "SearchDocument",
+    "SearchDocumentQuerySet",
+    "SearchTerm",
     "Site",
     "Sponsor",
     "Study",
     "StudyChange",
     "StudyQuerySet",
     "StudyVersion",
+    "TermKind",
 ]

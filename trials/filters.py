@@ -1,0 +1,347 @@
+"""The search page's FilterSet: every parameter of a search, each filter a condition.
+
+The page and the API share it: ``StudyFilter(params).search()`` is the ranked, faceted answer;
+``.qs`` the matching documents, unordered. Bad values never raise: the form reports them and
+the search runs without them.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+
+from trials import vocab
+from trials.models import SearchDocument
+from trials.search import DrugNames, SearchResults, TsQuery, Words, resolve_drug
+from trials.search.query import Matches
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+SEXES = [(vocab.Sex.FEMALE, "Female"), (vocab.Sex.MALE, "Male")]
+SORTS = [
+    ("relevance", "Relevance"),
+    ("updated", "Last update"),
+    ("start", "Start date"),
+    ("enrollment", "Enrollment"),
+]
+# How sure a misspelt name must be to be taken for a drug: in intr (which names a drug) a
+# looser match is fine; in q only a close one, so that a word never turns into a drug's name.
+INTR_SIMILARITY = 0.35
+WORDS_SIMILARITY = 0.5
+# Words that look like a search expression, not a name: "quoted", OR, -word.
+_EXPRESSION = re.compile(r'"|\bOR\b|(^|\s)-\w')
+
+# Which facet each filter narrows: a facet is counted over the results of all other filters.
+FACET_OF = {
+    "status": "status",
+    "recruiting": "status",
+    "phase": "phase",
+    "type": "type",
+    "itype": "itype",
+    "sex": "sex",
+    "healthy": "healthy",
+    "sponsor_class": "sponsor_class",
+    "results": "results",
+    "country": "country",
+}
+
+
+class ValuesField(forms.MultipleChoiceField):
+    """Any few short values (countries): the facet offers them, the data decides them."""
+
+    def valid_value(self, value: str) -> bool:
+        return 0 < len(value) <= 200
+
+    def clean(self, value: Any) -> list[str]:
+        values = [v.strip() for v in super().clean(value) if v.strip()]
+        if len(values) > 20:
+            raise forms.ValidationError("Choose at most 20.")
+        return values
+
+
+class ValuesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ValuesField
+
+
+class CheckFilter(django_filters.Filter):
+    """A checkbox: on, or not there."""
+
+    field_class = forms.BooleanField
+
+
+def _checkboxes(choices: Any, label: str) -> django_filters.MultipleChoiceFilter:
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, label=label, widget=forms.CheckboxSelectMultiple, method="collect"
+    )
+
+
+def _dates(label: str) -> django_filters.DateFromToRangeFilter:
+    return django_filters.DateFromToRangeFilter(
+        label=label,
+        method="collect",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+
+class StudyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Words", method="collect", max_length=500)
+    skip_eligibility = CheckFilter(
+        label="Leave out studies that match only in their eligibility criteria",
+        method="collect",
+    )
+    cond = django_filters.CharFilter(label="Condition", method="collect", max_length=300)
+    intr = django_filters.CharFilter(
+        label="Drug or other intervention", method="collect", max_length=300
+    )
+    recruiting = CheckFilter(label="Recruiting now", method="collect")
+    status = _checkboxes(vocab.Status.choices, "Status")
+    phase = _checkboxes(vocab.Phase.choices, "Phase")
+    type = _checkboxes(vocab.StudyType.choices, "Study type")
+    itype = _checkboxes(vocab.InterventionType.choices, "Intervention type")
+    sex = django_filters.ChoiceFilter(choices=SEXES, label="Sex", method="collect")
+    age = django_filters.NumberFilter(
+        label="Age in years", method="collect", min_value=0, max_value=125
+    )
+    healthy = django_filters.ChoiceFilter(
+        choices=YES_NO, label="Accepts healthy volunteers", method="collect"
+    )
+    country = ValuesFilter(label="Country", method="collect")
+    sponsor_class = _checkboxes(vocab.AgencyClass.choices, "Sponsor type")
+    sponsor = django_filters.CharFilter(label="Sponsor", method="collect", max_length=300)
+    results = django_filters.ChoiceFilter(choices=YES_NO, label="Has results", method="collect")
+    start = _dates("Start date")
+    posted = _dates("First posted")
+    updated = _dates("Last update")
+    sort = django_filters.ChoiceFilter(
+        choices=SORTS, label="Sort by", method="collect", empty_label=None
+    )
+
+    class Meta:
+        model = SearchDocument
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Any = None, queryset: QuerySet[SearchDocument] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(data, queryset or SearchDocument.objects.all(), **kwargs)
+        self._results: SearchResults | None = None
+        # What the lexicon made of q and intr, for the page to say ("temsirolimus" for a typo).
+        self.words_drug: DrugNames | None = None
+        self.intr_drug: DrugNames | None = None
+
+    def collect(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """Filtering happens in ``search()``, where each filter's condition is kept apart."""
+        return queryset
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The valid parameters; an invalid one is left out (the form shows why)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], False)}
+
+    def filter_queryset(self, queryset: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+        return self.search().filtered()
+
+    def search(self) -> SearchResults:
+        """The search these parameters ask for."""
+        if self._results is None:
+            self._results = self._build()
+        return self._results
+
+    def _build(self) -> SearchResults:
+        values = self.values
+        words = self.words(values)
+        conditions: list[Q] = []
+        highlight = words.rank_query() if words else None
+        # A snippet shows the person's own words first: q, else the drug, else the condition.
+        prefer = words.query() if words else None
+        if cond := values.get("cond"):
+            conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(cond, "B"))))
+            highlight = _either(highlight, TsQuery.websearch(cond))
+            prefer = prefer or TsQuery.websearch(cond)
+        if intr := values.get("intr"):
+            drug = resolve_drug(intr, fuzzy_threshold=INTR_SIMILARITY)
+            if drug:
+                conditions.append(Q(term_keys__overlap=list(drug.keys)))
+                highlight = _either(highlight, TsQuery.raw(drug.tsquery) if drug.tsquery else None)
+            else:
+                conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(intr, "C"))))
+                highlight = _either(highlight, TsQuery.websearch(intr))
+            self.intr_drug = drug
+            prefer = TsQuery.websearch(intr) if words is None else prefer
+        if (age := values.get("age")) is not None:
+            days = int(float(age) * 365.25)
+            conditions.append(
+                (Q(minimum_age_days__lte=days) | Q(minimum_age_days__isnull=True))
+                & (Q(maximum_age_days__gte=days) | Q(maximum_age_days__isnull=True))
+            )
+        if sponsor := values.get("sponsor"):
+            conditions.append(Q(sponsors__contains=[sponsor]))
+        for name, column in (
+            ("start", "start_date"),
+            ("posted", "first_posted_date"),
+            ("updated", "last_update_posted_date"),
+        ):
+            if window := values.get(name):
+                if window.start:
+                    conditions.append(Q(**{f"{column}__gte": window.start}))
+                if window.stop:
+                    conditions.append(Q(**{f"{column}__lte": window.stop}))
+        return SearchResults(
+            self.queryset.filter(*conditions),
+            self.facet_filters(values),
+            words=words,
+            sort=values.get("sort", ""),
+            highlight=highlight,
+            prefer=prefer,
+        )
+
+    def words(self, values: dict[str, Any]) -> Words | None:
+        """The q words, and the drug they name when they are a name rather than an expression."""
+        text = values.get("q", "").strip()
+        if not text:
+            return None
+        drug = None
+        if not _EXPRESSION.search(text) and len(text.split()) <= 5:
+            fuzzy = WORDS_SIMILARITY if len(text.split()) == 1 and len(text) >= 5 else 1
+            drug = resolve_drug(text, fuzzy_threshold=fuzzy)
+        self.words_drug = drug
+        return Words(text, skip_eligibility=bool(values.get("skip_eligibility")), drug=drug)
+
+    def facet_filters(self, values: dict[str, Any]) -> dict[str, Q]:
+        """The condition of each active facet filter, by facet."""
+        found: dict[str, Q] = {}
+        statuses = list(values.get("status", []))
+        if values.get("recruiting"):
+            statuses += vocab.OPEN_STATUSES
+        if statuses:
+            found["status"] = Q(overall_status__in=statuses)
+        if phases := values.get("phase"):
+            found["phase"] = Q(phases__overlap=phases)
+        if types := values.get("type"):
+            found["type"] = Q(study_type__in=types)
+        if itypes := values.get("itype"):
+            found["itype"] = Q(intervention_types__overlap=itypes)
+        if sex := values.get("sex"):
+            # A woman may join a study open to all or to women only.
+            found["sex"] = Q(sex__in=[sex, vocab.Sex.ALL])
+        if healthy := values.get("healthy"):
+            found["healthy"] = Q(healthy_volunteers=healthy == "yes")
+        if classes := values.get("sponsor_class"):
+            found["sponsor_class"] = Q(sponsor_class__in=classes)
+        if results := values.get("results"):
+            found["results"] = Q(has_results=True) if results == "yes" else ~Q(has_results=True)
+        if countries := values.get("country"):
+            found["country"] = Q(countries__overlap=countries)
+        return found
+
+
+def _either(first: TsQuery | None, second: TsQuery | None) -> TsQuery | None:
+    if first is None or second is None:
+        return first or second
+    return first | second
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value of a facet: its label, how many studies it would show, and the link to it."""
+
+    label: str
+    count: int
+    selected: bool
+    change: dict[str, Any]  # the parameters the link sets ({% querystring request.GET change %})
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[Option]
+
+
+# Countries beyond this many are reached through the countries browse page.
+MAX_COUNTRY_OPTIONS = 15
+
+
+def facets_of(filterset: StudyFilter) -> list[Facet]:
+    """The facets beside the results, each option a link that toggles it."""
+    counts = filterset.search().facets
+    chosen = {name: filterset.values.get(name) for name in FACET_OF}
+
+    def toggle(name: str, value: str) -> dict[str, Any]:
+        values = [str(v) for v in chosen[name] or []]
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        return {name: values or None, "page": None}
+
+    def listed(name: str, label: str, choices: list[tuple[Any, str]], column: str) -> Facet:
+        options = [
+            Option(text, counts[column][value], value in (chosen[name] or []), toggle(name, value))
+            for value, text in choices
+            if counts[column][value] or value in (chosen[name] or [])
+        ]
+        return Facet(name, label, options)
+
+    def yes_no(name: str, label: str, yes: int, no: int) -> Facet:
+        return Facet(
+            name,
+            label,
+            [
+                Option(
+                    text,
+                    count,
+                    chosen[name] == value,
+                    {name: None if chosen[name] == value else value, "page": None},
+                )
+                for value, text, count in (("yes", "Yes", yes), ("no", "No", no))
+            ],
+        )
+
+    status = counts["status"]
+    recruiting = Option(
+        "Recruiting now",
+        sum(status[s] for s in vocab.OPEN_STATUSES),
+        bool(chosen["recruiting"]),
+        {"recruiting": None if chosen["recruiting"] else "on", "page": None},
+    )
+    statuses = listed("status", "Status", vocab.Status.choices, "status")
+    sexes = counts["sex"]
+    countries = counts["country"].most_common(MAX_COUNTRY_OPTIONS)
+    country_names = [name for name, _ in countries]
+    country_names += [c for c in chosen["country"] or [] if c not in country_names]
+    return [
+        Facet("status", "Status", [recruiting, *statuses.options]),
+        listed("phase", "Phase", vocab.Phase.choices, "phase"),
+        listed("type", "Study type", vocab.StudyType.choices, "type"),
+        listed("itype", "Intervention type", vocab.InterventionType.choices, "itype"),
+        Facet(
+            "sex",
+            "Sex of the participant",
+            [
+                Option(
+                    text,
+                    sexes[value] + sexes[vocab.Sex.ALL],
+                    chosen["sex"] == value,
+                    {"sex": None if chosen["sex"] == value else value, "page": None},
+                )
+                for value, text in SEXES
+            ],
+        ),
+        yes_no(
+            "healthy",
+            "Accepts healthy volunteers",
+            counts["healthy"][True],
+            counts["healthy"][False],
+        ),
+        listed("sponsor_class", "Sponsor type", vocab.AgencyClass.choices, "sponsor_class"),
+        yes_no(
+            "results",
+            "Has results",
+            counts["results"][True],
+            counts["results"][False] + counts["results"][None],
+        ),
+        listed("country", "Country", [(c, c) for c in country_names], "country"),
+    ]

@@ -1,0 +1,98 @@
+"""python manage.py synthesize_studies --count 100000 --from ARCHIVE: a big database for benchmarks.
+
+Each new study is one real record of the archive with its parts shuffled in from others: the
+conditions (with their MeSH terms) of a second record, the interventions and arms of a third,
+the sites of a fourth, the sponsors of a fifth; NCT IDs from NCT90000000 up, which no real study
+has. Text, vocabularies and the sizes of everything stay those of real records. Rows go in by
+COPY and the search documents are refreshed set-based per batch, the lexicon once at the end.
+"""
+
+import dataclasses
+import random
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from trials.importer.copy import copy_rows, reserve_ids
+from trials.importer.pipeline import pieces_of
+from trials.importer.record import StudyRecord
+from trials.importer.rows import insert_parts, study_fields
+from trials.importer.writer import record_hash
+from trials.models import Study
+from trials.search import rebuild_lexicon, refresh_search_many
+
+FIRST_SYNTHETIC_ID = 90_000_000
+
+
+def shuffled(records: list[StudyRecord], number: int, rng: random.Random) -> StudyRecord:
+    """A new study: one record's own fields, other records' parts."""
+    base, conditions, treatments, sites, sponsors = (rng.choice(records) for _ in range(5))
+    return dataclasses.replace(
+        base,
+        nct_id=f"NCT{FIRST_SYNTHETIC_ID + number:08d}",
+        conditions=conditions.conditions,
+        keywords=conditions.keywords,
+        mesh_terms=conditions.mesh_terms,
+        arms=treatments.arms,
+        interventions=treatments.interventions,
+        sites=sites.sites,
+        lead_sponsor=sponsors.lead_sponsor,
+        collaborators=sponsors.collaborators,
+        nct_aliases=(),
+    )
+
+
+class Command(BaseCommand):
+    help = "Fill the database with shuffled copies of real records, for benchmarks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--count", type=int, default=100_000)
+        parser.add_argument("--from", dest="archive", required=True, metavar="ARCHIVE")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--batch", type=int, default=2000)
+
+    def handle(
+        self, *args: Any, count: int, archive: str, seed: int, batch: int, **options: Any
+    ) -> None:
+        started = time.monotonic()
+        records = [piece.record for piece in pieces_of([archive]) if piece.record is not None]
+        if not records:
+            raise CommandError(f"no records could be read from {archive}")
+        self.stdout.write(f"{len(records)} records read in {time.monotonic() - started:.0f}s")
+        first = Study.objects.filter(nct_id__gte=f"NCT{FIRST_SYNTHETIC_ID}").count()
+        # Seeded by where this run starts, so a second run adds new shuffles, not repeats.
+        rng = random.Random(f"{seed}:{first}")
+        for start in range(first, first + count, batch):
+            size = min(batch, first + count - start)
+            self._insert([shuffled(records, start + i, rng) for i in range(size)])
+            done = start + size - first
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"{done} studies in {elapsed:.0f}s ({done / elapsed:.0f}/s)")
+        lexicon_started = time.monotonic()
+        rebuild_lexicon()
+        self.stdout.write(f"lexicon rebuilt in {time.monotonic() - lexicon_started:.0f}s")
+        self.stdout.write(f"Total: {count} studies in {time.monotonic() - started:.0f}s")
+
+    @transaction.atomic
+    def _insert(self, records: list[StudyRecord]) -> None:
+        now = timezone.now()
+        ids = reserve_ids(Study, len(records))
+        copy_rows(
+            Study,
+            [
+                {
+                    "id": study_id,
+                    "nct_id": record.nct_id,
+                    "record_hash": record_hash(record),
+                    "created_at": now,
+                    "updated_at": now,
+                    **study_fields(record),
+                }
+                for study_id, record in zip(ids, records, strict=True)
+            ],
+        )
+        insert_parts(list(zip(ids, records, strict=True)))
+        refresh_search_many(ids, lexicon=False)

@@ -1,0 +1,24 @@
+"""Search: the search document per study, drug names resolved first, ranking, facets, snippets.
+
+``refresh_search`` / ``refresh_search_many`` keep the documents; ``SearchResults`` answers one
+search (``trials.filters.StudyFilter`` builds it from query parameters).
+"""
+
+from .document import rebuild_lexicon, refresh_search, refresh_search_many
+from .lexicon import DrugNames, resolve_drug
+from .query import FACET_COLUMNS, Snippet, TsQuery, Words, highlight
+from .results import SearchResults
+
+__all__ = [
+    "FACET_COLUMNS",
+    "DrugNames",
+    "SearchResults",
+    "Snippet",
+    "TsQuery",
+    "Words",
+    "highlight",
+    "rebuild_lexicon",
+    "refresh_search",
+    "refresh_search_many",
+    "resolve_drug",
+]

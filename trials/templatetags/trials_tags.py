@@ -62,6 +62,19 @@ def study_date(study: Study, prefix: str) -> str:
     return text
 
 
+@register.filter
+def age_range(study: Study) -> str:
+    """Who may join by age, as the record writes it: "18 Years and older", "Up to 17 Years"."""
+    low, high = study.minimum_age, study.maximum_age
+    if low and high:
+        return f"{low} to {high}"
+    if low:
+        return f"{low} and older"
+    if high:
+        return f"Up to {high}"
+    return "No age limit stated"
+
+
 @dataclass
 class _Node:
     text: str = ""

@@ -48,7 +48,7 @@ def test_a_result_shows_the_study_and_the_field_its_snippet_matched(client, corp
     assert "Drug: lenalidomide; Drug: temsirolimus" in page
     assert "National Cancer Institute (NCI)" in page
     assert "1 in United States" in page
-    assert "18 Years to any" in page
+    assert "18 Years and older" in page
 
 
 def test_a_misspelt_drug_says_which_drug_it_was_taken_for(client, corpus):

@@ -337,7 +337,12 @@ def normalize_phases(raw: str | None) -> tuple[str, ...]:
     """Phases from a classic combined spelling: "Phase 1/Phase 2" -> ("PHASE1", "PHASE2")."""
     if raw is None or not raw.strip():
         return ()
-    return tuple(normalize(Phase, part) for part in re.split(r"\s*[/|,]\s*", raw) if part.strip())
+    try:
+        return (normalize(Phase, raw),)  # one phase, even one spelt with a slash: "N/A"
+    except ValueError:
+        return tuple(
+            normalize(Phase, part) for part in re.split(r"\s*[/|,]\s*", raw) if part.strip()
+        )
 
 
 _MASKING = re.compile(r"^(?P<masking>[^(]+?)\s*(?:\((?P<who>[^)]*)\))?\s*$")

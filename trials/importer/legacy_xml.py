@@ -25,6 +25,7 @@ from trials.vocab import (
     OutcomeKind,
     PrimaryPurpose,
     ResponsiblePartyType,
+    SamplingMethod,
     Sex,
     SourceFormat,
     Status,
@@ -248,9 +249,7 @@ def _eligibility(node: Node) -> dict[str, object]:
             volunteers in ("yes", "accepts healthy volunteers") if volunteers else None
         ),
         "study_population": outline(node.inner("study_pop/textblock")),
-        # vocab has no SamplingMethod; the API v2 value is the label in capitals, as the HTML
-        # parser also writes it ("Non-Probability Sample" -> NON_PROBABILITY_SAMPLE).
-        "sampling_method": "_".join(re.findall(r"[A-Z0-9]+", node.text("sampling_method").upper())),
+        "sampling_method": node.vocab(SamplingMethod, "sampling_method"),
     }
 
 

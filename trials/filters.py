@@ -157,11 +157,14 @@ class StudyFilter(django_filters.FilterSet):
     def _build(self) -> SearchResults:
         values = self.values
         words = self.words(values)
-        conditions: list[Q] = [words.match()] if words else []
+        conditions: list[Q] = []
         highlight = words.rank_query() if words else None
+        # A snippet shows the person's own words first: q, else the drug, else the condition.
+        prefer = words.query() if words else None
         if cond := values.get("cond"):
             conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(cond, "B"))))
             highlight = _either(highlight, TsQuery.websearch(cond))
+            prefer = prefer or TsQuery.websearch(cond)
         if intr := values.get("intr"):
             drug = resolve_drug(intr, fuzzy_threshold=INTR_SIMILARITY)
             if drug:
@@ -171,6 +174,7 @@ class StudyFilter(django_filters.FilterSet):
                 conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(intr, "C"))))
                 highlight = _either(highlight, TsQuery.websearch(intr))
             self.intr_drug = drug
+            prefer = TsQuery.websearch(intr) if words is None else prefer
         if (age := values.get("age")) is not None:
             days = int(float(age) * 365.25)
             conditions.append(
@@ -195,6 +199,7 @@ class StudyFilter(django_filters.FilterSet):
             words=words,
             sort=values.get("sort", ""),
             highlight=highlight,
+            prefer=prefer,
         )
 
     def words(self, values: dict[str, Any]) -> Words | None:

@@ -1,6 +1,7 @@
 """Public pages: search, browse lists and the study page."""
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,8 +27,11 @@ BROWSE_PAGE_SIZE = 100
 def search(request: HttpRequest) -> HttpResponse:
     """The search page (also the home page): every search is a link."""
     filterset = StudyFilter(request.GET)
-    page = Paginator(filterset.search(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "facets": facets_of(filterset)}
+    # One transaction: the search steers the planner for its own queries only (SET LOCAL).
+    with transaction.atomic():
+        page = Paginator(filterset.search(), PAGE_SIZE).get_page(request.GET.get("page"))
+        facets = facets_of(filterset)
+    context = {"filter": filterset, "page": page, "facets": facets}
     # htmx, when present, swaps the results in place; without it the whole page comes back.
     template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
     return render(request, template or "trials/search.html", context)

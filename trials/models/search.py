@@ -21,18 +21,16 @@ class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
         return self.filter(overall_status__in=vocab.OPEN_STATUSES)
 
     def for_listing(self) -> "SearchDocumentQuerySet":
-        """With the few study columns a result row shows, and none of the long texts."""
-        return self.select_related("study").only(
-            *(f.name for f in SearchDocument._meta.concrete_fields if f.name not in VECTORS),
-            "study__nct_id",
-            "study__brief_title",
-            "study__acronym",
-            "study__minimum_age",
-            "study__maximum_age",
-            "study__completion_date",
-            "study__completion_precision",
-            "study__start_precision",
-            "study__last_update_posted_precision",
+        """With the study a result row shows, and none of the long texts or vectors."""
+        return (
+            self.select_related("study")
+            .defer(*VECTORS)
+            .defer(
+                "study__brief_summary",
+                "study__detailed_description",
+                "study__eligibility_criteria",
+                "study__import_warnings",
+            )
         )
 
 

@@ -143,7 +143,7 @@ def ranked_ids(
     ]
     if not words.skip_eligibility:
         tiers.append(
-            queryset.filter(words.match())
+            queryset.filter(Matches(F("document"), words.query()))
             .exclude(words.core_match())
             .exclude(words.ranked_match())
             .order_by(F("last_update_posted_date").desc(nulls_last=True), "pk")
@@ -255,24 +255,45 @@ class Snippet:
     html: SafeString
 
 
-def snippets(ids: Sequence[int], query: TsQuery, skip_eligibility: bool) -> dict[int, Snippet]:
-    """For each study, the first field (in document order) the query matches, highlighted."""
-    if not ids:
-        return {}
-    skip = "AND f.weight <> 'D'" if skip_eligibility else ""
-    # The query's own placeholders are positional; this statement's are named.
+def _named(query: TsQuery, prefix: str) -> tuple[str, dict[str, Any]]:
+    """The query's SQL with its positional placeholders turned into named ones."""
     pieces = query.sql.split("%s")
-    named = pieces[0] + "".join(f"%(q{i})s{piece}" for i, piece in enumerate(pieces[1:]))
-    sql = f"""
-        SELECT DISTINCT ON (f.study_id) f.study_id, f.label,
-            ts_headline('{CONFIG}', f.body, q.q, %(options)s)
-        FROM ({fields_sql()}) AS f (study_id, body, weight, grp, ord, label),
-            (SELECT {named} AS q) AS q
-        WHERE to_tsvector('{CONFIG}', f.body) @@ q.q {skip}
-        ORDER BY f.study_id, f.ord
+    sql = pieces[0] + "".join(f"%({prefix}{i})s{piece}" for i, piece in enumerate(pieces[1:]))
+    return sql, {f"{prefix}{i}": value for i, value in enumerate(query.params)}
+
+
+def snippets(
+    ids: Sequence[int], query: TsQuery, skip_eligibility: bool, prefer: TsQuery | None = None
+) -> dict[int, Snippet]:
+    """For each study, the first field (in document order) the query matches, highlighted.
+
+    A field matching ``prefer`` (the person's own words) comes before one that matches only
+    the rest of ``query`` (another name of their drug): "Revlimid" shows the other name
+    Revlimid, not the title's lenalidomide.
     """
-    params: dict[str, Any] = {"ids": list(ids), "options": _HEADLINE_OPTIONS}
-    params.update({f"q{i}": value for i, value in enumerate(query.params)})
+    skip = "AND f.weight <> 'D'" if skip_eligibility else ""
+    query_sql, params = _named(query, "q")
+    prefer_sql, prefer_params = _named(prefer or query, "p")
+    params.update(prefer_params)
+    # Per study, the fields in document order, stopping at the first that matches: PostgreSQL
+    # runs UNION ALL branches in order, so a title match never tokenizes the long texts.
+    first_match = f"""
+        SELECT f.label, f.body
+        FROM ({fields_sql("ARRAY[page.id]")}) AS f (study_id, body, weight, grp, ord, label)
+        WHERE to_tsvector('{CONFIG}', f.body) @@ {{query}} {skip}
+        LIMIT 1
+    """
+    sql = f"""
+        SELECT page.id, hit.label, ts_headline('{CONFIG}', hit.body, q.q, %(options)s)
+        FROM unnest(%(ids)s::bigint[]) AS page (id),
+            (SELECT {query_sql} AS q, {prefer_sql} AS p) AS q,
+            LATERAL (
+                ({first_match.format(query="q.p")})
+                UNION ALL ({first_match.format(query="q.q")})
+                LIMIT 1
+            ) AS hit
+    """
+    params.update({"ids": list(ids), "options": _HEADLINE_OPTIONS})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {pk: Snippet(label, highlight(text)) for pk, label, text in cursor.fetchall()}

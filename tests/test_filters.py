@@ -1,0 +1,128 @@
+"""StudyFilter: every kind of search finds the seed and the right corpus studies, and no others."""
+
+import pytest
+from django.http import QueryDict
+
+from tests.conftest import import_files
+from trials.filters import StudyFilter
+
+SEED = "NCT00398515"
+# Diabetes in conditions, title and summary; not in the eligibility criteria.
+DIABETES_STUDY = "NCT05521061"
+# Diabetes only in the eligibility criteria (asthma is its condition).
+DIABETES_IN_ELIGIBILITY_ONLY = "NCT03101033"
+# A 2000 myeloma study without lenalidomide.
+OLD_MYELOMA = "NCT00005792"
+
+
+@pytest.fixture
+def corpus(seed):
+    import_files(
+        "json/NCT05521061.json",
+        "json/NCT03101033.json",
+        "json/NCT05883007.json",
+        "xml/NCT00005792.xml",
+    )
+
+
+def found(params: str) -> list[str]:
+    """NCT IDs of a search's first 50 results, in order."""
+    return [doc.study.nct_id for doc in StudyFilter(QueryDict(params)).search()[0:50]]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "q=lenalidomide",
+        "q=Revlimid",
+        "q=CC-5013",
+        "q=lenalidomid",
+        "q=temsirolimis",
+        "q=l%C3%A9nalidomide",  # lénalidomide: accents do not matter
+        "q=NCT00398515",
+        'q="plasma cell"',
+        "intr=Revlimid",
+        "intr=CC-5013",
+        "intr=lenalidomide",
+        "intr=temsirolimis",
+        "intr=Torisel",
+        "cond=Plasma+Cell+Neoplasms",
+        "cond=Neoplasms,+Plasma+Cell",
+        "cond=refractory+multiple+myeloma",
+    ],
+)
+def test_words_drugs_and_conditions_find_the_seed_and_not_the_diabetes_study(corpus, params):
+    results = found(params)
+    assert SEED in results
+    assert DIABETES_STUDY not in results
+
+
+def test_an_nct_id_finds_its_study_first(corpus):
+    assert found("q=NCT00398515")[0] == SEED
+
+
+def test_a_drug_brand_name_finds_only_the_studies_of_that_drug(corpus):
+    assert found("intr=Revlimid") == [SEED]
+
+
+def test_websearch_syntax_excludes_and_alternates(corpus):
+    assert OLD_MYELOMA in found("q=myeloma+-lenalidomide")
+    assert SEED not in found("q=myeloma+-lenalidomide")
+    assert {SEED, DIABETES_STUDY} <= set(found("q=lenalidomide+OR+diabetes"))
+
+
+def test_diabetes_in_eligibility_only_is_found_last_or_kept_out_on_request(corpus):
+    anywhere = found("q=diabetes")
+    assert anywhere.index(DIABETES_STUDY) < anywhere.index(DIABETES_IN_ELIGIBILITY_ONLY)
+    kept_out = found("q=diabetes&skip_eligibility=on")
+    assert DIABETES_STUDY in kept_out
+    assert DIABETES_IN_ELIGIBILITY_ONLY not in kept_out
+    assert "NCT05883007" not in kept_out
+
+
+@pytest.mark.parametrize(
+    ("params", "finds_seed"),
+    [
+        ("status=COMPLETED", True),
+        ("status=RECRUITING", False),
+        ("recruiting=on", False),
+        ("phase=PHASE1", True),
+        ("phase=PHASE3", False),
+        ("type=INTERVENTIONAL", True),
+        ("type=OBSERVATIONAL", False),
+        ("itype=DRUG", True),
+        ("itype=DEVICE", False),
+        ("sex=FEMALE", True),
+        ("age=70", True),  # 18 Years and older: no upper bound stated
+        ("age=10", False),
+        ("healthy=no", True),
+        ("healthy=yes", False),
+        ("country=United+States", True),
+        ("country=France", False),
+        ("results=no", True),
+        ("results=yes", False),
+        ("sponsor=National+Cancer+Institute+(NCI)", True),
+        ("start_after=2007-01-01&start_before=2007-12-31", True),
+        ("start_after=2008-01-01", False),
+        ("updated_before=2010-01-01", False),
+        ("posted_after=2006-11-01&posted_before=2006-11-30", True),
+    ],
+)
+def test_each_filter_keeps_or_drops_the_seed(corpus, params, finds_seed):
+    assert (SEED in found(params)) is finds_seed
+
+
+def test_a_facet_counts_over_the_other_filters_only(corpus):
+    search = StudyFilter(QueryDict("phase=PHASE3&q=myeloma")).search()
+    assert search.count() == 0
+    unfiltered = StudyFilter(QueryDict("q=myeloma")).search()
+    # Phase 1 myeloma studies (the seed among them) are left out only by the phase filter.
+    assert search.facets["phase"] == unfiltered.facets["phase"]
+    assert search.facets["phase"]["PHASE1"] >= 1
+    assert search.facets["status"] == {}  # status counts honour the phase filter
+
+
+def test_bad_parameters_are_form_errors_and_the_rest_still_filters(corpus):
+    search = StudyFilter(QueryDict("phase=bogus&age=-3&start_after=never&q=lenalidomide"))
+    assert set(search.errors) == {"phase", "age", "start"}
+    assert [doc.study.nct_id for doc in search.search()[0:10]] == [SEED]

@@ -1,0 +1,158 @@
+"""The search page and the browse pages, as rendered HTML."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import import_files
+from trials.importer.record import StudyRecord
+from trials.importer.writer import save_record
+from trials.models import DrugAlias
+
+SEED = "NCT00398515"
+
+
+@pytest.fixture
+def corpus(seed):
+    import_files(
+        "json/NCT05521061.json",
+        "json/NCT03101033.json",
+        "json/NCT05883007.json",
+        "json/NCT01252810.json",
+        "xml/NCT00005792.xml",
+    )
+
+
+def results_of(response) -> list[str]:
+    return re.findall(r'<p class="result-meta">(NCT\d{8})', response.content.decode())
+
+
+def test_the_home_page_is_the_search_page(client, corpus):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "<h1>Search studies</h1>" in home.content.decode()
+    assert set(results_of(home)) == set(results_of(client.get(reverse("trials:search"))))
+
+
+def test_a_result_shows_the_study_and_the_field_its_snippet_matched(client, corpus):
+    page = client.get("/studies/?q=Revlimid").content.decode()
+    assert results_of(client.get("/studies/?q=Revlimid")) == [SEED]
+    assert (
+        "Lenalidomide and Temsirolimus in Treating Patients With Previously Treated Multiple "
+        "Myeloma" in page
+    )
+    assert '<span class="snippet-field">other name:</span> <mark>Revlimid</mark>' in page
+    assert "Completed" in page and "Phase 1" in page
+    assert "Refractory Multiple Myeloma; Stage II Multiple Myeloma" in page
+    assert "Drug: lenalidomide; Drug: temsirolimus" in page
+    assert "National Cancer Institute (NCI)" in page
+    assert "1 in United States" in page
+    assert "18 Years to any" in page
+
+
+def test_a_misspelt_drug_says_which_drug_it_was_taken_for(client, corpus):
+    page = client.get("/studies/?intr=temsirolimis").content.decode()
+    assert "<strong>temsirolimus</strong>, the closest drug name to “temsirolimis”" in page
+    assert results_of(client.get("/studies/?intr=temsirolimis")) == [SEED]
+
+
+def test_record_text_is_escaped_in_titles_and_snippets(client, db):
+    record = StudyRecord(
+        nct_id="NCT09999999",
+        brief_title="<script>alert('x')</script> lenalidomide",
+        overall_status="RECRUITING",
+        source_format="API_V2_JSON",
+    )
+    save_record(record, b"hand-made", "test")
+    page = client.get("/studies/?q=lenalidomide").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; lenalidomide</a>" in page
+    assert '<span class="snippet-field">title:</span> <mark>lenalidomide</mark>' in page
+
+
+def test_the_query_count_does_not_grow_with_results_or_facets(
+    client, corpus, django_assert_num_queries
+):
+    # Lexicon, planner settings, count with facets, page IDs, rows, snippets, the savepoint.
+    with django_assert_num_queries(8):
+        one = client.get("/studies/?q=Revlimid")
+    with django_assert_num_queries(8):
+        many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
+    assert len(results_of(one)) == 1 and len(results_of(many)) > 1
+    with django_assert_num_queries(6):
+        client.get("/studies/?status=COMPLETED&phase=PHASE1")
+
+
+def test_facets_show_counts_and_links_that_keep_the_other_parameters(client, corpus):
+    page = client.get("/studies/?q=myeloma").content.decode()
+    link = re.search(
+        r'<a href="([^"]*phase=PHASE1[^"]*)">Phase 1</a> <span class="count">(\d+)', page
+    )
+    assert link is not None
+    assert "q=myeloma" in link[1]
+    assert int(link[2]) >= 1
+    chosen = client.get(link[1].replace("&amp;", "&")).content.decode()
+    assert (
+        'aria-current="true" class="selected"><span class="visually-hidden">Remove filter: '
+        in chosen
+    )
+
+
+def test_pagination_keeps_every_filter(client, corpus, monkeypatch):
+    monkeypatch.setattr("trials.views.PAGE_SIZE", 1)
+    page = client.get("/studies/?q=diabetes&type=INTERVENTIONAL").content.decode()
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', page)
+    assert next_link is not None
+    assert "q=diabetes" in next_link[1] and "type=INTERVENTIONAL" in next_link[1]
+    assert "page=2" in next_link[1]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "page=abc",
+        "page=999",
+        "age=old&phase=bogus&start_after=yesterday&sort=random",
+        "q=%22&cond=%22%22&intr=-",
+        "q=" + "x" * 600,
+        "country=" + "&country=".join(str(n) for n in range(30)),
+    ],
+)
+def test_bad_parameters_never_break_the_page(client, corpus, params):
+    response = client.get(f"/studies/?{params}")
+    assert response.status_code == 200
+
+
+def test_bad_parameters_are_shown_as_form_errors(client, corpus):
+    page = client.get("/studies/?phase=bogus&q=lenalidomide").content.decode()
+    assert 'role="alert"' in page and "phase: Select a valid choice." in page
+    assert results_of(client.get("/studies/?phase=bogus&q=lenalidomide")) == [SEED]
+
+
+def test_htmx_gets_only_the_results(client, corpus):
+    page = client.get("/studies/?q=lenalidomide", headers={"HX-Request": "true"}).content
+    assert b"<h1>" not in page and SEED.encode() in page
+
+
+def test_browse_lists_names_with_counts_linking_to_the_filtered_search(client, corpus):
+    page = client.get("/browse/interventions/").content.decode()
+    assert '<a href="/studies/?intr=Revlimid">Revlimid</a> <span class="count">1 study</span>' in (
+        page
+    )
+    conditions = client.get("/browse/conditions/?contains=myelom").content.decode()
+    assert '<a href="/studies/?cond=Refractory%20Multiple%20Myeloma">' in conditions
+    assert "Asthma" not in conditions
+    countries = client.get("/browse/countries/").content.decode()
+    assert '<a href="/studies/?country=United%20States">United States</a>' in countries
+
+
+def test_browse_hides_names_curated_as_junk(client, corpus):
+    DrugAlias.objects.create(alias="pharmacological study", not_an_alias=True)
+    page = client.get("/browse/interventions/").content.decode()
+    assert ">pharmacological study<" not in page
+    assert ">laboratory biomarker analysis<" in page
+
+
+def test_an_unknown_browse_list_is_not_found(client, db):
+    assert client.get("/browse/nothing/").status_code == 404

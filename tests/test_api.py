@@ -259,13 +259,14 @@ def test_studies_are_in_the_export_shape_of_the_single_study_endpoint(client, co
 def test_the_query_count_does_not_grow_with_the_page_size(
     client, corpus, django_assert_num_queries
 ):
-    # The page's IDs, the studies and their 13 kinds of parts; one more for the total.
-    with django_assert_num_queries(15):
-        small = listed(client, pageSize="1")
+    # The search's planner settings (in a transaction, as here), the page's IDs, the studies
+    # and their 13 kinds of parts; one more for the total.
     with django_assert_num_queries(16):
+        small = listed(client, pageSize="1")
+    with django_assert_num_queries(17):
         large = listed(client, pageSize="1000", countTotal="true")
     # A drug name is resolved through the lexicon first: one query.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         listed(client, **{"query.intr": "Revlimid", "pageSize": "1000"})
 
     assert len(small["studies"]) == 1

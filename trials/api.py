@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -187,7 +187,7 @@ def _nct_ids(raw: str) -> Q:
     if wrong := [i for i in ids if not _NCT_ID.match(i)]:
         raise BadRequest(f"filter.ids: {wrong[0]!r} is not an NCT ID (NCT and 8 digits)")
     aliases = Identifier.objects.filter(kind=IdentifierKind.NCT_ALIAS, value__in=ids)
-    return Q(study__nct_id__in=ids) | Q(study_id__in=aliases.values("study_id"))
+    return _studies_named(Study.objects.filter(nct_id__in=ids), aliases)
 
 
 def _study_ids(raw: str) -> Q:
@@ -200,7 +200,17 @@ def _study_ids(raw: str) -> Q:
     ids = [i for i in ids if i]
     values = {*ids, *(i.upper() for i in ids)}
     identifiers = Identifier.objects.filter(value__in=values)
-    return Q(study__nct_id__in=values) | Q(study_id__in=identifiers.values("study_id"))
+    return _studies_named(Study.objects.filter(nct_id__in=values), identifiers)
+
+
+def _studies_named(studies: QuerySet[Study], identifiers: QuerySet[Identifier]) -> Q:
+    """Documents of these studies or of the studies holding these identifiers.
+
+    One IN over a UNION: the planner looks the few studies up by key, where an OR of two
+    conditions had it walk the whole list in page order to find them (270 ms at 100,000).
+    """
+    ids = studies.values("pk").union(identifiers.values("study_id"))
+    return Q(study_id__in=ids)
 
 
 def _sponsor(raw: str) -> Q:

@@ -1,5 +1,7 @@
 """Shared fixtures: records from the corpus copy, imported through the real importer."""
 
+import os
+
 import pytest
 from django.db import connection
 
@@ -36,3 +38,39 @@ def table_counts() -> dict[str, int]:
             cursor.execute(f'SELECT count(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts
+
+
+# --- Browser tests -------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (apt-get install -y chromium, as .ci/run does); tests
+# marked `browser` are skipped, saying why, on a machine without it.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_tests:
+        return
+    if not os.path.exists(CHROMIUM):
+        reason = f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)"
+        for item in browser_tests:
+            item.add_marker(pytest.mark.skip(reason=reason))
+        return
+    # Playwright's sync API runs an event loop in the test's thread; Django would refuse the
+    # test's own database queries there, though they are plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch arguments, pointed at Debian's Chromium."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

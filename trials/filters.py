@@ -125,7 +125,9 @@ class StudyFilter(django_filters.FilterSet):
     def __init__(
         self, data: Any = None, queryset: QuerySet[SearchDocument] | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(data, queryset or SearchDocument.objects.all(), **kwargs)
+        super().__init__(
+            data, SearchDocument.objects.all() if queryset is None else queryset, **kwargs
+        )
         self._results: SearchResults | None = None
         # What the lexicon made of q and intr, for the page to say ("temsirolimus" for a typo).
         self.words_drug: DrugNames | None = None

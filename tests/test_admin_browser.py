@@ -1,6 +1,5 @@
 """A curator's journey in a real browser: log in, find, correct, check, revert, paste a page."""
 
-import os
 import re
 
 import pytest
@@ -14,29 +13,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-curator-passphrase"
 NEW_TITLE = "Lenalidomide with temsirolimus for refractory multiple myeloma"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    }
-
-
-@pytest.fixture(autouse=True, scope="module")
-def async_unsafe_allowed():
-    # live_server runs the app in a thread beside Playwright's event loop; only for these tests.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

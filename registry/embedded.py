@@ -5,6 +5,7 @@ when running as root, the wheel only opens permissions on folders of the project
 left running when a command exits: `runserver`, `migrate` and `import_trials` share one.
 """
 
+import json
 import logging
 import subprocess
 import warnings
@@ -31,6 +32,7 @@ def database_url(name: str, data_dir: Path = DATA_DIR) -> str:
         ) from exc
 
     data_dir.mkdir(exist_ok=True)
+    _forget_unreadable_handles(data_dir)
     try:
         server = get_server(data_dir, cleanup_mode=None)
     except (subprocess.CalledProcessError, AssertionError):
@@ -40,6 +42,25 @@ def database_url(name: str, data_dir: Path = DATA_DIR) -> str:
         server = get_server(data_dir, cleanup_mode=None)
     _ensure_database(server.get_uri("postgres"), name)
     return server.get_uri(name)
+
+
+def _forget_unreadable_handles(data_dir: Path) -> None:
+    """Remove the wheel's list of client processes if a killed command left it unreadable.
+
+    The wheel rewrites ``.handle_pids.json`` on every start and exit; a process killed in
+    between leaves it empty and every later start fails to parse it. The list only matters for
+    stopping the server when its last client exits, which this project never asks for.
+    """
+    handles = data_dir / ".handle_pids.json"
+    try:
+        readable = isinstance(json.loads(handles.read_text()), list)
+    except FileNotFoundError:
+        return
+    except ValueError:
+        readable = False
+    if not readable:
+        logger.warning("embedded PostgreSQL: %s was unreadable; starting afresh", handles)
+        handles.unlink()
 
 
 def _ensure_database(maintenance_url: str, name: str) -> None:

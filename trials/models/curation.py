@@ -43,7 +43,7 @@ class Curation(models.Model):
     objects = CurationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["study", "path"]
+        ordering = ["study_id", "path"]
         constraints = [
             models.UniqueConstraint(fields=["study", "path"], name="curation_unique_path"),
         ]

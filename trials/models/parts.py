@@ -13,7 +13,9 @@ class StudyPart(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["study", "position"]
+        # By the column, not the relation: ordering by "study" would join the study table into
+        # every prefetch of parts to sort by the study's own ordering.
+        ordering = ["study_id", "position"]
 
 
 class Condition(StudyPart):
@@ -66,7 +68,7 @@ class OtherName(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["intervention", "position"]
+        ordering = ["intervention_id", "position"]
 
     def __str__(self) -> str:
         return self.name
@@ -81,7 +83,7 @@ class OutcomeMeasure(StudyPart):
 
     class Meta(StudyPart.Meta):
         # Primary, then secondary, then other, each in the record's order.
-        ordering = ["study", "kind", "position"]
+        ordering = ["study_id", "kind", "position"]
 
     def __str__(self) -> str:
         return self.measure

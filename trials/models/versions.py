@@ -28,7 +28,7 @@ class StudyVersion(models.Model):
     objects = StudyVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["study", "-record_date", "-imported_at"]
+        ordering = ["study_id", "-record_date", "-imported_at"]
         constraints = [
             # Re-importing the same bytes is a no-op: one row per distinct source of a study.
             models.UniqueConstraint(fields=["study", "sha256"], name="version_unique_source"),

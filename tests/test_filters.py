@@ -1,10 +1,13 @@
 """StudyFilter: every kind of search finds the seed and the right corpus studies, and no others."""
 
+from collections import Counter
+
 import pytest
 from django.http import QueryDict
 
 from tests.conftest import import_files
 from trials.filters import StudyFilter
+from trials.search import FACET_COLUMNS
 
 SEED = "NCT00398515"
 # Diabetes in conditions, title and summary; not in the eligibility criteria.
@@ -120,6 +123,43 @@ def test_a_facet_counts_over_the_other_filters_only(corpus):
     assert search.facets["phase"] == unfiltered.facets["phase"]
     assert search.facets["phase"]["PHASE1"] >= 1
     assert search.facets["status"] == {}  # status counts honour the phase filter
+
+
+def _values(doc: object, facet: str) -> list[object]:
+    """What a result row (SearchDocument, plain values) says for a facet."""
+    value = getattr(doc, FACET_COLUMNS[facet].replace("status", "overall_status", 1))
+    return list(value) if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "q=myeloma",
+        "phase=PHASE1&sex=FEMALE",
+        "country=United+States&itype=DRUG&results=no",
+        "q=diabetes&type=INTERVENTIONAL&healthy=no&sponsor_class=OTHER",
+        "recruiting=on&phase=PHASE2&phase=PHASE3",
+    ],
+)
+def test_every_facet_counts_what_the_result_rows_say_under_the_other_filters(corpus, params):
+    # The counts come from SearchMatch's codes; the oracle reads SearchDocument's plain values.
+    search = StudyFilter(QueryDict(params)).search()
+    assert search.count() == len(search[0:100])
+    for facet, param in [(f, f) for f in FACET_COLUMNS] + [("status", "recruiting")]:
+        others = QueryDict(params, mutable=True)
+        others.pop(param, None)
+        if facet == "status":
+            others.pop("status" if param == "recruiting" else "recruiting", None)
+        rows = StudyFilter(others).search()[0:100]
+        # A blank value ("not stated") is no option of any facet.
+        expected = Counter(v for doc in rows for v in _values(doc, facet) if v != "")
+        assert search.facets[facet] == +expected, (facet, params)
+
+
+def test_a_sponsor_is_found_by_its_name_whatever_the_case_and_accents(corpus):
+    assert SEED in found("sponsor=national+cancer+institute+%28NCI%29")
+    assert found("sponsor=National+Cancer") == []  # a whole name, not a part of one
 
 
 def test_bad_parameters_are_form_errors_and_the_rest_still_filters(corpus):

@@ -3,8 +3,15 @@
 import pytest
 
 from tests.conftest import import_files
-from trials.models import DrugAlias, SearchDocument, SearchTerm, TermKind
-from trials.search import highlight, refresh_search_many, resolve_drug
+from trials.models import (
+    DrugAlias,
+    SearchDocument,
+    SearchMatch,
+    SearchRanking,
+    SearchTerm,
+    TermKind,
+)
+from trials.search import CODED, highlight, refresh_search_many, resolve_drug
 
 
 @pytest.fixture
@@ -30,6 +37,32 @@ def test_the_writer_leaves_a_search_document_with_the_study_columns_beside_it(se
     assert {"I:lenalidomide", "I:revlimid", "I:cc 5013", "C:refractory multiple myeloma"} <= set(
         document.term_keys
     )
+
+
+def test_the_search_row_holds_the_study_facets_as_codes_and_its_names_as_lexemes(seed):
+    row = SearchMatch.objects.get(study=seed)
+    shown = SearchDocument.objects.get(study=seed)
+    assert CODED["status"].decode(row.status) == ["COMPLETED"]
+    assert CODED["phase"].decode(row.phases) == shown.phases == ["PHASE1"]
+    assert CODED["itype"].decode(row.intervention_types) == ["DRUG", "OTHER"]
+    assert CODED["type"].decode(row.study_type) == [shown.study_type]
+    assert CODED["sex"].decode(row.sex) == [shown.sex]
+    # The page text states no sponsor class: a blank value has no code.
+    assert shown.sponsor_class == "" and row.sponsor_class is None
+    assert row.countries == ["United States"] and row.minimum_age_days == 6574
+    # The lexicon keys are lexemes of their own; the drug keys rank too.
+    assert "'I:revlimid'" in row.document and "'I:revlimid'" in row.core
+    assert "'N:united states'" in row.document
+    ranking = SearchRanking.objects.get(study=seed).rank_vector
+    assert "'I:revlimid'" in ranking and "'N:united states'" not in ranking
+
+
+def test_a_code_decodes_to_the_values_it_was_made_of():
+    phases = CODED["phase"]
+    both = phases.code("PHASE1") | phases.code("PHASE2")
+    assert phases.decode(both) == ["PHASE1", "PHASE2"]
+    assert CODED["status"].decode(CODED["status"].code("RECRUITING")) == ["RECRUITING"]
+    assert CODED["status"].code("not a status") is None and CODED["status"].decode(None) == []
 
 
 def test_the_lexicon_counts_each_name_once_per_study(corpus):

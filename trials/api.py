@@ -33,6 +33,7 @@ from trials.models import (
     Identifier,
     IdentifierKind,
     SearchDocument,
+    SearchMatch,
     SearchTerm,
     Site,
     Study,
@@ -91,7 +92,7 @@ class Listing:
     """One request for a page of studies, its parameters checked."""
 
     search: dict[str, Any]  # StudyFilter parameters
-    narrowing: list[Q]  # conditions on SearchDocument the FilterSet has no parameter for
+    narrowing: list[Q]  # conditions on SearchMatch the FilterSet has no parameter for
     order: list[OrderBy]  # empty: the search's own order (relevance when there are words)
     page_size: int
     offset: int
@@ -106,7 +107,7 @@ def studies(request: HttpRequest) -> HttpResponse:
         listing = parse(request.GET)
     except BadRequest as error:
         return _bad_request(str(error))
-    queryset = SearchDocument.objects.filter(*listing.narrowing)
+    queryset = SearchMatch.objects.filter(*listing.narrowing)
     filterset = StudyFilter(listing.search, queryset=queryset)
     if filterset.errors:
         names = {value: key for key, value in SEARCH_PARAMETERS.items()}
@@ -217,15 +218,16 @@ def _sponsor(raw: str) -> Q:
     """query.spons: studies whose lead sponsor or a collaborator has a name containing it."""
     if not re.search(r"\w", raw):
         raise BadRequest("query.spons: give a sponsor's name")
-    # The lexicon holds every sponsor name once, trigram-indexed; studies carry their names'
-    # keys ("S:national cancer institute nci") in the GIN-indexed term_keys.
+    # The lexicon holds every sponsor name once, trigram-indexed; each study's result row
+    # carries its names' keys ("S:national cancer institute nci") in the GIN-indexed term_keys.
     keys = (
         SearchTerm.objects.filter(kind=TermKind.SPONSOR)
         .named_like(raw)
         .annotate(term_key=Concat(Value(f"{TermKind.SPONSOR}:"), "key", output_field=TextField()))
         .values("term_key")
     )
-    return Q(term_keys__overlap=ArraySubquery(keys))
+    documents = SearchDocument.objects.filter(term_keys__overlap=ArraySubquery(keys))
+    return Q(study_id__in=documents.values("study_id"))
 
 
 def _location(raw: str) -> Q:

@@ -17,7 +17,19 @@ from typing import Any
 
 import django_filters
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +38,7 @@ from django.views.decorators.http import require_GET
 from trials import vocab
 from trials.export import study_to_api
 from trials.filters import StudyFilter
-from trials.models import SearchDocument, Study
+from trials.models import SearchMatch, SearchRanking, Study
 from trials.search import SearchResults
 from trials.search.query import RANK_WEIGHTS, SORTS
 
@@ -160,7 +172,7 @@ def csv_row(study: Study) -> list[str]:
     return [safe_cell(cell) for cell in row]
 
 
-def ordered(results: SearchResults) -> QuerySet[SearchDocument]:
+def ordered(results: SearchResults) -> QuerySet[SearchMatch]:
     """Every result, in the order the search page pages through them.
 
     The page ranks a page at a time (``trials.search.query.ranked_ids``); a download needs one
@@ -171,21 +183,19 @@ def ordered(results: SearchResults) -> QuerySet[SearchDocument]:
     queryset = results.filtered()
     words = results.words
     if results.sort == "relevance" and words:
+        # The first tier's vector lives in the narrow SearchRanking row of the same study.
+        first_tier = SearchRanking.objects.filter(words.ranked_match(), pk=OuterRef("pk"))
+        score = first_tier.annotate(
+            score=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS)
+        ).values("score")
         return queryset.annotate(
             tier=Case(
-                When(words.ranked_match(), then=Value(0)),
+                When(Exists(first_tier), then=Value(0)),
                 When(words.core_match(), then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             ),
-            score=Case(
-                When(
-                    words.ranked_match(),
-                    then=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS),
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
+            score=Coalesce(Subquery(score, output_field=FloatField()), Value(0.0)),
         ).order_by("tier", "-score", F("last_update_posted_date").desc(nulls_last=True), "pk")
     sort = "updated" if results.sort == "relevance" else results.sort
     return queryset.order_by(SORTS[sort], "pk")

@@ -14,8 +14,8 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from trials import vocab
-from trials.models import SearchDocument
-from trials.search import DrugNames, SearchResults, TsQuery, Words, resolve_drug
+from trials.models import SearchMatch, SearchRanking
+from trials.search import CODED, DrugNames, SearchResults, TsQuery, Words, resolve_drug
 from trials.search.query import Matches
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -119,14 +119,15 @@ class StudyFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = SearchDocument
+        model = SearchMatch
         fields: list[str] = []
 
     def __init__(
-        self, data: Any = None, queryset: QuerySet[SearchDocument] | None = None, **kwargs: Any
+        self, data: Any = None, queryset: QuerySet[SearchMatch] | None = None, **kwargs: Any
     ) -> None:
+        # "is None", not "or": a queryset passed in must not be evaluated to test its truth.
         super().__init__(
-            data, SearchDocument.objects.all() if queryset is None else queryset, **kwargs
+            data, SearchMatch.objects.all() if queryset is None else queryset, **kwargs
         )
         self._results: SearchResults | None = None
         # What the lexicon made of q and intr, for the page to say ("temsirolimus" for a typo).
@@ -145,7 +146,7 @@ class StudyFilter(django_filters.FilterSet):
         self.form.is_valid()
         return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], False)}
 
-    def filter_queryset(self, queryset: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+    def filter_queryset(self, queryset: QuerySet[SearchMatch]) -> QuerySet[SearchMatch]:
         return self.search().filtered()
 
     def search(self) -> SearchResults:
@@ -162,16 +163,16 @@ class StudyFilter(django_filters.FilterSet):
         # A snippet shows the person's own words first: q, else the drug, else the condition.
         prefer = words.query() if words else None
         if cond := values.get("cond"):
-            conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(cond, "B"))))
+            conditions.append(_ranked(TsQuery.websearch(cond, "B")))
             highlight = _either(highlight, TsQuery.websearch(cond))
             prefer = prefer or TsQuery.websearch(cond)
         if intr := values.get("intr"):
             drug = resolve_drug(intr, fuzzy_threshold=INTR_SIMILARITY)
             if drug:
-                conditions.append(Q(term_keys__overlap=list(drug.keys)))
+                conditions.append(Q(Matches(F("document"), TsQuery.keys(drug.keys))))
                 highlight = _either(highlight, TsQuery.raw(drug.tsquery) if drug.tsquery else None)
             else:
-                conditions.append(Q(Matches(F("rank_vector"), TsQuery.websearch(intr, "C"))))
+                conditions.append(_ranked(TsQuery.websearch(intr, "C")))
                 highlight = _either(highlight, TsQuery.websearch(intr))
             self.intr_drug = drug
             prefer = TsQuery.websearch(intr) if words is None else prefer
@@ -182,7 +183,8 @@ class StudyFilter(django_filters.FilterSet):
                 & (Q(maximum_age_days__gte=days) | Q(maximum_age_days__isnull=True))
             )
         if sponsor := values.get("sponsor"):
-            conditions.append(Q(sponsors__contains=[sponsor]))
+            # The lead sponsor or a collaborator, by its lexicon key (case and accents aside).
+            conditions.append(Q(Matches(F("document"), TsQuery.key("S", sponsor))))
         for name, column in (
             ("start", "start_date"),
             ("posted", "first_posted_date"),
@@ -221,25 +223,25 @@ class StudyFilter(django_filters.FilterSet):
         if values.get("recruiting"):
             statuses += vocab.OPEN_STATUSES
         if statuses:
-            found["status"] = Q(overall_status__in=statuses)
-        if phases := values.get("phase"):
-            found["phase"] = Q(phases__overlap=phases)
-        if types := values.get("type"):
-            found["type"] = Q(study_type__in=types)
-        if itypes := values.get("itype"):
-            found["itype"] = Q(intervention_types__overlap=itypes)
+            found["status"] = CODED["status"].any_of(statuses)
+        for name in ("phase", "type", "itype", "sponsor_class"):
+            if chosen := values.get(name):
+                found[name] = CODED[name].any_of(chosen)
         if sex := values.get("sex"):
             # A woman may join a study open to all or to women only.
-            found["sex"] = Q(sex__in=[sex, vocab.Sex.ALL])
+            found["sex"] = CODED["sex"].any_of([sex, vocab.Sex.ALL])
         if healthy := values.get("healthy"):
             found["healthy"] = Q(healthy_volunteers=healthy == "yes")
-        if classes := values.get("sponsor_class"):
-            found["sponsor_class"] = Q(sponsor_class__in=classes)
         if results := values.get("results"):
             found["results"] = Q(has_results=True) if results == "yes" else ~Q(has_results=True)
         if countries := values.get("country"):
             found["country"] = Q(countries__overlap=countries)
         return found
+
+
+def _ranked(query: TsQuery) -> Q:
+    """Studies whose ranking vector matches: a condition (B) or an intervention (C) by name."""
+    return Q(pk__in=SearchRanking.objects.filter(Matches(F("rank_vector"), query)).values("pk"))
 
 
 def _either(first: TsQuery | None, second: TsQuery | None) -> TsQuery | None:

@@ -15,7 +15,15 @@ from .parts import (
     Site,
     Sponsor,
 )
-from .search import DrugSynonym, SearchDocument, SearchDocumentQuerySet, SearchTerm, TermKind
+from .search import (
+    DrugSynonym,
+    SearchDocument,
+    SearchDocumentQuerySet,
+    SearchMatch,
+    SearchRanking,
+    SearchTerm,
+    TermKind,
+)
 from .study import IdentifierKind, Study, StudyQuerySet
 from .versions import StudyVersion
 
@@ -36,6 +44,8 @@ __all__ = [
     "OutcomeMeasure",
     "SearchDocument",
     "SearchDocumentQuerySet",
+    "SearchMatch",
+    "SearchRanking",
     "SearchTerm",
     "Site",
     "Sponsor",

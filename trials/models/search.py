@@ -1,6 +1,6 @@
-"""The search document of each study and the lexicon of names that search resolves first.
+"""The search rows of each study and the lexicon of names that search resolves first.
 
-Both are derived data: ``trials.search.refresh_search_many`` rebuilds them from a study and its
+All are derived data: ``trials.search.refresh_search_many`` rebuilds them from a study and its
 parts in set-based SQL, so nothing here is edited by hand.
 """
 
@@ -15,48 +15,110 @@ from trials import vocab
 from .study import Study, _enum, _enum_list
 
 
-class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
-    def recruiting(self) -> "SearchDocumentQuerySet":
-        """Studies a person can still join."""
-        return self.filter(overall_status__in=vocab.OPEN_STATUSES)
+class SearchMatch(models.Model):
+    """One narrow row per study: what every search matches, filters, counts and sorts on.
 
-    def for_listing(self) -> "SearchDocumentQuerySet":
-        """With the study a result row shows, and none of the long texts or vectors."""
-        return (
-            self.select_related("study")
-            .defer(*VECTORS)
-            .defer(
-                "study__brief_summary",
-                "study__detailed_description",
-                "study__eligibility_criteria",
-                "study__import_warnings",
-            )
-        )
-
-
-# The tsvector columns: large, never needed to show a result.
-VECTORS = ("document", "core", "rank_vector")
-
-
-class SearchDocument(models.Model):
-    """One row per study: weighted text vectors, and every column a list or facet reads.
+    A very common word matches nearly every study and its count with facets visits every
+    matching row, so this row holds nothing else: ``document`` and ``core`` live out of line
+    (toast_tuple_target, see migration 0005: only their indexes are read), and each enumerated
+    facet is a small integer (``trials.search.facets``: a choice's position, or one bit per
+    choice). Relevance is ranked on SearchRanking; what a result row shows is in SearchDocument.
 
     ``document`` holds all searchable text, weighted by where it sits (A: NCT ID, other IDs,
     titles, acronym; B: conditions, interventions, other names, keywords, MeSH terms; C: summary,
-    description, outcomes, sponsors; D: eligibility). ``core`` is the same without eligibility.
-    ``rank_vector`` is small (A: IDs and titles; B: conditions, keywords, condition MeSH terms;
-    C: interventions, other names, intervention MeSH terms) so that ranking many matches never
-    reads the large vectors.
+    description, outcomes, sponsors; D: eligibility), and the study's lexicon keys as lexemes of
+    their own ("I:revlimid", "S:pfizer"), so that a drug or sponsor named through the lexicon
+    and the words match in one index lookup. ``core`` is the same without eligibility.
+    """
+
+    study = models.OneToOneField(
+        Study, on_delete=models.CASCADE, primary_key=True, related_name="search_match"
+    )
+    document = SearchVectorField()
+    core = SearchVectorField()
+
+    status = models.SmallIntegerField(null=True, help_text="Overall status: a facet code.")
+    phases = models.SmallIntegerField(default=0, help_text="One bit per phase.")
+    study_type = models.SmallIntegerField(null=True)
+    intervention_types = models.SmallIntegerField(default=0, help_text="One bit per type.")
+    sex = models.SmallIntegerField(null=True)
+    healthy_volunteers = models.BooleanField(null=True)
+    sponsor_class = models.SmallIntegerField(null=True, help_text="The lead sponsor's class.")
+    has_results = models.BooleanField(null=True)
+    countries = ArrayField(models.TextField(), default=list)
+    minimum_age_days = models.IntegerField(null=True)
+    maximum_age_days = models.IntegerField(null=True)
+    start_date = models.DateField(null=True)
+    first_posted_date = models.DateField(null=True)
+    last_update_posted_date = models.DateField(null=True)
+    enrollment = models.IntegerField(null=True)
+
+    class Meta:
+        ordering = ["-last_update_posted_date", "study_id"]
+        indexes = [
+            # Words anywhere (q), and a drug or sponsor by its lexicon keys (intr, sponsor, the
+            # drug q names); q with eligibility-only matches left out.
+            GinIndex(fields=["document"], name="searchmatch_document_idx"),
+            GinIndex(fields=["core"], name="searchmatch_core_idx"),
+            # Sorting a filter-only list (no words) by its three orders.
+            models.Index(
+                fields=["-last_update_posted_date", "study"], name="searchmatch_last_update_idx"
+            ),
+            models.Index(fields=["-start_date", "study"], name="searchmatch_start_idx"),
+            models.Index(fields=["-enrollment", "study"], name="searchmatch_enrollment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search row of study {self.study_id}"
+
+
+class SearchRanking(models.Model):
+    """One row per study: the small vector relevance is ranked on, kept inline and alone.
+
+    Ranking a very common word computes ts_rank for every first-tier match, so the row is
+    nothing but that vector: A: IDs and titles; B: conditions, keywords, condition MeSH terms;
+    C: interventions, other names, intervention MeSH terms; and the study's drug keys as lexemes
+    of their own ("I:revlimid"), so that a drug the words name joins the first tier in the
+    same index lookup.
+    """
+
+    study = models.OneToOneField(
+        Study, on_delete=models.CASCADE, primary_key=True, related_name="search_ranking"
+    )
+    rank_vector = SearchVectorField()
+    last_update_posted_date = models.DateField(null=True, help_text="Orders equal ranks.")
+
+    class Meta:
+        indexes = [
+            # The first tier of q (its candidates, ranked), and the cond filter (B lexemes).
+            GinIndex(fields=["rank_vector"], name="searchranking_rank_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ranking vector of study {self.study_id}"
+
+
+class SearchDocumentQuerySet(models.QuerySet["SearchDocument"]):
+    def for_listing(self) -> "SearchDocumentQuerySet":
+        """With the study a result row shows, and none of its long texts."""
+        return self.select_related("study").defer(
+            "study__brief_summary",
+            "study__detailed_description",
+            "study__eligibility_criteria",
+            "study__import_warnings",
+        )
+
+
+class SearchDocument(models.Model):
+    """One row per study: what a result row shows, from the study and its parts, in one row.
+
+    Search itself reads SearchMatch and SearchRanking; this row is read by primary key for the
+    page's results.
     """
 
     study = models.OneToOneField(
         Study, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
-    document = SearchVectorField()
-    core = SearchVectorField()
-    rank_vector = SearchVectorField()
-
-    # Copies of the study's columns, so filters, facets and result rows need no join.
     overall_status = _enum(vocab.Status)
     phases = _enum_list(vocab.Phase)
     study_type = _enum(vocab.StudyType)
@@ -78,7 +140,8 @@ class SearchDocument(models.Model):
     conditions = ArrayField(models.TextField(), default=list)
     interventions = ArrayField(models.TextField(), default=list, help_text='"Drug: lenalidomide"')
     # The study's lexicon entries as "<kind letter>:<search key>" ("I:revlimid", "C:asthma"):
-    # what intr matches and what keeps SearchTerm.study_count right.
+    # what keeps SearchTerm.study_count right (SearchMatch.document holds them as lexemes for
+    # matching).
     term_keys = ArrayField(models.TextField(), default=list)
 
     objects = SearchDocumentQuerySet.as_manager()
@@ -86,20 +149,10 @@ class SearchDocument(models.Model):
     class Meta:
         ordering = ["-last_update_posted_date", "study_id"]
         indexes = [
-            # Words anywhere (q), and q with eligibility-only matches kept out.
-            GinIndex(fields=["document"], name="searchdoc_document_idx"),
-            GinIndex(fields=["core"], name="searchdoc_core_idx"),
-            # Ranked candidates of q, and the cond filter (its B-weighted lexemes).
-            GinIndex(fields=["rank_vector"], name="searchdoc_rank_idx"),
-            # intr (the names a drug is known by, resolved through the lexicon first), the
-            # sponsor and country filters, and the recount of a term's studies after a refresh.
-            GinIndex(fields=["term_keys"], name="searchdoc_term_keys_idx"),
-            # Sorting a filter-only list (no words) by its three orders.
-            models.Index(
-                fields=["-last_update_posted_date", "study"], name="searchdoc_last_update_idx"
-            ),
-            models.Index(fields=["-start_date", "study"], name="searchdoc_start_idx"),
-            models.Index(fields=["-enrollment", "study"], name="searchdoc_enrollment_idx"),
+            # The recount of a name's studies after a refresh, one lookup per name. No pending
+            # list (fastupdate): every lookup would scan it, and the planner, costing that,
+            # scanned the table per name instead (8 s of a 20 s bulk import of 4,131 studies).
+            GinIndex(fields=["term_keys"], name="searchdoc_term_keys_idx", fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -5,11 +5,13 @@ search (``trials.filters.StudyFilter`` builds it from query parameters).
 """
 
 from .document import rebuild_lexicon, refresh_search, refresh_search_many
+from .facets import CODED, FACET_COLUMNS
 from .lexicon import DrugNames, resolve_drug
-from .query import FACET_COLUMNS, Snippet, TsQuery, Words, highlight
+from .query import Snippet, TsQuery, Words, highlight
 from .results import SearchResults
 
 __all__ = [
+    "CODED",
     "FACET_COLUMNS",
     "DrugNames",
     "SearchResults",

@@ -1,4 +1,8 @@
-"""Building the search document and the lexicon from studies, set-based, in SQL.
+"""Building the search rows and the lexicon from studies, set-based, in SQL.
+
+Each study has three derived rows, written by one statement: SearchMatch (what a search
+matches, filters, counts and sorts on), SearchRanking (what relevance ranks on) and
+SearchDocument (what its result row shows).
 
 The writer calls ``refresh_search(study)`` after saving a study's parts; a bulk loader calls
 ``refresh_search_many(ids)`` once for thousands of studies. Either way a handful of statements
@@ -11,6 +15,8 @@ from django.db import connection, transaction
 
 from trials import vocab
 from trials.models import Study
+
+from .facets import CODED
 
 CONFIG = "trials_english"
 
@@ -135,7 +141,12 @@ def _vector(column: str, weight: str) -> str:
     return f"setweight(to_tsvector('{CONFIG}', coalesce({column}, '')), '{weight}')"
 
 
-_UPSERT = f"""
+def _keys_vector(keys: str) -> str:
+    """The lexicon keys as lexemes of their own ("I:revlimid"), unweighted and unpositioned."""
+    return f"array_to_tsvector(coalesce({keys}, '{{}}'))"
+
+
+_STUDY_ROWS = f"""
 WITH fields (study_id, body, weight, grp, ord, label) AS ({fields_sql()}),
 texts AS (
     SELECT study_id,
@@ -175,45 +186,92 @@ interventions AS (
 terms AS (
     SELECT study_id, array_agg(DISTINCT kind || ':' || key) AS keys
     FROM ({names_sql()}) AS n (study_id, kind, name, key) GROUP BY study_id
+),
+rows AS (
+    SELECT s.id, v.va, setweight(v.vcond || v.vintr, 'B') AS vb, v.vcond, v.vintr, v.vc, v.vd,
+        s.overall_status, s.phases, s.study_type, coalesce(i.types, '{{}}') AS types, s.sex,
+        s.minimum_age_days, s.maximum_age_days, s.healthy_volunteers,
+        coalesce(nullif(sp.class, ''), s.org_class) AS sponsor_class,
+        coalesce(sp.lead, '') AS sponsor, coalesce(sp.names, '{{}}') AS sponsors,
+        s.has_results, s.start_date, s.first_posted_date, s.last_update_posted_date,
+        s.enrollment, coalesce(si.countries, '{{}}') AS countries, coalesce(si.n, 0) AS sites,
+        coalesce(c.names, '{{}}') AS conditions, coalesce(i.names, '{{}}') AS interventions,
+        coalesce(t.keys, '{{}}') AS keys
+    FROM trials_study s
+    JOIN vectors v ON v.study_id = s.id
+    LEFT JOIN sponsors sp ON sp.study_id = s.id
+    LEFT JOIN sites si ON si.study_id = s.id
+    LEFT JOIN conditions c ON c.study_id = s.id
+    LEFT JOIN interventions i ON i.study_id = s.id
+    LEFT JOIN terms t ON t.study_id = s.id
+    WHERE s.id = ANY(%(ids)s)
+)"""
+
+_CODES = {name: coded.sql for name, coded in CODED.items()}
+
+# One statement for the three rows of each study: data-modifying CTEs write the ranking row
+# and the result row.
+_UPSERT = f"""{_STUDY_ROWS},
+ranked AS (
+    INSERT INTO trials_searchranking (study_id, rank_vector, last_update_posted_date)
+    SELECT id,
+        va || setweight(vcond, 'B') || setweight(vintr, 'C')
+            || {_keys_vector("ARRAY(SELECT k FROM unnest(keys) AS k WHERE k LIKE 'I:%%')")},
+        last_update_posted_date
+    FROM rows
+    ON CONFLICT (study_id) DO UPDATE SET
+        rank_vector = EXCLUDED.rank_vector,
+        last_update_posted_date = EXCLUDED.last_update_posted_date
+),
+shown AS (
+    INSERT INTO trials_searchdocument (
+        study_id, overall_status, phases, study_type, intervention_types, sex, minimum_age_days,
+        maximum_age_days, healthy_volunteers, sponsor_class, sponsor, sponsors, has_results,
+        start_date, first_posted_date, last_update_posted_date, enrollment, countries,
+        site_count, conditions, interventions, term_keys
+    )
+    SELECT id, overall_status, phases, study_type, types, sex, minimum_age_days,
+        maximum_age_days, healthy_volunteers, sponsor_class, sponsor, sponsors, has_results,
+        start_date, first_posted_date, last_update_posted_date, enrollment, countries, sites,
+        conditions, interventions, keys
+    FROM rows
+    ON CONFLICT (study_id) DO UPDATE SET
+        overall_status = EXCLUDED.overall_status, phases = EXCLUDED.phases,
+        study_type = EXCLUDED.study_type, intervention_types = EXCLUDED.intervention_types,
+        sex = EXCLUDED.sex, minimum_age_days = EXCLUDED.minimum_age_days,
+        maximum_age_days = EXCLUDED.maximum_age_days,
+        healthy_volunteers = EXCLUDED.healthy_volunteers,
+        sponsor_class = EXCLUDED.sponsor_class, sponsor = EXCLUDED.sponsor,
+        sponsors = EXCLUDED.sponsors, has_results = EXCLUDED.has_results,
+        start_date = EXCLUDED.start_date, first_posted_date = EXCLUDED.first_posted_date,
+        last_update_posted_date = EXCLUDED.last_update_posted_date,
+        enrollment = EXCLUDED.enrollment, countries = EXCLUDED.countries,
+        site_count = EXCLUDED.site_count, conditions = EXCLUDED.conditions,
+        interventions = EXCLUDED.interventions, term_keys = EXCLUDED.term_keys
 )
-INSERT INTO trials_searchdocument (
-    study_id, document, core, rank_vector, overall_status, phases, study_type,
-    intervention_types, sex, minimum_age_days, maximum_age_days, healthy_volunteers,
-    sponsor_class, sponsor, sponsors, has_results, start_date, first_posted_date,
-    last_update_posted_date, enrollment, countries, site_count, conditions, interventions,
-    term_keys
+INSERT INTO trials_searchmatch (
+    study_id, document, core, status, phases, study_type, intervention_types, sex,
+    healthy_volunteers, sponsor_class, has_results, countries, minimum_age_days,
+    maximum_age_days, start_date, first_posted_date, last_update_posted_date, enrollment
 )
-SELECT s.id,
-    v.va || setweight(v.vcond || v.vintr, 'B') || v.vc || v.vd,
-    v.va || setweight(v.vcond || v.vintr, 'B') || v.vc,
-    v.va || setweight(v.vcond, 'B') || setweight(v.vintr, 'C'),
-    s.overall_status, s.phases, s.study_type, coalesce(i.types, '{{}}'), s.sex,
-    s.minimum_age_days, s.maximum_age_days, s.healthy_volunteers,
-    coalesce(nullif(sp.class, ''), s.org_class), coalesce(sp.lead, ''), coalesce(sp.names, '{{}}'),
-    s.has_results, s.start_date, s.first_posted_date, s.last_update_posted_date, s.enrollment,
-    coalesce(si.countries, '{{}}'), coalesce(si.n, 0), coalesce(c.names, '{{}}'),
-    coalesce(i.names, '{{}}'), coalesce(t.keys, '{{}}')
-FROM trials_study s
-JOIN vectors v ON v.study_id = s.id
-LEFT JOIN sponsors sp ON sp.study_id = s.id
-LEFT JOIN sites si ON si.study_id = s.id
-LEFT JOIN conditions c ON c.study_id = s.id
-LEFT JOIN interventions i ON i.study_id = s.id
-LEFT JOIN terms t ON t.study_id = s.id
-WHERE s.id = ANY(%(ids)s)
+SELECT id,
+    va || vb || vc || vd || {_keys_vector("keys")},
+    va || vb || vc || {_keys_vector("keys")},
+    {_CODES["status"]("overall_status")}, {_CODES["phase"]("phases")},
+    {_CODES["type"]("study_type")}, {_CODES["itype"]("types")}, {_CODES["sex"]("sex")},
+    healthy_volunteers, {_CODES["sponsor_class"]("sponsor_class")}, has_results, countries,
+    minimum_age_days, maximum_age_days, start_date, first_posted_date,
+    last_update_posted_date, enrollment
+FROM rows
 ON CONFLICT (study_id) DO UPDATE SET
-    document = EXCLUDED.document, core = EXCLUDED.core, rank_vector = EXCLUDED.rank_vector,
-    overall_status = EXCLUDED.overall_status, phases = EXCLUDED.phases,
-    study_type = EXCLUDED.study_type, intervention_types = EXCLUDED.intervention_types,
-    sex = EXCLUDED.sex, minimum_age_days = EXCLUDED.minimum_age_days,
-    maximum_age_days = EXCLUDED.maximum_age_days,
+    document = EXCLUDED.document, core = EXCLUDED.core, status = EXCLUDED.status,
+    phases = EXCLUDED.phases, study_type = EXCLUDED.study_type,
+    intervention_types = EXCLUDED.intervention_types, sex = EXCLUDED.sex,
     healthy_volunteers = EXCLUDED.healthy_volunteers, sponsor_class = EXCLUDED.sponsor_class,
-    sponsor = EXCLUDED.sponsor, sponsors = EXCLUDED.sponsors, has_results = EXCLUDED.has_results,
+    has_results = EXCLUDED.has_results, countries = EXCLUDED.countries,
+    minimum_age_days = EXCLUDED.minimum_age_days, maximum_age_days = EXCLUDED.maximum_age_days,
     start_date = EXCLUDED.start_date, first_posted_date = EXCLUDED.first_posted_date,
-    last_update_posted_date = EXCLUDED.last_update_posted_date,
-    enrollment = EXCLUDED.enrollment, countries = EXCLUDED.countries,
-    site_count = EXCLUDED.site_count, conditions = EXCLUDED.conditions,
-    interventions = EXCLUDED.interventions, term_keys = EXCLUDED.term_keys
+    last_update_posted_date = EXCLUDED.last_update_posted_date, enrollment = EXCLUDED.enrollment
 """
 
 # An intervention's name and each of its other names are one drug to the record that says so.

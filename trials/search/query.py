@@ -1,27 +1,24 @@
-"""Matching, ranking, facet counts and snippets over the search documents.
+"""Matching, ranking and snippets over the search rows.
 
 Costs are planned for a very common word at 100,000+ studies (docs/engineering.md "Search"):
-the match is a GIN lookup; ranking reads only the small ``rank_vector``, and the large vectors
-only for the few rows a page still needs; the total and every facet come from one grouped scan;
-snippets are cut from the texts of the page's rows only.
+the match is a GIN lookup over narrow SearchMatch rows; ranking reads only the small
+``rank_vector`` (SearchRanking), and the large vectors only for the few rows a page still needs;
+the total and every facet come from one query (``facets``); snippets are cut from the page's
+rows' texts only.
 """
 
-import operator
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet, Value
-from django.db.models.expressions import ExpressionWrapper
+from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from trials.models import SearchDocument
+from trials.models import SearchMatch, SearchRanking
 
 from .document import CONFIG, fields_sql
 from .lexicon import DrugNames
@@ -29,20 +26,6 @@ from .lexicon import DrugNames
 # ts_rank weights for D, C, B, A. In rank_vector, A is IDs and titles, B conditions, C
 # interventions: a word in the title first, a condition or drug next.
 RANK_WEIGHTS = [0.05, 0.4, 0.4, 1.0]
-
-# Facet name -> the SearchDocument column it counts.
-FACET_COLUMNS = {
-    "status": "overall_status",
-    "phase": "phases",
-    "type": "study_type",
-    "itype": "intervention_types",
-    "sex": "sex",
-    "healthy": "healthy_volunteers",
-    "sponsor_class": "sponsor_class",
-    "results": "has_results",
-    "country": "countries",
-}
-_LIST_COLUMNS = {"phases", "intervention_types", "countries"}
 
 
 class TsQuery(Expression):
@@ -75,6 +58,17 @@ class TsQuery(Expression):
         """A tsquery already in its text form (from the lexicon)."""
         return cls("%s::tsquery", [text])
 
+    @classmethod
+    def keys(cls, keys: Sequence[str]) -> "TsQuery":
+        """Any of these lexicon keys ("I:revlimid"): lexemes of SearchMatch.document."""
+        quoted = (k.replace("\\", "\\\\").replace("'", "''") for k in keys)
+        return cls.raw(" | ".join(f"'{k}'" for k in quoted))
+
+    @classmethod
+    def key(cls, kind: str, name: str) -> "TsQuery":
+        """The lexicon key of one name ("S:" and a sponsor's name), computed as the refresh does."""
+        return cls("quote_literal(%s || ':' || trials_search_key(%s))::tsquery", [kind, name])
+
 
 class Matches(Func):
     """vector @@ query."""
@@ -101,52 +95,61 @@ class Words:
             return self.query() | TsQuery.raw(self.drug.tsquery)
         return self.query()
 
-    def _or_drug(self, condition: Q) -> Q:
-        return condition | Q(term_keys__overlap=list(self.drug.keys)) if self.drug else condition
+    def _with_drug(self) -> TsQuery:
+        """The words, or the lexicon keys of the drug they name: lexemes of the same vectors."""
+        return self.query() | TsQuery.keys(self.drug.keys) if self.drug else self.query()
 
     def match(self) -> Q:
-        """Studies the words find (anywhere, or anywhere but the eligibility criteria)."""
+        """SearchMatch rows the words find (anywhere, or anywhere but the eligibility criteria)."""
         vector = "core" if self.skip_eligibility else "document"
-        return self._or_drug(Q(Matches(F(vector), self.query())))
+        return Q(Matches(F(vector), self._with_drug()))
 
     def ranked_match(self) -> Q:
-        """The matches of the first tier: in an ID, a title, a condition or a drug name."""
-        return self._or_drug(Q(Matches(F("rank_vector"), self.query())))
+        """SearchRanking rows of the first tier: in an ID, a title, a condition or a drug name."""
+        return Q(Matches(F("rank_vector"), self._with_drug()))
 
     def core_match(self) -> Q:
         return Q(Matches(F("core"), self.query()))
 
 
 def ranked_ids(
-    queryset: QuerySet[SearchDocument], words: Words, offset: int, limit: int
+    filters: QuerySet[SearchMatch] | None, words: Words, offset: int, limit: int
 ) -> list[int]:
     """One page of the matches by relevance: titles and names first, eligibility last.
 
-    Ranking every match of a very common word reads every large vector; instead the first tier
-    (matched in the small rank_vector) is ranked by ts_rank, and the other two tiers (matched
-    in summary, outcomes...; matched only in the eligibility criteria) follow by last update.
-    PostgreSQL runs the branches of a UNION ALL in order and stops when the page is full, so the
-    later tiers cost nothing while the first one fills the page.
+    ``filters`` are the SearchMatch rows every other parameter allows (None: all). Ranking every
+    match of a very common word reads every large vector; instead the first tier (matched in
+    the small rank_vector, alone in its narrow SearchRanking row) is ranked by ts_rank, and the
+    other two tiers (matched in summary, outcomes...; matched only in the eligibility criteria)
+    follow by last update. PostgreSQL runs the branches of a UNION ALL in order and stops when
+    the page is full, so the later tiers cost nothing while the first one fills the page.
     """
     wanted = offset + limit
+    newest = F("last_update_posted_date").desc(nulls_last=True)
+    first = SearchRanking.objects.filter(words.ranked_match())
+    if filters is not None:
+        first = first.filter(pk__in=filters.values("pk"))
     first = (
-        queryset.filter(words.ranked_match())
-        .annotate(score=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS))
-        .order_by("-score", F("last_update_posted_date").desc(nulls_last=True), "pk")
+        first.annotate(score=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS))
+        .order_by("-score", newest, "pk")
         .values_list("pk", flat=True)[:wanted]
     )
+    rows = filters if filters is not None else SearchMatch.objects.all()
+    # NOT EXISTS, not NOT IN: for the few rows the filters leave, the planner probes each
+    # row's ranking vector instead of collecting every first-tier match of a common word.
+    ranked = Exists(SearchRanking.objects.filter(words.ranked_match(), pk=OuterRef("pk")))
     tiers = [
-        queryset.filter(words.core_match())
-        .exclude(words.ranked_match())
-        .order_by(F("last_update_posted_date").desc(nulls_last=True), "pk")
+        rows.filter(words.core_match())
+        .exclude(ranked)
+        .order_by(newest, "pk")
         .values_list("pk", flat=True)[:wanted]
     ]
     if not words.skip_eligibility:
         tiers.append(
-            queryset.filter(Matches(F("document"), words.query()))
+            rows.filter(Matches(F("document"), words.query()))
             .exclude(words.core_match())
-            .exclude(words.ranked_match())
-            .order_by(F("last_update_posted_date").desc(nulls_last=True), "pk")
+            .exclude(ranked)
+            .order_by(newest, "pk")
             .values_list("pk", flat=True)[:wanted]
         )
     return list(first.union(*tiers, all=True).order_by()[offset:wanted])
@@ -159,76 +162,10 @@ SORTS = {
 }
 
 
-def sorted_ids(queryset: QuerySet[SearchDocument], sort: str, offset: int, limit: int) -> list[int]:
+def sorted_ids(queryset: QuerySet[SearchMatch], sort: str, offset: int, limit: int) -> list[int]:
     """One page of the matches in a column's order, newest or largest first."""
     ordered = queryset.order_by(SORTS[sort], "pk").values_list("pk", flat=True)
     return list(ordered[offset : offset + limit])
-
-
-def count_and_facets(
-    queryset: QuerySet[SearchDocument], facet_filters: dict[str, Q]
-) -> tuple[int, dict[str, Counter[Any]]]:
-    """The total and each facet's counts, each over the results of all the *other* filters.
-
-    ``queryset`` carries the filters that are not facets; ``facet_filters`` the active facet
-    filters. One scan: every row gets a flag per facet (does it pass the other facets'
-    filters?) and GROUPING SETS counts each facet's values among its flagged rows.
-    """
-
-    def all_of(conditions: list[Q]) -> Expression:
-        if not conditions:
-            return Value(True)
-        return ExpressionWrapper(reduce(operator.and_, conditions), BooleanField())
-
-    flags = {
-        f"ok_{facet}": all_of([q for name, q in facet_filters.items() if name != facet])
-        for facet in FACET_COLUMNS
-    }
-    rows = (
-        queryset.order_by()
-        .annotate(ok_all=all_of(list(facet_filters.values())), **flags)
-        .values("ok_all", *flags, *FACET_COLUMNS.values())
-    )
-    sql, params = rows.query.sql_with_params()
-    columns = list(FACET_COLUMNS.values())
-    sets = ", ".join(
-        ["(ok_all)"] + [f"(ok_{facet}, {column})" for facet, column in FACET_COLUMNS.items()]
-    )
-    grouped = (
-        f"SELECT GROUPING(ok_all, {', '.join(columns)}), ok_all, "
-        f"{', '.join(f'ok_{facet}' for facet in FACET_COLUMNS)}, {', '.join(columns)}, count(*) "
-        f"FROM ({sql}) AS matches GROUP BY GROUPING SETS ({sets})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(grouped, params)
-        results = cursor.fetchall()
-
-    total = 0
-    facets: dict[str, Counter[Any]] = {facet: Counter() for facet in FACET_COLUMNS}
-    width = len(columns) + 1
-    for row in results:
-        grouping, ok_all, oks, values, count = (
-            row[0],
-            row[1],
-            row[2 : 2 + len(FACET_COLUMNS)],
-            row[2 + len(FACET_COLUMNS) : -1],
-            row[-1],
-        )
-        grouped_by = [i for i in range(width) if not (grouping >> (width - 1 - i)) & 1]
-        if grouped_by == [0]:
-            total += count if ok_all else 0
-            continue
-        index = grouped_by[0] - 1
-        facet = list(FACET_COLUMNS)[index]
-        if not oks[index]:
-            continue
-        value = values[index]
-        if columns[index] in _LIST_COLUMNS:
-            for item in set(value or ()):
-                facets[facet][item] += count
-        else:
-            facets[facet][value] += count
-    return total, facets
 
 
 # Private-use characters mark the matched words: the text is escaped first, then the markers

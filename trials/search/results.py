@@ -6,9 +6,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from trials.models import SearchDocument
+from trials.models import SearchDocument, SearchMatch
 
-from .query import TsQuery, Words, count_and_facets, ranked_ids, snippets, sorted_ids
+from .facets import count_and_facets
+from .query import TsQuery, Words, ranked_ids, snippets, sorted_ids
 
 
 class SearchResults:
@@ -20,7 +21,7 @@ class SearchResults:
 
     def __init__(
         self,
-        queryset: QuerySet[SearchDocument],
+        queryset: QuerySet[SearchMatch],
         facet_filters: dict[str, Q],
         *,
         words: Words | None = None,
@@ -72,10 +73,10 @@ class SearchResults:
         """Facet name -> value -> studies, each over the results of the other filters."""
         return self._count_and_facets()[1]
 
-    def _matching(self) -> QuerySet[SearchDocument]:
+    def _matching(self) -> QuerySet[SearchMatch]:
         return self.queryset.filter(self.words.match()) if self.words else self.queryset
 
-    def filtered(self) -> QuerySet[SearchDocument]:
+    def filtered(self) -> QuerySet[SearchMatch]:
         """Every filter applied, facets included: the matching documents, unordered."""
         return self._matching().filter(*self.facet_filters.values())
 
@@ -85,7 +86,7 @@ class SearchResults:
         if self.sort == "relevance" and self.words:
             # Each tier states its own part of the words' match.
             filters = self.queryset.filter(*self.facet_filters.values())
-            return ranked_ids(filters, self.words, offset, limit)
+            return ranked_ids(filters if filters.query.where else None, self.words, offset, limit)
         return sorted_ids(
             self.filtered(), "updated" if self.sort == "relevance" else self.sort, offset, limit
         )

@@ -10,30 +10,14 @@ Prints figures; asserts nothing.
 """
 
 import argparse
-import os
 import resource
 import statistics
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+from scale import ARCHIVE, Client, ensure_studies, p95, timed
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from trials.models import Study  # noqa: E402
-
-ARCHIVE = ROOT / "fixtures" / "corpus" / "bulk" / "ctgov-xml-2023-02.tar.xz"
+from trials.models import Study
 
 API_QUERIES = {
     "no query": {},
@@ -54,23 +38,6 @@ DOWNLOADS = [
 ]
 
 
-def timed(client: Client, url: str, runs: int) -> tuple[list[float], int, int]:
-    """Milliseconds per run (after a warm-up), the status and the queries of one run."""
-    client.get(url)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return times, response.status_code, len(queries)
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--studies", type=int, default=100_000)
@@ -78,12 +45,7 @@ def main() -> None:
     parser.add_argument("--archive", default=str(ARCHIVE))
     options = parser.parse_args()
 
-    have = Study.objects.count()
-    if have < options.studies:
-        print(f"{have} studies; synthesizing {options.studies - have} more from {options.archive}")
-        call_command(
-            "synthesize_studies", count=options.studies - have, archive=options.archive, batch=4000
-        )
+    ensure_studies(options.studies, options.archive)
     print(f"{Study.objects.count()} studies; {options.runs} timed runs after one warm-up")
     client = Client(HTTP_HOST="localhost")
 
@@ -91,8 +53,8 @@ def main() -> None:
     for name, params in API_QUERIES.items():
         for size in (10, 1000):
             url = "/api/v2/studies?" + urlencode({**params, "pageSize": size})
-            times, status, queries = timed(client, url, options.runs if size == 10 else 3)
-            note = "" if status == 200 else f" HTTP {status}"
+            times, response, queries = timed(client, url, options.runs if size == 10 else 3)
+            note = "" if response.status_code == 200 else f" HTTP {response.status_code}"
             print(
                 f"{name:<32} {size:>5} {statistics.median(times):>8.0f} {p95(times):>8.0f}"
                 f" {queries:>8}{note}"

@@ -9,29 +9,12 @@ searches. Prints figures; asserts nothing.
 """
 
 import argparse
-import os
 import re
 import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+from scale import ARCHIVE, Client, connection, ensure_studies, p95, timed
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from trials.models import Study  # noqa: E402
-
-ARCHIVE = ROOT.parent / "shared" / "corpus" / "bulk" / "ctgov-xml-2023-02.tar.xz"
+from trials.models import Study
 
 QUERIES = {
     "rare words": ["q=temsirolimus", "q=sarcoidosis", "q=hidradenitis+suppurativa"],
@@ -66,12 +49,7 @@ def main() -> None:
     parser.add_argument("--archive", default=str(ARCHIVE))
     options = parser.parse_args()
 
-    have = Study.objects.count()
-    if have < options.studies:
-        print(f"{have} studies; synthesizing {options.studies - have} more from {options.archive}")
-        call_command(
-            "synthesize_studies", count=options.studies - have, archive=options.archive, batch=4000
-        )
+    ensure_studies(options.studies, options.archive)
     with connection.cursor() as cursor:
         for table in ("trials_searchmatch", "trials_searchranking", "trials_searchdocument"):
             cursor.execute(f"VACUUM ANALYZE {table}")
@@ -84,23 +62,15 @@ def main() -> None:
         details = []
         for query in queries:
             url = f"/studies/?{query}"
-            client.get(url)
-            own: list[float] = []
-            for _ in range(options.runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                own.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
+            own, response, queries = timed(client, url, options.runs)
+            assert response.status_code == 200, (url, response.status_code)
             times += own
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(url)
             count = re.search(r'id="results-heading">([\d,]+)', response.content.decode())[1]
             details.append(
-                f"{query or '(none)'}: {count} results, {len(captured)} queries, "
+                f"{query or '(none)'}: {count} results, {queries} queries, "
                 f"p50 {statistics.median(own):.0f} ms, max {max(own):.0f} ms"
             )
-        quantiles = statistics.quantiles(times, n=20)
-        print(f"{kind:<20} {statistics.median(times):8.1f} {quantiles[18]:8.1f} {max(times):8.1f}")
+        print(f"{kind:<20} {statistics.median(times):8.1f} {p95(times):8.1f} {max(times):8.1f}")
         for line in details:
             print(f"    {line}")
 

@@ -1,0 +1,58 @@
+"""What the benchmarks at scale share: a database of N studies and timed requests.
+
+Imported by the bench scripts beside it (``python bench/search.py`` puts this folder first on
+the import path); it sets Django up on import.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from trials.models import Study  # noqa: E402
+
+# Benchmarks may read the shared corpus; the copy in fixtures/ serves a clone without it.
+ARCHIVE = ROOT / "fixtures" / "corpus" / "bulk" / "ctgov-xml-2023-02.tar.xz"
+
+
+def ensure_studies(count: int, archive: str) -> None:
+    """Synthesize studies from the bulk archive until the database holds ``count``."""
+    have = Study.objects.count()
+    if have < count:
+        print(f"{have} studies; synthesizing {count - have} more from {archive}")
+        call_command("synthesize_studies", count=count - have, archive=archive, batch=4000)
+
+
+def timed(client: Client, url: str, runs: int) -> tuple[list[float], HttpResponse, int]:
+    """Milliseconds per run after one warm-up; the last response and its query count."""
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return times, response, len(queries)
+
+
+def p95(values: list[float]) -> float:
+    # Inclusive: with few runs the default method extrapolates a p95 above the slowest run.
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )

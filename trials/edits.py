@@ -211,7 +211,7 @@ def record_admin_edit(snap: Snapshot, user: User, source: str = "admin") -> Stud
     # The stored digest is of what an import would now show, so re-importing a source already
     # seen finds nothing to do.
     shown = to_record(*overlay(snap.source, snap.source_keys, curated))
-    Study.objects.filter(pk=study.pk).update(record_hash=writer.record_hash(shown))
+    Study.objects.filter(pk=study.pk).update(record_hash=shown.content_hash())
     refresh_search(study)  # admin forms changed the rows: search must see the curated text
     summary = "Changed " + ", ".join(changes) + "."
     return _entry(study, user, Origin.ADMIN, source=source, changes=changes, summary=summary)

@@ -40,4 +40,10 @@ def parse_sources(sources: Iterable[Source]) -> Iterator[Piece]:
 def _parse(source: Source) -> list[Piece]:
     if source.error:
         return [Piece(source.name, b"", "", error=source.error)]
-    return list(read_studies(source.data, source.name))
+    pieces = list(read_studies(source.data, source.name))
+    for piece in pieces:
+        if piece.record is not None:
+            # Computed here, in the worker, they travel cached with the record: the writer's
+            # process is the busier one.
+            piece.record.content_hash()
+    return pieces

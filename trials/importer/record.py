@@ -9,6 +9,8 @@ keeps what a fuller version already gave instead of blanking it.
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,6 +233,17 @@ class StudyRecord:
             # Written past the frozen __setattr__: a cache, not a field.
             self.__dict__["_dict"] = _plain(self)
         return self.__dict__["_dict"]
+
+    def content_hash(self) -> str:
+        """A digest of what the record says (not where it came from): equal records, equal hashes.
+
+        Cached like ``to_dict``, so a parsing worker can compute both and hand them over.
+        """
+        if "_hash" not in self.__dict__:
+            said = {k: v for k, v in self.to_dict().items() if k not in ("source_format", "lacks")}
+            digest = hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
+            self.__dict__["_hash"] = digest
+        return self.__dict__["_hash"]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "StudyRecord":

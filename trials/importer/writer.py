@@ -12,7 +12,6 @@ again on its own, so the bad one is set aside with its reason and the rest are s
 
 import enum
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -47,12 +46,6 @@ class Result:
     def __str__(self) -> str:
         label = f"{self.nct_id} ({self.source})" if self.nct_id else self.source
         return f"{self.outcome}: {label}" + (f": {self.detail}" if self.detail else "")
-
-
-def record_hash(record: StudyRecord) -> str:
-    """A digest of what a record says (not where it came from): equal records, equal hashes."""
-    said = {k: v for k, v in record.to_dict().items() if k not in ("source_format", "lacks")}
-    return hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
 
 
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
@@ -111,7 +104,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     state = curation.curate_import(
         study.pk, effective_record(older), effective_record([*older, record]), source
     )
-    if record_hash(state) == study.record_hash:
+    if state.content_hash() == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
     rewrite_study(study, state)
     return Result(source, record.nct_id, Outcome.UPDATED)
@@ -121,7 +114,7 @@ def rewrite_study(study: Study, record: StudyRecord) -> None:
     """Make an existing study say what ``record`` says: its row, every part anew, its search."""
     for name, value in study_fields(record).items():
         setattr(study, name, value)
-    study.record_hash = record_hash(record)
+    study.record_hash = record.content_hash()
     study.full_clean(exclude=["nct_id"], validate_unique=False)
     study.save()
     for part in PART_MODELS:
@@ -131,7 +124,7 @@ def rewrite_study(study: Study, record: StudyRecord) -> None:
 
 
 def _new_study(record: StudyRecord) -> Study:
-    return Study(nct_id=record.nct_id, record_hash=record_hash(record), **study_fields(record))
+    return Study(nct_id=record.nct_id, record_hash=record.content_hash(), **study_fields(record))
 
 
 def _version(
@@ -219,7 +212,7 @@ def _insert_new(items: list[_Parsed]) -> bool:
                     {
                         "id": study_id,
                         "nct_id": item.record.nct_id,
-                        "record_hash": record_hash(item.record),
+                        "record_hash": item.record.content_hash(),
                         "created_at": now,
                         "updated_at": now,
                         **study_fields(item.record),

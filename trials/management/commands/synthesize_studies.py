@@ -20,7 +20,6 @@ from trials.importer.copy import copy_rows, reserve_ids
 from trials.importer.pipeline import pieces_of
 from trials.importer.record import StudyRecord
 from trials.importer.rows import insert_parts, study_fields
-from trials.importer.writer import record_hash
 from trials.models import Study
 from trials.search import rebuild_lexicon, refresh_search_many
 
@@ -86,7 +85,7 @@ class Command(BaseCommand):
                 {
                     "id": study_id,
                     "nct_id": record.nct_id,
-                    "record_hash": record_hash(record),
+                    "record_hash": record.content_hash(),
                     "created_at": now,
                     "updated_at": now,
                     **study_fields(record),

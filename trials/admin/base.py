@@ -16,6 +16,19 @@ from trials.models import Study
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened (versions, history, curations): looked at, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def next_position(model: type[models.Model], **parent: Any) -> int:
     """After the last part of its kind: a part a curator adds comes after the record's parts."""
     last = model.objects.filter(**parent).aggregate(last=Max("position"))["last"]

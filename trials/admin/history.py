@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from trials import edits
+from trials.admin.base import ReadOnlyAdmin
 from trials.models import Curation, DrugAlias, StudyChange, StudyVersion
 
 
@@ -17,7 +18,7 @@ def _json(value: Any) -> str:
 
 
 @admin.register(Curation)
-class CurationAdmin(admin.ModelAdmin):
+class CurationAdmin(ReadOnlyAdmin):
     """Curated fields; the conflicted ones wait here for "keep curated" or "take new source"."""
 
     list_display = ["study", "path", "conflicted", "curated_by", "curated_at"]
@@ -62,20 +63,12 @@ class CurationAdmin(admin.ModelAdmin):
         count = edits.take_source(queryset.select_related("study"), request.user)
         messages.success(request, f"{count} field(s) show the source's value again.")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # A curation is made by editing the study, never by hand.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Dropping a curation is a decision ("take the source's value"), recorded as such.
-        return False
+    # Read-only: a curation is made by editing the study, never by hand, and dropping one is a
+    # decision ("take the source's value"), recorded as such.
 
 
 @admin.register(StudyChange)
-class StudyChangeAdmin(admin.ModelAdmin):
+class StudyChangeAdmin(ReadOnlyAdmin):
     """Every change to every study, read-only; a study's own history has the revert buttons."""
 
     list_display = ["at", "study", "origin", "actor_name", "source", "summary"]
@@ -84,18 +77,9 @@ class StudyChangeAdmin(admin.ModelAdmin):
     search_fields = ["=study__nct_id", "actor_name", "source"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(StudyVersion)
-class StudyVersionAdmin(admin.ModelAdmin):
+class StudyVersionAdmin(ReadOnlyAdmin):
     """The imported sources, read-only: the parsed record and the bytes as they came."""
 
     list_display = ["study", "format", "record_date", "source_name", "imported_at"]
@@ -125,12 +109,6 @@ class StudyVersionAdmin(admin.ModelAdmin):
     def source(self, version: StudyVersion) -> str:
         text = bytes(version.content).decode("utf-8", errors="replace")
         return format_html("<pre>{}</pre>", text)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(DrugAlias)

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from trials import edits
-from trials.admin.base import ReadOnlyAdmin
 from trials.models import Curation, DrugAlias, StudyChange, StudyVersion
+
+from .base import ReadOnlyAdmin
 
 
 def _json(value: Any) -> str:

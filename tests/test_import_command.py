@@ -216,3 +216,15 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
     assert lines[-1].endswith("/s")
     assert "\r" not in plain.getvalue()
     assert terminal.getvalue().startswith("\r1 records (1 created)")
+
+
+def test_importing_the_seed_twice_changes_no_row():
+    output, status = run(str(CORPUS / "text" / "NCT00398515.txt"))
+    assert "created: NCT00398515" in output
+    before = table_counts()
+
+    output, status = run(str(CORPUS / "text" / "NCT00398515.txt"))
+
+    assert status == 0
+    assert "unchanged: NCT00398515" in output
+    assert table_counts() == before

@@ -75,15 +75,20 @@ _MORE_INFORMATION = (
     _mark("mesh", r"^Additional relevant MeSH terms:", "mesh_terms", multi_line=True, final=True),
 )
 
+# The page header of every layout since the 2017 redesign.
+_POSTED_HEADER = (
+    _mark("status", r"^Recruitment Status ?:", _STATUS),
+    _mark("first_posted", r"^First Posted ?:", "first_posted"),
+    _mark(
+        "last_update_posted",
+        r"^Last Update Posted ?:",
+        "last_update_posted results_first_posted has_results",
+    ),
+)
+
 ORDERS: dict[Layout, tuple[Mark, ...]] = {
     Layout.CURRENT: (
-        _mark("status", r"^Recruitment Status ?:", _STATUS),
-        _mark("first_posted", r"^First Posted ?:", "first_posted"),
-        _mark(
-            "last_update_posted",
-            r"^Last Update Posted ?:",
-            "last_update_posted results_first_posted has_results",
-        ),
+        *_POSTED_HEADER,
         _mark("summary", r"^Brief Summary:?$", "brief_summary", multi_line=True),
         # Since 2017 the condition table's cells collapse into one line when copied.
         _mark("conditions", CONDITION_TABLE.pattern, "conditions phases", one_line=True),
@@ -177,13 +182,7 @@ ORDERS: dict[Layout, tuple[Mark, ...]] = {
         *_MORE_INFORMATION,
     ),
     Layout.RECORD: (
-        _mark("status", r"^Recruitment Status ?:", _STATUS),
-        _mark("first_posted", r"^First Posted ?:", "first_posted"),
-        _mark(
-            "last_update_posted",
-            r"^Last Update Posted ?:",
-            "last_update_posted results_first_posted has_results",
-        ),
+        *_POSTED_HEADER,
         _mark("first_submitted", r"^First Submitted Date\b", "first_submitted"),
         _mark("start", r"^(Actual |Estimated )?Study Start Date\b", "start"),
         _mark(
@@ -195,13 +194,7 @@ ORDERS: dict[Layout, tuple[Mark, ...]] = {
         _mark("descriptive", r"^Descriptive Information$", ""),
     ),
     Layout.RESULTS: (
-        _mark("status", r"^Recruitment Status ?:", _STATUS),
-        _mark("first_posted", r"^First Posted ?:", "first_posted"),
-        _mark(
-            "last_update_posted",
-            r"^Last Update Posted ?:",
-            "last_update_posted results_first_posted has_results",
-        ),
+        *_POSTED_HEADER,
         _mark(
             "study_type",
             r"^Study Type (?=Interventional|Observational|Expanded Access)",

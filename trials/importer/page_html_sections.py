@@ -37,7 +37,7 @@ from .page_html_values import (
 from .record import Arm, Intervention, MeshTerm, Sponsor
 
 # What the 2009-2016 Full Text View shows beyond the header (absent there means none).
-_FULL_TEXT_SHOWS = {
+FULL_TEXT_SHOWS = {
     "official_title",
     "org_study_id",
     "secondary_ids",
@@ -73,7 +73,7 @@ _OUTCOME_HEADING = re.compile(r"^(Primary|Secondary|Other(?: Pre-specified)?) Ou
 
 
 def read_full_text(main: Tag, found: Found) -> None:
-    found.shown.update(_FULL_TEXT_SHOWS)
+    found.shown.update(FULL_TEXT_SHOWS)
     rows = label_rows(main)
     read_protocol_rows(rows, found)
     purpose = next((h for h in main.find_all(class_="header2") if "Purpose" in text_of(h)), None)

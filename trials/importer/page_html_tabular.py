@@ -18,8 +18,8 @@ from .page_html_parts import (
     read_officials,
     read_outcomes,
 )
+from .page_html_sections import FULL_TEXT_SHOWS
 from .page_html_values import (
-    DESIGN_FIELDS,
     Found,
     Rows,
     lines_of,
@@ -30,36 +30,9 @@ from .page_html_values import (
 )
 from .record import Sponsor
 
-# What the table shows beyond the header (an absent row or "Not Provided" means none). It has no
-# sites (only their countries), keywords or MeSH terms.
-_TABULAR_SHOWS = {
-    "official_title",
-    "org_study_id",
-    "secondary_ids",
-    "start",
-    "primary_completion",
-    "completion",
-    "study_type",
-    "phases",
-    "enrollment",
-    "enrollment_type",
-    *DESIGN_FIELDS,
-    "brief_summary",
-    "detailed_description",
-    "eligibility_criteria",
-    "sex",
-    "minimum_age",
-    "maximum_age",
-    "healthy_volunteers",
-    "study_population",
-    "sampling_method",
-    "conditions",
-    "arms",
-    "interventions",
-    "outcomes",
-    "collaborators",
-    "officials",
-}
+# What the table shows beyond the header (an absent row or "Not Provided" means none): what the
+# Full Text View shows, but for sites (only their countries), keywords, MeSH terms and aliases.
+_TABULAR_SHOWS = FULL_TEXT_SHOWS - {"sites", "keywords", "mesh_terms", "nct_aliases"}
 _DATES = {
     "first received date": "first_submitted",
     "first submitted date": "first_submitted",

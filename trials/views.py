@@ -81,7 +81,8 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     study = _study_or_redirect(nct_id, "trials:study")
     if isinstance(study, HttpResponse):
         return study
-    versions = list(study.versions.newest_first().defer("content"))
+    # The list shows neither the bytes nor the parsed record; a comparison fetches its two.
+    versions = list(study.versions.newest_first().defer("content", "record"))
     compare_from, compare_to, changes = _comparison(request, versions)
     context = {
         "study": study,
@@ -128,7 +129,10 @@ def _comparison(
         # Nothing asked for yet: offer the two newest.
         newest, second = [*versions, None, None][:2]
         return second, newest, None
-    return older, newer, diff_records(older.record, newer.record)
+    records = dict(
+        StudyVersion.objects.filter(pk__in=[older.pk, newer.pk]).values_list("pk", "record")
+    )
+    return older, newer, diff_records(records[older.pk], records[newer.pk])
 
 
 @require_GET

@@ -41,9 +41,9 @@ def main() -> None:
 
     from trials import curation, edits
     from trials.importer.detect import read_studies
-    from trials.importer.record import StudyRecord
     from trials.importer.writer import import_pieces
     from trials.models import Study
+    from trials.record import StudyRecord
 
     path = ROOT / "fixtures/corpus/xml/NCT02465060.xml"
     list(import_pieces(read_studies(path.read_bytes(), str(path))))

@@ -33,8 +33,9 @@ def main() -> None:
     from django.db import connection
 
     from trials.importer.pipeline import pieces_of
+    from trials.importer.report import Outcome
     from trials.importer.sources import iter_sources
-    from trials.importer.writer import Outcome, import_pieces
+    from trials.importer.writer import import_pieces
 
     megabytes = sum(len(s.data) for s in iter_sources([str(args.archive)])) / 1e6
 

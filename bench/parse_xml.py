@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from trials.importer import legacy_xml
-from trials.importer.record import RecordError
+from trials.record import RecordError
 
 DEFAULT = Path(__file__).resolve().parent.parent / "fixtures/corpus/bulk/ctgov-xml-2023-02.tar.xz"
 PASSES = 3

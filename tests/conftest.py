@@ -7,7 +7,8 @@ from django.db import connection
 
 from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
-from trials.importer.writer import Result, import_pieces
+from trials.importer.report import Result
+from trials.importer.writer import import_pieces
 
 
 def import_files(*relative: str) -> list[Result]:

@@ -28,7 +28,7 @@ import pytest
 
 from tests.corpus import CORPUS, read
 from trials.importer.detect import read_studies
-from trials.importer.record import Outcome, PartialDate, SecondaryId, Sponsor, StudyRecord
+from trials.record import Outcome, PartialDate, SecondaryId, Sponsor, StudyRecord
 from trials.vocab import AgencyClass, SourceFormat
 
 BULK = "bulk/ctgov-xml-2023-02.tar.xz"

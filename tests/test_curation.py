@@ -8,7 +8,8 @@ import pytest
 from tests.corpus import CORPUS, read
 from trials import curation, edits
 from trials.importer.detect import read_studies
-from trials.importer.writer import Result, import_pieces
+from trials.importer.report import Result
+from trials.importer.writer import import_pieces
 from trials.models import Curation, Origin, Site, Study, StudyChange
 
 NCT = "NCT00405041"  # one site, one dietary supplement with one other name
@@ -205,7 +206,7 @@ def test_the_batch_form_finds_every_studys_curations_in_one_query(
     curated, django_assert_num_queries
 ):
     state = Study.objects.get()
-    from trials.importer.record import StudyRecord
+    from trials.record import StudyRecord
 
     record = StudyRecord.from_dict(state.versions.get().record)
     imports = [curation.Import(state.pk, record, record, "x")] * 50
@@ -220,7 +221,7 @@ def test_new_studies_cost_the_batch_no_query_but_their_history_insert(
 ):
     load(version("2008-04-10"))
     study = Study.objects.get()
-    from trials.importer.record import StudyRecord
+    from trials.record import StudyRecord
 
     record = StudyRecord.from_dict(study.versions.get().record)
     with django_assert_num_queries(1):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from tests.conftest import import_files
 from tests.corpus import CORPUS
 from trials.export import study_to_api
-from trials.importer import api_json
+from trials.importer.json import api_v2 as api_json
 from trials.models import Study
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from tests.corpus import CORPUS
 from trials import downloads, vocab
 from trials.export import study_to_api
 from trials.filters import StudyFilter
-from trials.importer.record import Intervention, Site, Sponsor, StudyRecord
 from trials.importer.writer import save_record
 from trials.models import SearchDocument, Study
+from trials.record import Intervention, Site, Sponsor, StudyRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -201,8 +201,7 @@ def test_the_bulk_archive_imports_whole_and_a_second_import_changes_no_row():
 
 
 def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
-    from trials.importer.writer import Outcome, Result
-    from trials.management.commands.import_trials import Progress
+    from trials.importer.report import Outcome, Progress, Result
 
     plain, terminal = io.StringIO(), io.StringIO()
     for stream, interactive in ((plain, False), (terminal, True)):

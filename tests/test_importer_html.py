@@ -13,7 +13,7 @@ import pytest
 from tests.corpus import CORPUS, read
 from trials.importer import page_html
 from trials.importer.detect import read_studies
-from trials.importer.record import (
+from trials.record import (
     Arm,
     MeshTerm,
     Official,

@@ -6,9 +6,10 @@ import re
 import pytest
 
 from tests.corpus import CORPUS, read
-from trials.importer import api_json, detect
-from trials.importer.json_common import markdown_outline
-from trials.importer.record import (
+from trials.importer import detect
+from trials.importer.json import api_v2 as api_json
+from trials.importer.json.common import markdown_outline
+from trials.record import (
     Arm,
     Intervention,
     MeshTerm,

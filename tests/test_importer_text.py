@@ -11,9 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.corpus import CORPUS, SEED, read
-from trials.importer import page_text, page_text_conditions
-from trials.importer.page_text_conditions import MESH_KINDS, classify_mesh, split_conditions
-from trials.importer.record import PartialDate, RecordError, StudyRecord
+from trials.importer import page_text
+from trials.importer.page_text import conditions as page_text_conditions
+from trials.importer.page_text.conditions import MESH_KINDS, classify_mesh, split_conditions
+from trials.record import PartialDate, RecordError, StudyRecord
 
 TEXT_FILES = sorted((CORPUS / "text").glob("*.txt"))
 

@@ -10,8 +10,8 @@ import pytest
 
 from tests.corpus import CORPUS, read
 from trials.importer import detect, legacy_xml
-from trials.importer.legacy_xml_text import design_line, outline, partial_date, plain_text
-from trials.importer.record import (
+from trials.importer.legacy_xml.text import design_line, outline, partial_date, plain_text
+from trials.record import (
     Arm,
     Intervention,
     MeshTerm,

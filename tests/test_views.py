@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from tests.conftest import import_files
 from trials import vocab
-from trials.importer.record import Arm, Intervention, Outcome, PartialDate, Site, StudyRecord
 from trials.importer.writer import save_record
+from trials.record import Arm, Intervention, Outcome, PartialDate, Site, StudyRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import import_files
-from trials.importer.record import StudyRecord
 from trials.importer.writer import save_record
 from trials.models import DrugAlias
+from trials.record import StudyRecord
 
 SEED = "NCT00398515"
 

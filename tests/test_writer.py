@@ -7,7 +7,12 @@ import pytest
 from tests.conftest import table_counts
 from trials import vocab
 from trials.importer.detect import Piece
-from trials.importer.record import (
+from trials.importer.report import Outcome as Result
+from trials.importer.writer import import_pieces, save_record
+from trials.models import Intervention as InterventionRow
+from trials.models import Site as SiteRow
+from trials.models import Study, StudyVersion
+from trials.record import (
     Arm,
     Intervention,
     Outcome,
@@ -16,11 +21,6 @@ from trials.importer.record import (
     Sponsor,
     StudyRecord,
 )
-from trials.importer.writer import Outcome as Result
-from trials.importer.writer import import_pieces, save_record
-from trials.models import Intervention as InterventionRow
-from trials.models import Site as SiteRow
-from trials.models import Study, StudyVersion
 
 pytestmark = pytest.mark.django_db
 

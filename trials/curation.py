@@ -3,7 +3,7 @@
 Field paths
 -----------
 A curated value is kept per (study, path). The path names a field of the study's *record*
-(``trials.importer.record.StudyRecord``), not a database row, because every import rebuilds the
+(``trials.record.StudyRecord``), not a database row, because every import rebuilds the
 rows from the record:
 
 - ``brief_title``, ``enrollment``, ``start`` (``{"iso", "type"}``), ``responsible_party`` (a
@@ -39,9 +39,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from trials.importer.record import StudyRecord
 from trials.importer.rows import arm_links
 from trials.models import Curation, Origin, StudyChange
+from trials.record import StudyRecord
 
 Flat = dict[str, Any]
 Keys = dict[str, list[str]]

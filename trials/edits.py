@@ -28,7 +28,6 @@ from trials.curation import (
     value_at,
 )
 from trials.importer import rows, writer
-from trials.importer.record import StudyRecord
 from trials.models import (
     Arm,
     Condition,
@@ -47,6 +46,7 @@ from trials.models import (
     Study,
     StudyChange,
 )
+from trials.record import StudyRecord
 from trials.search import refresh_search
 
 # The Study columns that are record fields under the same name.

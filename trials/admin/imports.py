@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 
 from trials.curation import acting_as
 from trials.importer.pipeline import parse_sources
+from trials.importer.report import Progress
 from trials.importer.sources import Source, iter_sources
 from trials.importer.writer import import_pieces
-from trials.management.commands.import_trials import Progress
 
 
 class MultipleFileInput(forms.ClearableFileInput):

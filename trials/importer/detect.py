@@ -13,7 +13,6 @@ study never hides the others.
 """
 
 import dataclasses
-import importlib
 import json
 import re
 from collections import Counter
@@ -21,9 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
+from trials.record import RecordError, StudyRecord
 from trials.vocab import SourceFormat
 
-from .record import RecordError, StudyRecord
+from . import legacy_xml, page_html, page_text
+from .json import api_v2, classic
 
 # A study of 3.6 MB exists; nothing genuine comes near ten times that.
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
@@ -63,18 +64,19 @@ def detect(data: bytes) -> str:
     raise ValueError("not a ClinicalTrials.gov record in any known form")
 
 
-_PARSERS = {
-    SourceFormat.PAGE_TEXT: "page_text",
-    SourceFormat.PAGE_HTML: "page_html",
-    SourceFormat.LEGACY_XML: "legacy_xml",
-    SourceFormat.API_V2_JSON: "api_json",
-    SourceFormat.CLASSIC_JSON: "classic_json",
+# The parser of each form.
+PARSERS: dict[str, ModuleType] = {
+    SourceFormat.PAGE_TEXT: page_text,
+    SourceFormat.PAGE_HTML: page_html,
+    SourceFormat.LEGACY_XML: legacy_xml,
+    SourceFormat.API_V2_JSON: api_v2,
+    SourceFormat.CLASSIC_JSON: classic,
 }
 
 
 def parser_for(fmt: str) -> ModuleType:
     """The parser module of a SourceFormat."""
-    return importlib.import_module(f"{__package__}.{_PARSERS[fmt]}")
+    return PARSERS[fmt]
 
 
 def read_studies(data: bytes, source: str) -> Iterator[Piece]:

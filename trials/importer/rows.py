@@ -27,9 +27,9 @@ from trials.models import (
     Sponsor,
     Study,
 )
+from trials.record import PartialDate, StudyRecord
 
 from .copy import copy_rows, reserve_ids
-from .record import PartialDate, StudyRecord
 
 
 def study_fields(record: StudyRecord) -> dict[str, Any]:

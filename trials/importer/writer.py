@@ -10,7 +10,6 @@ transaction (one statement per table); if that transaction fails, every study of
 again on its own, so the bad one is set aside with its reason and the rest are saved.
 """
 
-import enum
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,31 +20,13 @@ from django.utils import timezone
 
 from trials import curation
 from trials.models import Study, StudyVersion
+from trials.record import PartialDate, StudyRecord
 from trials.search import refresh_search, refresh_search_many
 
 from .copy import copy_rows, reserve_ids
 from .detect import Piece
-from .record import PartialDate, StudyRecord
+from .report import Outcome, Result
 from .rows import PART_MODELS, insert_parts, study_fields
-
-
-class Outcome(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Result:
-    source: str
-    nct_id: str
-    outcome: Outcome
-    detail: str = ""
-
-    def __str__(self) -> str:
-        label = f"{self.nct_id} ({self.source})" if self.nct_id else self.source
-        return f"{self.outcome}: {label}" + (f": {self.detail}" if self.detail else "")
 
 
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:

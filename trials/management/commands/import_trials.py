@@ -1,48 +1,13 @@
 """python manage.py import_trials PATH... : import study records in any form."""
 
 import sys
-import time
-from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.importer.pipeline import pieces_of
-from trials.importer.writer import Outcome, Result, import_pieces
-
-
-class Progress:
-    """A one-line progress bar on a terminal; a plain line every few seconds otherwise."""
-
-    def __init__(self, stream: Any, interactive: bool, every: float = 5.0) -> None:
-        self.stream = stream
-        self.interactive = interactive
-        self.every = every
-        self.started = self.last = time.monotonic()
-        self.counts: Counter[str] = Counter()
-
-    def update(self, result: Result) -> None:
-        self.counts[result.outcome] += 1
-        now = time.monotonic()
-        if self.interactive or now - self.last >= self.every:
-            self.last = now
-            line = self.line(now)
-            if self.interactive:
-                self.stream.write(f"\r{line}\x1b[K")
-            else:
-                self.stream.write(line + "\n")
-            self.stream.flush()
-
-    def line(self, now: float | None = None) -> str:
-        elapsed = max((now or time.monotonic()) - self.started, 1e-9)
-        total = sum(self.counts.values())
-        parts = ", ".join(f"{self.counts[o]} {o}" for o in Outcome if self.counts[o])
-        return f"{total} records ({parts or 'none yet'}) in {elapsed:.1f}s, {total / elapsed:.0f}/s"
-
-    def finish(self) -> None:
-        if self.interactive:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+from trials.importer.report import Outcome, Progress
+from trials.importer.writer import import_pieces
 
 
 class Command(BaseCommand):

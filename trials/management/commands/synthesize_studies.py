@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from trials.importer.copy import copy_rows, reserve_ids
 from trials.importer.pipeline import pieces_of
-from trials.importer.record import StudyRecord
 from trials.importer.rows import insert_parts, study_fields
 from trials.models import Study
+from trials.record import StudyRecord
 from trials.search import rebuild_lexicon, refresh_search_many
 
 FIRST_SYNTHETIC_ID = 90_000_000

@@ -1,5 +1,5 @@
-"""Build trials/importer/mesh_kinds.tsv: which MeSH terms the registry files under conditions,
-which under interventions, as the real records in fixtures/corpus show it.
+"""Build trials/importer/page_text/mesh_kinds.tsv: which MeSH terms the registry files under
+conditions, which under interventions, as the real records in fixtures/corpus show it.
 
 The classic page lists a study's MeSH terms in one unlabelled list; the page-text parser tells
 condition terms from intervention terms with this lexicon. Sources: the legacy XML
@@ -8,7 +8,7 @@ condition terms from intervention terms with this lexicon. Sources: the legacy X
 browse leaves). A term the records file under both kinds is written as AMBIGUOUS: it is no
 evidence either way.
 
-Run from the repository root: ``.venv/bin/python bench/build_mesh_kinds.py``.
+Run from the repository root: ``.venv/bin/python scripts/build_mesh_kinds.py``.
 """
 
 import json
@@ -22,7 +22,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
-OUT = ROOT / "trials" / "importer" / "mesh_kinds.tsv"
+OUT = ROOT / "trials" / "importer" / "page_text" / "mesh_kinds.tsv"
 KINDS = {"condition": "CONDITION", "intervention": "INTERVENTION"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
@@ -79,7 +79,7 @@ def main() -> int:
     for term, kind in _pairs():
         if term:
             seen.setdefault(term, Counter())[kind] += 1
-    lines = ["# term\tkind (built by bench/build_mesh_kinds.py from fixtures/corpus)"]
+    lines = ["# term\tkind (built by scripts/build_mesh_kinds.py from fixtures/corpus)"]
     for term in sorted(seen, key=str.casefold):
         kinds = seen[term]
         kind = next(iter(kinds)) if len(kinds) == 1 else "AMBIGUOUS"

@@ -19,12 +19,12 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
+from trials.record import RecordError, ResponsibleParty, Sponsor, StudyRecord
 from trials.vocab import ResponsiblePartyType, SourceFormat, Status
 
-from .page_html_sections import read_full_text, read_results
-from .page_html_tabular import read_tabular
-from .page_html_values import Found, squash, text_of
-from .record import RecordError, ResponsibleParty, Sponsor, StudyRecord
+from .sections import read_full_text, read_results
+from .tabular import read_tabular
+from .values import Found, squash, text_of
 
 _CONTENT = frozenset(field.name for field in dataclasses.fields(StudyRecord)) - {
     "nct_id",

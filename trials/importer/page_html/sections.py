@@ -12,9 +12,10 @@ from dataclasses import replace
 
 from bs4 import Tag
 
+from trials.record import Arm, Intervention, MeshTerm, Sponsor
 from trials.vocab import InterventionType, MeshKind, OutcomeKind, normalize
 
-from .page_html_parts import (
+from .parts import (
     link_arms,
     read_arm,
     read_assigned,
@@ -24,7 +25,7 @@ from .page_html_parts import (
     read_sites,
     split_typed,
 )
-from .page_html_values import (
+from .values import (
     DESIGN_FIELDS,
     Found,
     Rows,
@@ -34,7 +35,6 @@ from .page_html_values import (
     read_protocol_rows,
     text_of,
 )
-from .record import Arm, Intervention, MeshTerm, Sponsor
 
 # What the 2009-2016 Full Text View shows beyond the header (absent there means none).
 FULL_TEXT_SHOWS = {

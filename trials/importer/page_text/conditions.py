@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from trials.record import MeshTerm
 from trials.vocab import InterventionType, MeshKind, Phase, normalize
-
-from .record import MeshTerm
 
 
 def _load_lexicon() -> dict[str, str]:

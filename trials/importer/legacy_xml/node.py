@@ -10,10 +10,10 @@ from functools import lru_cache
 
 from lxml import etree
 
+from trials.record import PartialDate
 from trials.vocab import DateType, TextChoices, normalize, normalize_masking, normalize_phases
 
-from .legacy_xml_text import one_line, partial_date
-from .record import PartialDate
+from .text import one_line, partial_date
 
 
 @lru_cache(maxsize=1024)

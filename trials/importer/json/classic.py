@@ -13,11 +13,11 @@ import calendar
 import re
 from typing import Any
 
+from trials.record import RecordError, StudyRecord
 from trials.vocab import SourceFormat
 
-from . import api_json
-from . import json_common as common
-from .record import RecordError, StudyRecord
+from . import api_v2 as api_json
+from . import common
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _DATE = re.compile(r"(?P<month>[A-Za-z]+)\s+(?:(?P<day>\d{1,2}),\s*)?(?P<year>\d{4})")

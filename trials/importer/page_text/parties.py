@@ -6,10 +6,10 @@ Each takes the lines of its own section (already cleaned) and returns record par
 
 import re
 
+from trials.record import Official, ResponsibleParty, SecondaryId, Site
 from trials.vocab import IdType, OfficialRole, ResponsiblePartyType, Status, normalize
 
-from .page_text_lines import is_label, squash
-from .record import Official, ResponsibleParty, SecondaryId, Site
+from .lines import is_label, squash
 
 _STATUS_WORDS = frozenset(label.casefold() for label in Status.labels) | {"unknown"}
 _CONTACT = re.compile(

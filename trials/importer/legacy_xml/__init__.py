@@ -12,6 +12,19 @@ import re
 
 from lxml import etree
 
+from trials.record import (
+    Arm,
+    Intervention,
+    MeshTerm,
+    Official,
+    Outcome,
+    RecordError,
+    ResponsibleParty,
+    SecondaryId,
+    Site,
+    Sponsor,
+    StudyRecord,
+)
 from trials.vocab import (
     AgencyClass,
     Allocation,
@@ -33,21 +46,8 @@ from trials.vocab import (
     TimePerspective,
 )
 
-from .legacy_xml_node import Node, normalized
-from .legacy_xml_text import design_line, outline, plain_text
-from .record import (
-    Arm,
-    Intervention,
-    MeshTerm,
-    Official,
-    Outcome,
-    RecordError,
-    ResponsibleParty,
-    SecondaryId,
-    Site,
-    Sponsor,
-    StudyRecord,
-)
+from .node import Node, normalized
+from .text import design_line, outline, plain_text
 
 # No entity is ever expanded, no DTD loaded, nothing fetched: what a document declares cannot
 # make the parser read files, call out, or grow without bound.

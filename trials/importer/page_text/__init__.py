@@ -9,6 +9,7 @@ condition ends and the next begins, which MeSH term is a condition term) goes in
 
 import re
 
+from trials.record import Intervention, RecordError, ResponsibleParty, Sponsor, StudyRecord
 from trials.vocab import (
     Allocation,
     DateType,
@@ -24,11 +25,11 @@ from trials.vocab import (
     normalize_masking,
 )
 
-from . import page_text_parties as parties
-from . import page_text_sections as sections
-from .page_text_conditions import classify_mesh, read_table
-from .page_text_header import Header, read_header
-from .page_text_layout import (
+from . import parties as parties
+from . import sections as sections
+from .conditions import classify_mesh, read_table
+from .header import Header, read_header
+from .layout import (
     ALL_FIELDS,
     ORDERS,
     Layout,
@@ -37,8 +38,7 @@ from .page_text_layout import (
     is_closed,
     reached_fields,
 )
-from .page_text_lines import clean, paragraphs, partial_date, squash, value_at
-from .record import Intervention, RecordError, ResponsibleParty, Sponsor, StudyRecord
+from .lines import clean, paragraphs, partial_date, squash, value_at
 
 # Fields no layout of the page prints: the writer keeps what a fuller source gave.
 _NEVER_PRINTED = frozenset({"org_name", "org_class", "org_study_id_type", "org_study_id_link"})

@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from .record import StudyRecord
+from trials.record import StudyRecord
 
 
 class Layout(enum.StrEnum):

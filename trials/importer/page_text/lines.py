@@ -8,7 +8,7 @@ navigation and boilerplate, so every later step reads one plain layout.
 
 import re
 
-from .record import PartialDate
+from trials.record import PartialDate
 
 _RULE_ROW = re.compile(r"^\s*-{3,}(\s*\|\s*-{3,})*\s*\|?\s*$")
 _IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*\|?\s*$")

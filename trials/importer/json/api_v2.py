@@ -12,11 +12,7 @@ is a fragment instead: there every missing module's fields go into ``lacks``.
 from typing import Any
 
 from trials import vocab
-from trials.vocab import SourceFormat
-
-from . import json_common as common
-from .json_common import line
-from .record import (
+from trials.record import (
     Arm,
     Intervention,
     MeshTerm,
@@ -29,6 +25,10 @@ from .record import (
     Sponsor,
     StudyRecord,
 )
+from trials.vocab import SourceFormat
+
+from . import common
+from .common import line
 
 # The StudyRecord fields each protocol module carries.
 MODULE_FIELDS: dict[str, frozenset[str]] = {

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trials import vocab
-
-from .record import PartialDate, RecordError
+from trials.record import PartialDate, RecordError
 
 Markup = Callable[[object], str]
 

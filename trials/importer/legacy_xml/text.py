@@ -8,6 +8,7 @@ blank lines between blocks), so these functions undo the XML layout without losi
 
 import re
 
+from trials.record import PartialDate
 from trials.vocab import (
     Allocation,
     InterventionModel,
@@ -18,8 +19,6 @@ from trials.vocab import (
     normalize,
     normalize_masking,
 )
-
-from .record import PartialDate
 
 # "-  " is the XML's own bullet; "•" and "*" are bullets people typed; "12." is an ordered item.
 # The number is capped at two digits because a wrapped line may start with "1982." or "154.".

@@ -7,11 +7,11 @@ Each takes the lines of its own section (already cleaned) and returns record par
 import re
 from dataclasses import dataclass, field
 
+from trials.record import Arm, Intervention, Outcome
 from trials.vocab import ArmType, InterventionType, OutcomeKind, StdAge, normalize
 
-from .page_text_conditions import TYPE_PREFIX
-from .page_text_lines import is_label, paragraphs, squash
-from .record import Arm, Intervention, Outcome
+from .conditions import TYPE_PREFIX
+from .lines import is_label, paragraphs, squash
 
 _ARM_TYPES = "|".join(re.escape(label) for label in ArmType.labels)
 _ARM_LINE = re.compile(rf"^(?P<type>{_ARM_TYPES}): (?P<label>.+)$")

@@ -11,11 +11,11 @@ page, and ``read_header`` refuses it naming what is missing.
 import re
 from dataclasses import dataclass, field
 
+from trials.record import PartialDate, RecordError
 from trials.vocab import Status, normalize
 
-from .page_text_layout import Layout
-from .page_text_lines import partial_date, squash, value_at
-from .record import PartialDate, RecordError
+from .layout import Layout
+from .lines import partial_date, squash, value_at
 
 _START = re.compile(
     r"^(The safety and scientific validity of this study|Recruitment Status ?:|This study "

@@ -8,9 +8,10 @@ record; the "Original" ones are history and are passed over.
 
 from bs4 import Tag
 
+from trials.record import Sponsor
 from trials.vocab import OutcomeKind
 
-from .page_html_parts import (
+from .parts import (
     link_arms,
     read_arm,
     read_identifier_rows,
@@ -18,8 +19,8 @@ from .page_html_parts import (
     read_officials,
     read_outcomes,
 )
-from .page_html_sections import FULL_TEXT_SHOWS
-from .page_html_values import (
+from .sections import FULL_TEXT_SHOWS
+from .values import (
     Found,
     Rows,
     lines_of,
@@ -28,7 +29,6 @@ from .page_html_values import (
     text_of,
     typed_label,
 )
-from .record import Sponsor
 
 # What the table shows beyond the header (an absent row or "Not Provided" means none): what the
 # Full Text View shows, but for sites (only their countries), keywords, MeSH terms and aliases.

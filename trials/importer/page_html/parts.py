@@ -12,10 +12,10 @@ from dataclasses import replace
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
+from trials.record import Arm, Intervention, Official, Outcome, SecondaryId, Site
 from trials.vocab import ArmType, IdType, InterventionType, OfficialRole, Status, normalize
 
-from .page_html_values import Found, Rows, lines_of, outline, squash, text_of
-from .record import Arm, Intervention, Official, Outcome, SecondaryId, Site
+from .values import Found, Rows, lines_of, outline, squash, text_of
 
 _LISTS = ("ul", "ol")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
+from trials.record import PartialDate
 from trials.vocab import (
     Allocation,
     DateType,
@@ -27,8 +28,6 @@ from trials.vocab import (
     normalize_masking,
     normalize_phases,
 )
-
-from .record import PartialDate
 
 _SPACE = re.compile(r"\s+")
 # Elements that end a line where they start and where they stop.

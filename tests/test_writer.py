@@ -89,7 +89,7 @@ def test_a_changed_newer_source_replaces_the_parts():
 
     result = save_record(newer, b"v2", "v2.json")
 
-    assert result.outcome == Result.UPDATED
+    assert result.outcome == Result.UPDATED, result
     study = Study.objects.get()
     assert study.overall_status == "COMPLETED"
     assert [s.facility for s in study.sites.all()] == ["Other Hospital"]

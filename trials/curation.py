@@ -39,29 +39,19 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from trials.importer.rows import arm_links
 from trials.models import Curation, Origin, StudyChange
-from trials.record import StudyRecord
+from trials.record import DATES, PART_LISTS, StudyRecord, arm_links, specs
 
 Flat = dict[str, Any]
 Keys = dict[str, list[str]]
 User = AbstractBaseUser | AnonymousUser | None
 
 # The record's lists of parts, and the field that names each part (None: its index).
-PART_KEYS: dict[str, str | None] = {
-    "arms": "label",
-    "interventions": "name",
-    "outcomes": None,
-    "sites": None,
-    "secondary_ids": "id",
-    "collaborators": "name",
-    "officials": "name",
-    "mesh_terms": None,
-}
+PART_KEYS: dict[str, str | None] = {name: cls.KEY for name, cls in PART_LISTS.items()}
 # Record fields that say where a record came from or what its parser noticed, not the study.
-NOT_CONTENT = frozenset({"nct_id", "source_format", "lacks", "warnings"})
+NOT_CONTENT = frozenset({"nct_id"} | {name for name, spec in specs(StudyRecord) if spec.provenance})
 # Dates the study keeps without an actual/estimated type (no ``<name>_type`` column).
-UNTYPED_DATES = ("status_verified", "first_submitted", "last_update_submitted")
+UNTYPED_DATES = tuple(name for name, typed in DATES.items() if not typed)
 
 _FIELD_PATH = re.compile(r"^(\w+)\[(.*)\]\.(\w+)$")
 _PART_PATH = re.compile(r"^(\w+)\[(.*)\]$")

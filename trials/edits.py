@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from trials import store
 from trials.curation import (
     PART_KEYS,
     Flat,
@@ -27,130 +28,23 @@ from trials.curation import (
     user_or_none,
     value_at,
 )
-from trials.importer import rows, writer
-from trials.models import (
-    Arm,
-    Condition,
-    Curation,
-    Identifier,
-    IdentifierKind,
-    Intervention,
-    Keyword,
-    MeshTerm,
-    Official,
-    Origin,
-    OtherName,
-    OutcomeMeasure,
-    Site,
-    Sponsor,
-    Study,
-    StudyChange,
-)
+from trials.importer import writer
+from trials.models import Curation, Origin, Study, StudyChange
 from trials.record import StudyRecord
 from trials.search import refresh_search
-
-# The Study columns that are record fields under the same name.
-STUDY_COLUMNS = tuple(
-    name
-    for name in StudyRecord.__dataclass_fields__
-    if name in {f.name for f in Study._meta.concrete_fields} and name != "nct_id"
-)
-
-
-def _partial(study: Study, name: str) -> dict[str, str] | None:
-    """A dated field's three columns as the record's PartialDate dict."""
-    day = getattr(study, f"{name}_date")
-    if day is None:
-        return None
-    precision = getattr(study, f"{name}_precision") or "DAY"
-    iso = {"YEAR": f"{day:%Y}", "MONTH": f"{day:%Y-%m}"}.get(precision, day.isoformat())
-    return {"iso": iso, "type": getattr(study, f"{name}_type", "")}
-
-
-def _rows(model: type, fields: list[str], **where: Any) -> list[dict[str, Any]]:
-    return list(model.objects.filter(**where).order_by("position", "pk").values("pk", *fields))
 
 
 def db_content(study: Study) -> tuple[dict[str, Any], dict[str, list[int]]]:
     """The study's rows as a record dict (arm links as arm ids), and each part's row ids."""
-    data: dict[str, Any] = {name: getattr(study, name) for name in STUDY_COLUMNS}
-    for name in rows.DATED_FIELDS:
-        data[name] = _partial(study, name)
-    party = {
-        "type": study.responsible_party_type,
-        "investigator_name": study.responsible_party_name,
-        "investigator_title": study.responsible_party_title,
-        "investigator_affiliation": study.responsible_party_affiliation,
-    }
-    data["responsible_party"] = party if any(party.values()) else None
-    data["conditions"] = [r["name"] for r in _rows(Condition, ["name"], study=study)]
-    data["keywords"] = [r["name"] for r in _rows(Keyword, ["name"], study=study)]
-
-    parts: dict[str, list[dict[str, Any]]] = {
-        "arms": _rows(Arm, ["label", "type", "description"], study=study),
-        "interventions": _rows(Intervention, ["type", "name", "description"], study=study),
-        "outcomes": _rows(
-            OutcomeMeasure, ["kind", "measure", "time_frame", "description"], study=study
-        ),
-        "sites": _rows(
-            Site,
-            ["facility", "city", "state", "zip", "country", "status", "latitude", "longitude"],
-            study=study,
-        ),
-        "officials": _rows(Official, ["name", "role", "affiliation"], study=study),
-        "mesh_terms": _rows(MeshTerm, ["term", "kind", "mesh_id", "is_ancestor"], study=study),
-    }
-    for arm in parts["arms"]:
-        arm["intervention_names"] = []
-    names: dict[int, list[str]] = defaultdict(list)
-    for intervention_id, name in (
-        OtherName.objects.filter(intervention__study=study)
-        .order_by("intervention", "position", "pk")
-        .values_list("intervention_id", "name")
-    ):
-        names[intervention_id].append(name)
-    arms: dict[int, list[int]] = defaultdict(list)
-    for intervention_id, arm_id in (
-        Intervention.arms.through.objects.filter(intervention__study=study)
-        .order_by("arm__position", "arm_id")
-        .values_list("intervention_id", "arm_id")
-    ):
-        arms[intervention_id].append(arm_id)
-    for x in parts["interventions"]:
-        x["other_names"], x["arm_labels"] = names[x["pk"]], arms[x["pk"]]
-
-    identifiers = _rows(Identifier, ["kind", "value", "type", "domain", "link"], study=study)
-    org = next((i for i in identifiers if i["kind"] == IdentifierKind.ORG_STUDY_ID), None)
-    data["org_study_id"] = org["value"] if org else ""
-    data["org_study_id_type"] = org["type"] if org else ""
-    data["org_study_id_link"] = org["link"] if org else ""
-    parts["secondary_ids"] = [
-        {
-            "pk": i["pk"],
-            "id": i["value"],
-            "type": i["type"],
-            "domain": i["domain"],
-            "link": i["link"],
-        }
-        for i in identifiers
-        if i["kind"] == IdentifierKind.SECONDARY
+    held = store.read(Study.objects.with_parts().get(pk=study.pk))
+    data = held.data
+    # The link is kept once, on the intervention, as ``curation.content`` keeps it.
+    data["arms"] = [{**arm, "intervention_names": []} for arm in data["arms"]]
+    data["interventions"] = [
+        {**x, "arm_labels": arms}
+        for x, arms in zip(data["interventions"], held.arm_ids, strict=True)
     ]
-    data["nct_aliases"] = [i["value"] for i in identifiers if i["kind"] == IdentifierKind.NCT_ALIAS]
-
-    sponsors = _rows(Sponsor, ["name", "agency_class", "is_lead"], study=study)
-    lead = next((s for s in sponsors if s["is_lead"]), None)
-    data["lead_sponsor"] = (
-        {"name": lead["name"], "agency_class": lead["agency_class"]} if lead else None
-    )
-    parts["collaborators"] = [
-        {"pk": s["pk"], "name": s["name"], "agency_class": s["agency_class"]}
-        for s in sponsors
-        if not s["is_lead"]
-    ]
-
-    pks = {part: [row.pop("pk") for row in rows] for part, rows in parts.items()}
-    data.update(parts)
-    return data, pks
+    return data, {part: held.row_ids.get(part, []) for part in PART_KEYS}
 
 
 @dataclass
@@ -257,7 +151,8 @@ def _rewrite(snap: Snapshot, curated: dict[str, Any], user: User, **entry: Any) 
     data, keys = overlay(snap.source, snap.source_keys, curated)
     record = to_record(data, keys)
     study = Study.objects.select_for_update().get(pk=snap.study.pk)
-    writer.rewrite_study(study, record)
+    store.validate(record)
+    store.write([(study.pk, record)])
     return _entry(study, user, changes=diff(snap.flat, flatten(data, keys)), **entry)
 
 

@@ -18,15 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from trials import curation
+from trials import curation, store
 from trials.models import Study, StudyVersion
 from trials.record import PartialDate, StudyRecord
-from trials.search import refresh_search, refresh_search_many
+from trials.store.copy import copy_rows
 
-from .copy import copy_rows, reserve_ids
 from .detect import Piece
 from .report import Outcome, Result
-from .rows import PART_MODELS, insert_parts, study_fields
 
 
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
@@ -66,13 +64,10 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     digest = hashlib.sha256(data).hexdigest()
     study = Study.objects.select_for_update().filter(nct_id=record.nct_id).first()
     if study is None:
-        study = _new_study(record)
-        study.full_clean(validate_unique=False)
-        study.save()
-        insert_parts([(study.pk, record)])
-        refresh_search(study)
-        _version(study, record, data, digest, source).save()
-        curation.curate_import(study.pk, None, record, source)
+        store.validate(record)
+        (study_id,) = store.write([(None, record)])
+        _versions([(study_id, record, source, data, digest)])
+        curation.curate_import(study_id, None, record, source)
         return Result(source, record.nct_id, Outcome.CREATED)
 
     if study.versions.filter(sha256=digest).exists():
@@ -80,45 +75,36 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     # In import order, so that among versions of one date the later import wins the fold.
     imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
     older = [StudyRecord.from_dict(v) for v in imported]
-    _version(study, record, data, digest, source).save()
+    _versions([(study.pk, record, source, data, digest)])
     # Curators' values stay on top of the sources; the import goes into the study's history.
     state = curation.curate_import(
         study.pk, effective_record(older), effective_record([*older, record]), source
     )
     if state.content_hash() == study.record_hash:
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
-    rewrite_study(study, state)
+    store.validate(state)
+    store.write([(study.pk, state)])
     return Result(source, record.nct_id, Outcome.UPDATED)
 
 
-def rewrite_study(study: Study, record: StudyRecord) -> None:
-    """Make an existing study say what ``record`` says: its row, every part anew, its search."""
-    for name, value in study_fields(record).items():
-        setattr(study, name, value)
-    study.record_hash = record.content_hash()
-    study.full_clean(exclude=["nct_id"], validate_unique=False)
-    study.save()
-    for part in PART_MODELS:
-        part.objects.filter(study=study).delete()
-    insert_parts([(study.pk, record)])
-    refresh_search(study)
-
-
-def _new_study(record: StudyRecord) -> Study:
-    return Study(nct_id=record.nct_id, record_hash=record.content_hash(), **study_fields(record))
-
-
-def _version(
-    study: Study, record: StudyRecord, data: bytes, digest: str, source: str
-) -> StudyVersion:
-    return StudyVersion(
-        study=study,
-        format=record.source_format,
-        source_name=source,
-        content=data,
-        sha256=digest,
-        record_date=record.record_date,
-        record=record.to_dict(),
+def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
+    """Keep each source as a version of its study: (study id, record, source, bytes, sha256)."""
+    now = timezone.now()
+    copy_rows(
+        StudyVersion,
+        [
+            {
+                "study_id": study_id,
+                "format": record.source_format,
+                "source_name": source,
+                "content": data,
+                "sha256": digest,
+                "record_date": record.record_date,
+                "record": record.to_dict(),
+                "imported_at": now,
+            }
+            for study_id, record, source, data, digest in items
+        ],
     )
 
 
@@ -183,43 +169,14 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
 
 def _insert_new(items: list[_Parsed]) -> bool:
     """Insert studies that do not exist yet, all in one transaction; False if it failed."""
-    now = timezone.now()
     try:
         with transaction.atomic():
-            ids = reserve_ids(Study, len(items))
-            copy_rows(
-                Study,
+            ids = store.write([(None, item.record) for item in items])
+            _versions(
                 [
-                    {
-                        "id": study_id,
-                        "nct_id": item.record.nct_id,
-                        "record_hash": item.record.content_hash(),
-                        "created_at": now,
-                        "updated_at": now,
-                        **study_fields(item.record),
-                    }
+                    (study_id, item.record, item.piece.source, item.piece.data, item.digest)
                     for study_id, item in zip(ids, items, strict=True)
-                ],
-            )
-            insert_parts(
-                [(study_id, item.record) for study_id, item in zip(ids, items, strict=True)]
-            )
-            refresh_search_many(ids)
-            copy_rows(
-                StudyVersion,
-                [
-                    {
-                        "study_id": study_id,
-                        "format": item.record.source_format,
-                        "source_name": item.piece.source,
-                        "content": item.piece.data,
-                        "sha256": item.digest,
-                        "record_date": item.record.record_date,
-                        "record": item.record.to_dict(),
-                        "imported_at": now,
-                    }
-                    for study_id, item in zip(ids, items, strict=True)
-                ],
+                ]
             )
             curation.curate_imports_many(
                 [

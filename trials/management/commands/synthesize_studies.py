@@ -4,7 +4,7 @@ Each new study is one real record of the archive with its parts shuffled in from
 conditions (with their MeSH terms) of a second record, the interventions and arms of a third,
 the sites of a fourth, the sponsors of a fifth; NCT IDs from NCT90000000 up, which no real study
 has. Text, vocabularies and the sizes of everything stay those of real records. Rows go in by
-COPY and the search documents are refreshed set-based per batch, the lexicon once at the end.
+COPY through the one writer path (``trials.store.write``), the lexicon is rebuilt once at the end.
 """
 
 import dataclasses
@@ -14,14 +14,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
-from trials.importer.copy import copy_rows, reserve_ids
+from trials import store
 from trials.importer.pipeline import pieces_of
-from trials.importer.rows import insert_parts, study_fields
 from trials.models import Study
 from trials.record import StudyRecord
-from trials.search import rebuild_lexicon, refresh_search_many
+from trials.search import rebuild_lexicon
 
 FIRST_SYNTHETIC_ID = 90_000_000
 
@@ -77,21 +75,4 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _insert(self, records: list[StudyRecord]) -> None:
-        now = timezone.now()
-        ids = reserve_ids(Study, len(records))
-        copy_rows(
-            Study,
-            [
-                {
-                    "id": study_id,
-                    "nct_id": record.nct_id,
-                    "record_hash": record.content_hash(),
-                    "created_at": now,
-                    "updated_at": now,
-                    **study_fields(record),
-                }
-                for study_id, record in zip(ids, records, strict=True)
-            ],
-        )
-        insert_parts(list(zip(ids, records, strict=True)))
-        refresh_search_many(ids, lexicon=False)
+        store.write([(None, record) for record in records], lexicon=False)

@@ -9,11 +9,15 @@ means "none". A capture that lacks a module every full record has (status, desig
 is a fragment instead: there every missing module's fields go into ``lacks``.
 """
 
+import typing
 from typing import Any
 
 from trials import vocab
 from trials.record import (
+    DATES,
+    PART_CLASSES,
     Arm,
+    Grouping,
     Intervention,
     MeshTerm,
     Official,
@@ -22,41 +26,34 @@ from trials.record import (
     ResponsibleParty,
     SecondaryId,
     Site,
+    Spec,
     Sponsor,
     StudyRecord,
+    specs,
 )
 from trials.vocab import SourceFormat
 
 from . import common
 from .common import line
 
-# The StudyRecord fields each protocol module carries.
-MODULE_FIELDS: dict[str, frozenset[str]] = {
-    "identificationModule": frozenset(
-        "nct_id brief_title official_title acronym org_name org_class org_study_id"
-        " org_study_id_type org_study_id_link secondary_ids nct_aliases".split()
-    ),
-    "statusModule": frozenset(
-        "overall_status last_known_status why_stopped status_verified start primary_completion"
-        " completion first_submitted first_posted last_update_submitted last_update_posted"
-        " results_first_posted".split()
-    ),
-    "sponsorCollaboratorsModule": frozenset({"lead_sponsor", "collaborators", "responsible_party"}),
-    "descriptionModule": frozenset({"brief_summary", "detailed_description"}),
-    "conditionsModule": frozenset({"conditions", "keywords"}),
-    "designModule": frozenset(
-        "study_type patient_registry phases enrollment enrollment_type allocation"
-        " intervention_model intervention_model_description masking masking_description"
-        " who_masked primary_purpose observational_model time_perspective".split()
-    ),
-    "armsInterventionsModule": frozenset({"arms", "interventions"}),
-    "outcomesModule": frozenset({"outcomes"}),
-    "eligibilityModule": frozenset(
-        "eligibility_criteria sex gender_based minimum_age maximum_age healthy_volunteers"
-        " std_ages study_population sampling_method".split()
-    ),
-    "contactsLocationsModule": frozenset({"sites", "officials"}),
+# The API v2 path of every field the record declares one for (grouped parts: their template).
+FIELD_PATHS: dict[str, str] = {
+    name: spec.api or getattr(PART_CLASSES.get(name), "GROUPING", Grouping("", {})).template
+    for name, spec in specs(StudyRecord)
+    if not spec.provenance
 }
+# Fields this parser reads where it finds them, by the record's declaration alone: every plain
+# field but those whose API v2 value needs more than a plain reading (``_quirks``).
+_QUIRKS = frozenset(
+    "phases intervention_model_description masking masking_description who_masked"
+    " observational_model time_perspective minimum_age maximum_age sampling_method".split()
+)
+_PLAIN = tuple(
+    (name, spec)
+    for name, spec in specs(StudyRecord)
+    if spec.api and not spec.provenance and name not in PART_CLASSES and name not in _QUIRKS
+)
+_HINTS = typing.get_type_hints(StudyRecord)
 
 # Modules every complete record has (the registry requires them); the rest may be left out.
 CORE_MODULES = (
@@ -124,18 +121,15 @@ def build(
         )
     read = common.Reader(markup)
     fields = {
+        **{name: _plain(name, spec, _at(study, spec.api), read) for name, spec in _PLAIN},
         **_identification(_module(protocol, "identificationModule"), read),
-        **_status(_module(protocol, "statusModule"), read),
         **_sponsors(_module(protocol, "sponsorCollaboratorsModule"), read),
-        **_description(_module(protocol, "descriptionModule"), read),
-        **_conditions(_module(protocol, "conditionsModule")),
         **_design(_module(protocol, "designModule"), read),
         **_arms_and_interventions(_module(protocol, "armsInterventionsModule"), read),
         **_outcomes(_module(protocol, "outcomesModule"), read),
-        **_eligibility(_module(protocol, "eligibilityModule"), read),
+        **_eligibility(_module(protocol, "eligibilityModule")),
         **_contacts_and_locations(_module(protocol, "contactsLocationsModule"), read),
         "mesh_terms": _mesh_terms(_module(study, "derivedSection")),
-        "has_results": read.boolean(study.get("hasResults"), "hasResults"),
     }
     try:
         return StudyRecord(
@@ -149,17 +143,46 @@ def build(
 
 
 def _lacks(study: dict[str, Any]) -> frozenset[str]:
+    """The fields this study object cannot show: those of a section it leaves out (derived
+    data, ``hasResults``), and in a fragment those of every protocol module it lacks."""
     protocol = study["protocolSection"]
-    lacks: set[str] = set()
-    if any(name not in protocol for name in CORE_MODULES):
-        for name, fields in MODULE_FIELDS.items():
-            if name not in protocol:
-                lacks |= fields
-    if "derivedSection" not in study:
-        lacks.add("mesh_terms")
-    if "hasResults" not in study:
-        lacks.add("has_results")
+    fragment = any(name not in protocol for name in CORE_MODULES)
+    lacks = set()
+    for name, path in FIELD_PATHS.items():
+        top, *rest = path.split(".")
+        if top != "protocolSection":
+            if top not in study:
+                lacks.add(name)
+        elif fragment and rest[0] not in protocol:
+            lacks.add(name)
     return frozenset(lacks)
+
+
+def _at(container: dict[str, Any], path: str) -> object:
+    """The value at a dotted path, or None where any step is missing."""
+    value: object = container
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _plain(name: str, spec: Spec, raw: object, read: common.Reader) -> Any:
+    """A plain field read as its declaration says: a date, enum(s), names, text, flag, count."""
+    if name in DATES:
+        return read.date_struct(raw) if spec.typed else read.date(raw)
+    hint = _HINTS[name]
+    listed = typing.get_origin(hint) is tuple
+    if spec.choices is not None:
+        return read.enums(spec.choices, raw) if listed else read.enum(spec.choices, raw)
+    if listed:
+        return _names(raw)
+    if bool in typing.get_args(hint):
+        return read.boolean(raw, spec.api.rsplit(".", 1)[-1])
+    if int in typing.get_args(hint):
+        return read.count(raw)
+    return read.markup(raw) if spec.markup else line(raw)
 
 
 def _module(container: dict[str, Any], name: str) -> dict[str, Any]:
@@ -185,14 +208,7 @@ def _age(raw: object) -> str:
 
 
 def _identification(ident: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    org_id = _module(ident, "orgStudyIdInfo")
-    organization = _module(ident, "organization")
     return {
-        "nct_id": line(ident.get("nctId")),
-        "nct_aliases": _names(ident.get("nctIdAliases")),
-        "org_study_id": line(org_id.get("id")),
-        "org_study_id_type": read.enum(vocab.IdType, org_id.get("type")),
-        "org_study_id_link": line(org_id.get("link")),
         "secondary_ids": tuple(
             SecondaryId(
                 id=line(item.get("id")),
@@ -202,28 +218,6 @@ def _identification(ident: dict[str, Any], read: common.Reader) -> dict[str, Any
             )
             for item in _dicts(ident.get("secondaryIdInfos"))
         ),
-        "brief_title": line(ident.get("briefTitle")),
-        "official_title": line(ident.get("officialTitle")),
-        "acronym": line(ident.get("acronym")),
-        "org_name": line(organization.get("fullName")),
-        "org_class": read.enum(vocab.AgencyClass, organization.get("class")),
-    }
-
-
-def _status(status: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    return {
-        "overall_status": read.enum(vocab.Status, status.get("overallStatus")),
-        "last_known_status": read.enum(vocab.Status, status.get("lastKnownStatus")),
-        "why_stopped": line(status.get("whyStopped")),
-        "status_verified": read.date(status.get("statusVerifiedDate")),
-        "start": read.date_struct(status.get("startDateStruct")),
-        "primary_completion": read.date_struct(status.get("primaryCompletionDateStruct")),
-        "completion": read.date_struct(status.get("completionDateStruct")),
-        "first_submitted": read.date(status.get("studyFirstSubmitDate")),
-        "first_posted": read.date_struct(status.get("studyFirstPostDateStruct")),
-        "last_update_submitted": read.date(status.get("lastUpdateSubmitDate")),
-        "last_update_posted": read.date_struct(status.get("lastUpdatePostDateStruct")),
-        "results_first_posted": read.date_struct(status.get("resultsFirstPostDateStruct")),
     }
 
 
@@ -253,40 +247,20 @@ def _sponsors(sponsors: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     }
 
 
-def _description(description: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    return {
-        "brief_summary": read.markup(description.get("briefSummary")),
-        "detailed_description": read.markup(description.get("detailedDescription")),
-    }
-
-
-def _conditions(conditions: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "conditions": _names(conditions.get("conditions")),
-        "keywords": _names(conditions.get("keywords")),
-    }
-
-
 def _design(design: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     info = _module(design, "designInfo")
     masking_info = _module(info, "maskingInfo")
-    enrollment = _module(design, "enrollmentInfo")
     masking, who_in_label = read.masking(masking_info.get("masking"))
+    # Beside the plain fields: phases and masking in any spelling, single values where the
+    # classic API gave lists, and plain text kept line by line.
     return {
-        "study_type": read.enum(vocab.StudyType, design.get("studyType")),
-        "patient_registry": read.boolean(design.get("patientRegistry"), "patientRegistry"),
         "phases": read.phases(design.get("phases")),
-        "enrollment": read.count(enrollment.get("count")),
-        "enrollment_type": read.enum(vocab.DateType, enrollment.get("type")),
-        "allocation": read.enum(vocab.Allocation, info.get("allocation")),
-        "intervention_model": read.enum(vocab.InterventionModel, info.get("interventionModel")),
         "intervention_model_description": common.paragraphs(
             info.get("interventionModelDescription")
         ),
         "masking": masking,
         "masking_description": common.paragraphs(masking_info.get("maskingDescription")),
         "who_masked": read.enums(vocab.WhoMasked, masking_info.get("whoMasked")) or who_in_label,
-        "primary_purpose": read.enum(vocab.PrimaryPurpose, info.get("primaryPurpose")),
         "observational_model": read.single(
             vocab.ObservationalModel, info.get("observationalModel"), "observationalModel"
         ),
@@ -341,18 +315,11 @@ def _outcomes(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     }
 
 
-def _eligibility(eligibility: dict[str, Any], read: common.Reader) -> dict[str, Any]:
+def _eligibility(eligibility: dict[str, Any]) -> dict[str, Any]:
+    # "N/A" means no bound; the sampling method is kept as the source spells it.
     return {
-        "eligibility_criteria": read.markup(eligibility.get("eligibilityCriteria")),
-        "sex": read.enum(vocab.Sex, eligibility.get("sex")),
-        "gender_based": read.boolean(eligibility.get("genderBased"), "genderBased"),
         "minimum_age": _age(eligibility.get("minimumAge")),
         "maximum_age": _age(eligibility.get("maximumAge")),
-        "healthy_volunteers": read.boolean(
-            eligibility.get("healthyVolunteers"), "healthyVolunteers"
-        ),
-        "std_ages": read.enums(vocab.StdAge, eligibility.get("stdAges")),
-        "study_population": read.markup(eligibility.get("studyPopulation")),
         "sampling_method": line(eligibility.get("samplingMethod")),
     }
 

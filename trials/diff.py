@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
+from trials.record import StudyRecord, label_of, spec_of, specs
+
 # Fields that say where a version came from, not what the study is.
-_NOT_COMPARED = {"source_format", "lacks", "warnings"}
+_NOT_COMPARED = {name for name, spec in specs(StudyRecord) if spec.provenance}
 
 
 @dataclass(frozen=True)
@@ -17,13 +19,19 @@ class FieldChange:
 
     @property
     def label(self) -> str:
-        return self.field.replace("_", " ").capitalize()
+        return label_of(StudyRecord, self.field)
 
 
-def _show(value: Any) -> str:
-    """One line a person can read for a record value (a part, a date, a scalar)."""
+def _show(value: Any, name: str = "") -> str:
+    """One line a person can read for a record value (a part, a date, a scalar); an enumerated
+    field's values by their page spellings ("Active, not recruiting")."""
     if value is None or value == "":
         return "—"
+    choices = spec_of(StudyRecord, name).choices if name else None
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        return str(choices(value).label)
+    if choices is not None and isinstance(value, list | tuple):
+        return ", ".join(_show(item, name) for item in value)
     if isinstance(value, dict):
         if set(value) == {"iso", "type"}:
             return value["iso"] + (f" ({value['type'].lower()})" if value["type"] else "")
@@ -45,8 +53,8 @@ def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
         if name in _NOT_COMPARED or name in lacking or before == after:
             continue
         if isinstance(after, list) and isinstance(before, list | None):
-            before_items = [_show(item) for item in before or []]
-            after_items = [_show(item) for item in after]
+            before_items = [_show(item, name) for item in before or []]
+            after_items = [_show(item, name) for item in after]
             changes.append(
                 FieldChange(
                     name,
@@ -57,5 +65,5 @@ def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
                 )
             )
         else:
-            changes.append(FieldChange(name, before=_show(before), after=_show(after)))
+            changes.append(FieldChange(name, before=_show(before, name), after=_show(after, name)))
     return changes

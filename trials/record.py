@@ -137,7 +137,8 @@ def one(api: str = "", column: str | None = None, **spec: Any) -> Any:
 
 def spec_of(cls: type, name: str) -> Spec:
     """The declaration of field ``name`` of record class ``cls``."""
-    return cls.__dataclass_fields__[name].metadata.get("spec") or Spec(column=None)
+    declared = cls.__dataclass_fields__.get(name)
+    return declared.metadata.get("spec", Spec(column=None)) if declared else Spec(column=None)
 
 
 def specs(cls: type) -> Iterator[tuple[str, Spec]]:

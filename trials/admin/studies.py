@@ -17,6 +17,7 @@ from trials.models import Curation, DrugAlias, OtherName, Site, Study, StudyChan
 
 from . import imports
 from .base import CuratedAdmin
+from .fields import study_fieldsets
 from .inlines import (
     ArmInline,
     ConditionInline,
@@ -134,98 +135,8 @@ class StudyAdmin(CuratedAdmin):
         "created_at",
         "updated_at",
     ]
-    fieldsets = [
-        (None, {"fields": ["nct_id", "brief_title", "official_title", "acronym"]}),
-        ("Organization", {"fields": ["org_name", "org_class"]}),
-        (
-            "Status",
-            {
-                "fields": [
-                    "overall_status",
-                    "last_known_status",
-                    "why_stopped",
-                    "has_results",
-                    ("status_verified_date", "status_verified_precision"),
-                    ("start_date", "start_precision", "start_type"),
-                    (
-                        "primary_completion_date",
-                        "primary_completion_precision",
-                        "primary_completion_type",
-                    ),
-                    ("completion_date", "completion_precision", "completion_type"),
-                    ("first_submitted_date", "first_submitted_precision"),
-                    ("first_posted_date", "first_posted_precision", "first_posted_type"),
-                    ("last_update_submitted_date", "last_update_submitted_precision"),
-                    (
-                        "last_update_posted_date",
-                        "last_update_posted_precision",
-                        "last_update_posted_type",
-                    ),
-                    (
-                        "results_first_posted_date",
-                        "results_first_posted_precision",
-                        "results_first_posted_type",
-                    ),
-                ]
-            },
-        ),
-        (
-            "Design",
-            {
-                "fields": [
-                    "study_type",
-                    "patient_registry",
-                    "phases",
-                    ("enrollment", "enrollment_type"),
-                    "allocation",
-                    "intervention_model",
-                    "intervention_model_description",
-                    "masking",
-                    "masking_description",
-                    "who_masked",
-                    "primary_purpose",
-                    "observational_model",
-                    "time_perspective",
-                ]
-            },
-        ),
-        ("Description", {"fields": ["brief_summary", "detailed_description"]}),
-        (
-            "Eligibility",
-            {
-                "fields": [
-                    "eligibility_criteria",
-                    "sex",
-                    "gender_based",
-                    ("minimum_age", "minimum_age_days"),
-                    ("maximum_age", "maximum_age_days"),
-                    "healthy_volunteers",
-                    "std_ages",
-                    "study_population",
-                    "sampling_method",
-                ]
-            },
-        ),
-        (
-            "Responsible party",
-            {
-                "fields": [
-                    "responsible_party_type",
-                    "responsible_party_name",
-                    "responsible_party_title",
-                    "responsible_party_affiliation",
-                ]
-            },
-        ),
-        ("Sites", {"fields": ["sites"]}),
-        (
-            "Import",
-            {
-                "classes": ["collapse"],
-                "fields": ["import_warnings", "record_hash", "created_at", "updated_at"],
-            },
-        ),
-    ]
+    # By module, in the record's order: derived from its declarations.
+    fieldsets = study_fieldsets()
     inlines = [
         CurationInline,
         ConditionInline,

@@ -340,6 +340,11 @@ class StudyRecord:
     )
     has_results: bool | None = flag("hasResults")
 
+    # Oversight
+    oversight_has_dmc: bool | None = flag(
+        "protocolSection.oversightModule.oversightHasDmc", label="Data monitoring committee"
+    )
+
     # Design
     study_type: str = choice(vocab.StudyType, f"{_DESIGN}.studyType")
     patient_registry: bool | None = flag(f"{_DESIGN}.patientRegistry")

@@ -72,6 +72,7 @@ class Study(models.Model):
     last_known_status = _enum(vocab.Status)
     why_stopped = models.TextField(blank=True)
     has_results = models.BooleanField(null=True, blank=True)
+    oversight_has_dmc = models.BooleanField("data monitoring committee", null=True, blank=True)
 
     # Dates: each as its first day, how precise the record is, and whether it is actual.
     status_verified_date = models.DateField(null=True, blank=True)

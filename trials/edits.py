@@ -28,9 +28,8 @@ from trials.curation import (
     user_or_none,
     value_at,
 )
-from trials.importer import writer
 from trials.models import Curation, Origin, Study, StudyChange
-from trials.record import StudyRecord
+from trials.record import StudyRecord, effective_record
 from trials.search import refresh_search
 
 
@@ -65,7 +64,7 @@ def snapshot(study: Study) -> Snapshot:
     study = Study.objects.get(pk=study.pk)
     imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
     records = [StudyRecord.from_dict(r) for r in imported]
-    source, source_keys = content(writer.effective_record(records))
+    source, source_keys = content(effective_record(records))
     curations = {c.path: c for c in study.curations.all()}
     _, shown_keys = overlay(source, source_keys, {p: c.value for p, c in curations.items()})
     data, pks = db_content(study)

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -461,6 +461,18 @@ class StudyRecord:
             return self
         taken = {name: getattr(older, name) for name in self.lacks}
         return dataclasses.replace(self, lacks=self.lacks & older.lacks, **taken)
+
+
+def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
+    """The study as its versions say together: oldest first, each newer over the older.
+
+    ``versions`` come in import order; the sort is stable, so it breaks ties of date.
+    """
+    ordered = sorted(versions, key=lambda r: r.record_date or PartialDate("0001").first_day)
+    state = ordered[0]
+    for newer in ordered[1:]:
+        state = newer.merged_over(state)
+    return state
 
 
 def _plain(value: Any) -> Any:

@@ -20,23 +20,11 @@ from django.utils import timezone
 
 from trials import curation, store
 from trials.models import Study, StudyVersion
-from trials.record import PartialDate, StudyRecord
+from trials.record import StudyRecord, effective_record
 from trials.store.copy import copy_rows
 
 from .detect import Piece
 from .report import Outcome, Result
-
-
-def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
-    """The study as its versions say together: oldest first, each newer over the older.
-
-    ``versions`` come in import order; the sort is stable, so it breaks ties of date.
-    """
-    ordered = sorted(versions, key=lambda r: r.record_date or PartialDate("0001").first_day)
-    state = ordered[0]
-    for newer in ordered[1:]:
-        state = newer.merged_over(state)
-    return state
 
 
 def save_record(record: StudyRecord, data: bytes, source: str) -> Result:

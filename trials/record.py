@@ -417,8 +417,14 @@ class StudyRecord:
         ]
         if missing:
             raise RecordError(self.nct_id or "record", "no " + ", ".join(missing))
-        if not re.fullmatch(r"NCT\d{8}", self.nct_id):
+        # ASCII digits only: \d would take Arabic-Indic or full-width ones the database refuses.
+        if not re.fullmatch(r"NCT[0-9]{8}", self.nct_id):
             raise RecordError(self.nct_id, "the NCT ID is not of the form NCT followed by 8 digits")
+        for bound in (self.minimum_age, self.maximum_age):
+            try:
+                vocab.age_in_days(bound)
+            except ValueError as exc:
+                raise RecordError(self.nct_id, f"eligibility age {exc}") from exc
 
     @property
     def record_date(self) -> datetime.date | None:

@@ -381,4 +381,8 @@ def age_in_days(written: str) -> int | None:
     match = _AGE.match(written or "")
     if match is None:
         return None
-    return int(float(match[1]) * _DAYS_PER_UNIT[match[2].lower()])
+    days = float(match[1]) * _DAYS_PER_UNIT[match[2].lower()]
+    # The column holds a 32-bit integer; nothing near it is an age ("999…9 Years").
+    if not days < 2**31:
+        raise ValueError(f"{written[:40]!r} is not an age anyone can have")
+    return int(days)

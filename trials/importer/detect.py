@@ -12,8 +12,8 @@ Every parser module has the same face:
 study never hides the others.
 """
 
+import codecs
 import dataclasses
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -84,6 +84,13 @@ def read_studies(data: bytes, source: str) -> Iterator[Piece]:
     if len(data) > MAX_SOURCE_BYTES:
         yield Piece(source, b"", "", error=f"{len(data):,} bytes is larger than any real record")
         return
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Saved as UTF-16 by an editor: the same text, kept as UTF-8 like every other source.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Piece(source, b"", "", error=f"UTF-16 text that does not decode ({exc.reason})")
+            return
     if b"\x00" in data:
         yield Piece(source, b"", "", error="contains NUL bytes: not a text record")
         return
@@ -103,6 +110,11 @@ def read_studies(data: bytes, source: str) -> Iterator[Piece]:
     except RecordError as exc:
         yield Piece(source, b"", fmt, error=exc.problem)
         return
+    except Exception as exc:
+        # JSON nested past the recursion limit, a number longer than Python will convert...:
+        # this source fails, the batch goes on.
+        yield Piece(source, b"", fmt, error=f"unreadable {fmt} source ({_describe(exc)})")
+        return
     pieces = [
         _parse_one(parser, chunk, source if len(chunks) == 1 else f"{source}[{index}]", fmt)
         for index, chunk in enumerate(chunks)
@@ -115,9 +127,16 @@ def _parse_one(parser: ModuleType, chunk: bytes, label: str, fmt: str) -> Piece:
         return Piece(label, chunk, fmt, record=parser.parse(chunk, label))
     except RecordError as exc:
         return Piece(label, chunk, fmt, error=exc.problem)
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+    except Exception as exc:
         # A parser bug or a shape nobody foresaw: still one failed study, never a stopped batch.
-        return Piece(label, chunk, fmt, error=f"unreadable {fmt} record ({exc})")
+        return Piece(label, chunk, fmt, error=f"unreadable {fmt} record ({_describe(exc)})")
+
+
+def _describe(exc: Exception) -> str:
+    """An exception in one line of bounded length, its kind named."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _refuse_repeats(pieces: list[Piece]) -> list[Piece]:

@@ -11,11 +11,13 @@ again on its own, so the bad one is set aside with its reason and the rest are s
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from trials import curation, store
@@ -27,24 +29,68 @@ from .detect import Piece
 from .report import Outcome, Result
 
 
-def save_record(record: StudyRecord, data: bytes, source: str) -> Result:
-    """Save one study from one source in its own transaction; never raises for bad data."""
+class DatabaseUnavailable(Exception):
+    """The database stayed unreachable for longer than an import waits."""
+
+
+# How long an import waits for a database that went away before it gives up (seconds), and the
+# longest pause between two attempts.
+WAIT_FOR_DATABASE = 60.0
+_LONGEST_PAUSE = 5.0
+
+
+def _connection_lost() -> bool:
+    """Whether the last error left the connection dead (a server gone), not just refused."""
+    if connection.connection is None:
+        return True
     try:
+        return not connection.is_usable()
+    except Exception:  # is_usable itself fails on some broken sockets
+        return True
+
+
+def _retrying[T](action: Callable[[], T]) -> T:
+    """Run a database action; while the server is unreachable, wait and run it again.
+
+    Outside a request Django does not reconnect after a lost connection: the dead one is closed
+    so the next attempt opens a new one. Errors that leave the connection alive (a constraint,
+    a value the server refuses) are the record's own and go up at once.
+    """
+    waited, pause = 0.0, 0.25
+    while True:
         try:
-            return _save(record, data, source)
-        except DatabaseError:
-            # Outside a request Django does not reconnect after a lost connection: close the
-            # dead one and try the whole transaction once more.
-            if connection.is_usable():
+            return action()
+        except (OperationalError, InterfaceError) as exc:
+            if not _connection_lost():
                 raise
             connection.close()
-            return _save(record, data, source)
+            if waited >= WAIT_FOR_DATABASE:
+                raise DatabaseUnavailable(
+                    f"the database was unreachable for {waited:.0f} s ({exc})"
+                ) from exc
+            time.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, _LONGEST_PAUSE)
+
+
+def save_record(record: StudyRecord, data: bytes, source: str) -> Result:
+    """Save one study from one source in its own transaction; never raises for bad data.
+
+    Raises DatabaseUnavailable only when the server stays away past ``WAIT_FOR_DATABASE``.
+    """
+    try:
+        return _retrying(lambda: _save(record, data, source))
     except ValidationError as exc:
         problems = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in exc.message_dict.items())
         return Result(source, record.nct_id, Outcome.FAILED, problems)
-    except (DatabaseError, ValueError) as exc:
+    except DatabaseError as exc:
         # The transaction rolled back: nothing of this study was written.
         return Result(source, record.nct_id, Outcome.FAILED, f"database refused the record ({exc})")
+    except (DatabaseUnavailable, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        # A value no check foresaw (an age of 400 digits): this record fails, the batch goes on.
+        return Result(source, record.nct_id, Outcome.FAILED, f"cannot be saved ({exc!r})")
 
 
 @transaction.atomic
@@ -97,14 +143,32 @@ def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
 
 
 def import_pieces(pieces: Iterable[Piece], chunk_size: int = 500) -> Iterator[Result]:
-    """Save every parsed study; a failed piece becomes a FAILED result, never a stopped batch."""
+    """Save every parsed study; a failed piece becomes a FAILED result, never a stopped batch.
+
+    A database that stays away past ``WAIT_FOR_DATABASE`` fails every record not yet saved,
+    each named, rather than ending the import with a traceback.
+    """
+    pieces = iter(pieces)
     chunk: list[Piece] = []
-    for piece in pieces:
-        chunk.append(piece)
-        if len(chunk) >= chunk_size:
-            yield from _import_chunk(chunk)
-            chunk = []
-    yield from _import_chunk(chunk)
+    given = 0  # results of the current chunk already given
+    try:
+        for piece in pieces:
+            chunk.append(piece)
+            if len(chunk) >= chunk_size:
+                for result in _import_chunk(chunk):
+                    given += 1
+                    yield result
+                chunk, given = [], 0
+        for result in _import_chunk(chunk):
+            given += 1
+            yield result
+    except DatabaseUnavailable as exc:
+        for piece in itertools.chain(chunk[given:], pieces):
+            yield Result(piece.source, _nct_id(piece), Outcome.FAILED, f"not imported: {exc}")
+
+
+def _nct_id(piece: Piece) -> str:
+    return piece.record.nct_id if piece.record is not None else ""
 
 
 @dataclass(frozen=True)
@@ -126,12 +190,7 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
             parsed[index] = _Parsed(piece, piece.record, hashlib.sha256(piece.data).hexdigest())
 
     nct_ids = {item.record.nct_id for item in parsed.values()}
-    existing = set(Study.objects.filter(nct_id__in=nct_ids).values_list("nct_id", flat=True))
-    imported = set(
-        StudyVersion.objects.filter(study__nct_id__in=existing).values_list(
-            "study__nct_id", "sha256"
-        )
-    )
+    existing, imported = _retrying(lambda: _known(nct_ids))
     new: dict[str, int] = {}
     for index, item in parsed.items():
         nct_id = item.record.nct_id
@@ -155,25 +214,39 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
         yield results[index]
 
 
+def _known(nct_ids: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Which of these studies exist, and the (NCT ID, sha256) of every version they have."""
+    existing = set(Study.objects.filter(nct_id__in=nct_ids).values_list("nct_id", flat=True))
+    versions = StudyVersion.objects.filter(study__nct_id__in=existing)
+    return existing, set(versions.values_list("study__nct_id", "sha256"))
+
+
 def _insert_new(items: list[_Parsed]) -> bool:
     """Insert studies that do not exist yet, all in one transaction; False if it failed."""
     try:
-        with transaction.atomic():
-            ids = store.write([(None, item.record) for item in items])
-            _versions(
-                [
-                    (study_id, item.record, item.piece.source, item.piece.data, item.digest)
-                    for study_id, item in zip(ids, items, strict=True)
-                ]
-            )
-            curation.curate_imports_many(
-                [
-                    curation.Import(study_id, None, item.record, item.piece.source)
-                    for study_id, item in zip(ids, items, strict=True)
-                ]
-            )
-    except (DatabaseError, ValueError):
-        if not connection.is_usable():
+        _retrying(lambda: _insert_all(items))
+    except DatabaseUnavailable:
+        raise
+    except Exception:
+        # One of them is bad (or a value no check foresaw): each is saved on its own instead.
+        if _connection_lost():
             connection.close()
         return False
     return True
+
+
+def _insert_all(items: list[_Parsed]) -> None:
+    with transaction.atomic():
+        ids = store.write([(None, item.record) for item in items])
+        _versions(
+            [
+                (study_id, item.record, item.piece.source, item.piece.data, item.digest)
+                for study_id, item in zip(ids, items, strict=True)
+            ]
+        )
+        curation.curate_imports_many(
+            [
+                curation.Import(study_id, None, item.record, item.piece.source)
+                for study_id, item in zip(ids, items, strict=True)
+            ]
+        )

@@ -1,0 +1,148 @@
+"""No input makes the importer lose good records: a bad record fails alone, named, with its reason.
+
+Each hostile input sits among good records, from the command line and from the admin upload.
+"""
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from tests.corpus import read
+from trials.importer.detect import read_studies
+from trials.models import Study
+
+GOOD = ["json/NCT01252810.json", "xml/NCT00000112.xml", "json/NCT04520009.json"]
+
+
+def _edited(name: str, change: object) -> bytes:
+    document = json.loads(read(name))
+    change(document)
+    return json.dumps(document).encode()
+
+
+def _set(path: tuple[str, ...], value: object) -> object:
+    def change(document: dict) -> None:
+        for key in path[:-1]:
+            document = document[key]
+        document[path[-1]] = value
+
+    return change
+
+
+def _digits(nct_id: str, zero: int) -> str:
+    """The NCT ID written with another script's digits (Arabic-Indic, full-width)."""
+    return nct_id.translate({ord(d): chr(zero + int(d)) for d in "0123456789"})
+
+
+# Hostile inputs the adversarial test found, each with words its refusal must say.
+HOSTILE = {
+    "deep.json": (b"[" * 5000 + b"]" * 5000, "RecursionError"),
+    "long-number.json": (
+        _edited(
+            "json/NCT00405041.json",
+            _set(("protocolSection", "designModule", "enrollmentInfo", "count"), 0),
+        ).replace(b'"count": 0', b'"count": ' + b"9" * 5000),
+        "4300 digits",
+    ),
+    "age.json": (
+        _edited(
+            "json/NCT00405041.json",
+            _set(("protocolSection", "eligibilityModule", "minimumAge"), "9" * 400 + " Years"),
+        ),
+        "is not an age anyone can have",
+    ),
+    "arabic-digits.json": (
+        _edited(
+            "json/NCT00405041.json",
+            _set(
+                ("protocolSection", "identificationModule", "nctId"), _digits("NCT00405041", 0x660)
+            ),
+        ),
+        "not of the form NCT followed by 8 digits",
+    ),
+    "full-width-digits.json": (
+        _edited(
+            "json/NCT00405041.json",
+            _set(
+                ("protocolSection", "identificationModule", "nctId"), _digits("NCT00405041", 0xFF10)
+            ),
+        ),
+        "not of the form NCT followed by 8 digits",
+    ),
+}
+
+
+def test_each_hostile_input_is_refused_by_the_parser_with_a_reason():
+    for name, (data, reason) in HOSTILE.items():
+        (piece,) = read_studies(data, name)
+        assert piece.record is None, name
+        assert reason in piece.error, (name, piece.error)
+
+
+def test_a_utf16_file_is_read_as_the_same_record():
+    utf8 = read("json/NCT01252810.json")
+    (as_utf8,) = read_studies(utf8, "a.json")
+    for encoding in ("utf-16", "utf-16-be"):
+        data = ("\ufeff" if encoding.endswith("be") else "").encode(encoding) + utf8.decode(
+            "utf-8"
+        ).encode(encoding)
+        (piece,) = read_studies(data, f"utf16-{encoding}.json")
+        assert piece.record is not None, piece.error
+        assert piece.record.to_dict() == {**as_utf8.record.to_dict()}
+
+
+@pytest.mark.django_db
+def test_every_good_record_lands_from_the_command_line_beside_every_hostile_one(tmp_path):
+    paths = []
+    for index, name in enumerate(GOOD):
+        path = tmp_path / f"good-{index}-{name.replace('/', '-')}"
+        path.write_bytes(read(name))
+        paths.append(str(path))
+    for name, (data, _) in HOSTILE.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_trials", *sorted(paths), stdout=out, stderr=err)
+
+    output = out.getvalue()
+    assert failed.value.returncode == 1
+    assert f"{len(HOSTILE)} record(s) failed" in str(failed.value)
+    assert set(Study.objects.values_list("nct_id", flat=True)) == {
+        "NCT01252810",
+        "NCT00000112",
+        "NCT04520009",
+    }
+    for name, (_, reason) in HOSTILE.items():
+        (line,) = [line for line in output.splitlines() if name in line]
+        assert line.startswith("failed: ") and reason in line, line
+    assert "Traceback" not in output + err.getvalue()
+
+
+@pytest.mark.django_db
+def test_every_good_record_lands_from_the_admin_upload_beside_every_hostile_one(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_superuser("c", "c@example.org", "pw"))
+    files = [
+        SimpleUploadedFile(f"good-{i}-{n.replace('/', '-')}", read(n)) for i, n in enumerate(GOOD)
+    ]
+    files += [SimpleUploadedFile(name, data) for name, (data, _) in HOSTILE.items()]
+
+    response = client.post(reverse("admin:trials_study_import"), {"files": files})
+
+    assert response.status_code == 200
+    assert Study.objects.count() == len(GOOD)
+    lines = [
+        li.get_text()
+        for li in BeautifulSoup(response.content, "html.parser").select(".import-report li")
+    ]
+    for name, (_, reason) in HOSTILE.items():
+        assert any(name in line and reason in line for line in lines), name

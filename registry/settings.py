@@ -1,7 +1,8 @@
 """Settings for the trial registry browser, read from the environment.
 
 Development defaults are safe to run locally; production sets DJANGO_DEBUG=false,
-DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. Bad values fail at start-up, not at first use.
+DJANGO_ALLOWED_HOSTS and (for more than one host) DJANGO_SECRET_KEY. Bad values fail at start-up,
+not at first use.
 """
 
 import os
@@ -30,13 +31,34 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def generated_secret_key(path: Path) -> str:
+    """The key in ``path``, written there (readable by its owner alone) on first use.
+
+    For one host that serves without DJANGO_SECRET_KEY (``make run``): sessions survive a
+    restart. Several hosts behind a balancer must share one DJANGO_SECRET_KEY instead.
+    """
+    import secrets
+
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        key = secrets.token_urlsafe(50)
+        path.touch(mode=0o600)
+        path.write_text(key + "\n")
+    return key
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false")
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+    SECRET_KEY = (
+        "django-insecure-development-only-key-do-not-use-in-production"
+        if DEBUG
+        else generated_secret_key(BASE_DIR / ".secret_key")
+    )
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -157,7 +179,9 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
-if not DEBUG:
+# Served over HTTPS (behind a proxy that says so in X-Forwarded-Proto) unless DJANGO_HTTPS=false,
+# as for `make run` on loopback.
+if not DEBUG and env_bool("DJANGO_HTTPS", True):
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

@@ -13,6 +13,8 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +164,63 @@ def test_an_import_waits_out_a_database_restart_and_lands_every_record_once(serv
     assert f"{RECORDS} records ({RECORDS} created)" in out
     assert server.count("trials_study") == RECORDS
     assert server.count("trials_studyversion") == RECORDS
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def app(server: Server) -> Iterator[str]:
+    """gunicorn serving the project as `make run` does, on the private server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{probe.getsockname()[1]}"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": server.url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_HTTPS": "false",
+        "DJANGO_SECRET_KEY": "test-only-key-" + "x" * 50,
+        "HOST": host,
+        "WEB_CONCURRENCY": "1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "registry.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"http://{host}/healthz")
+                break
+            except OSError:
+                assert process.poll() is None, "gunicorn did not start"
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+        yield f"http://{host}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_readyz_says_503_while_the_database_is_down_and_healthz_still_answers(server, app):
+    assert _get(f"{app}/healthz") == (200, '{"status": "ok"}')
+    assert _get(f"{app}/readyz")[0] == 200
+
+    server.stop()
+    status, body = _get(f"{app}/readyz")
+    assert status == 503 and '"unavailable"' in body
+    assert _get(f"{app}/healthz")[0] == 200
+
+    server.start()
+    assert _get(f"{app}/readyz")[0] == 200

@@ -4,10 +4,12 @@ Imported by the bench scripts beside it (``python bench/search.py`` puts this fo
 the import path); it sets Django up on import.
 """
 
+import contextlib
 import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +58,22 @@ def p95(values: list[float]) -> float:
     return (
         statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
     )
+
+
+@contextlib.contextmanager
+def fresh_database(name: str) -> Iterator[None]:
+    """A new, migrated database ``name`` on the configured server for the block; dropped after."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    connection.close()
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -246,3 +246,17 @@ def test_the_seed_is_found_by_revlimid_and_its_corrected_title_is_marked_in_publ
 def test_an_uncurated_public_page_carries_no_mark(client, seed):
     page = client.get(seed.get_absolute_url()).content.decode()
     assert "corrected by the registry" not in page
+
+
+def test_a_title_saved_from_a_browser_is_the_only_field_it_changes(staff, seed, client):
+    data = form_data(staff.get(change_url(seed)).content, "study_form")
+    # Browsers send a textarea's lines with CRLF; the seed's texts have lines.
+    assert "\n" in data["detailed_description"][0] and "\n" in data["eligibility_criteria"][0]
+    data = {name: [v.replace("\n", "\r\n") for v in values] for name, values in data.items()}
+    data["brief_title"] = ["Lenalidomide and temsirolimus in refractory myeloma"]
+    assert staff.post(change_url(seed), data).status_code == 302
+    assert list(Curation.objects.values_list("path", flat=True)) == ["brief_title"]
+    assert list(StudyChange.objects.get(origin=Origin.ADMIN).changes) == ["brief_title"]
+    assert Study.objects.get().detailed_description == seed.detailed_description
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "Registry curators corrected 1 field of this record" in page

@@ -12,8 +12,29 @@ from django.http import HttpRequest
 from trials import edits
 from trials.models import Study
 
+
+def one_line_ending(text: str) -> str:
+    """``text`` with every line ending as the records have it: LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class RecordTextField(forms.CharField):
+    """A text box of record text. Browsers send a textarea's lines with CRLF and records keep
+    LF: read as LF, the same text is the same value, so saving a form changes no text its
+    curator did not touch (and curates none)."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return one_line_ending(text) if isinstance(text, str) else text
+
+
 # Record text is long; a two-line box keeps a tabular inline readable.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+COMPACT_TEXT = {
+    models.TextField: {
+        "form_class": RecordTextField,
+        "widget": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    }
+}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

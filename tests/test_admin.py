@@ -136,7 +136,7 @@ def test_a_not_an_alias_entry_finds_nothing(staff, small):
     DrugAlias.objects.create(alias="GAVMATINE(TM)", not_an_alias=True)
     DrugAlias.objects.create(alias="Glucosaminix", drug="GAVMATINE(TM)")
     html = staff.get(reverse("admin:trials_study_changelist"), {"q": "Glucosaminix"}).content
-    assert b"NCT00405041" in html  # the alias still names the drug
+    assert b"NCT00405041" not in html  # its drug is junk, as the public search says
 
 
 @pytest.mark.parametrize(
@@ -260,3 +260,28 @@ def test_a_title_saved_from_a_browser_is_the_only_field_it_changes(staff, seed, 
     assert Study.objects.get().detailed_description == seed.detailed_description
     page = client.get(seed.get_absolute_url()).content.decode()
     assert "Registry curators corrected 1 field of this record" in page
+
+
+@pytest.mark.parametrize(
+    ("aliases", "term", "found"),
+    [
+        ([("Glucosaminix", "Dietary supplement GVG 2", False)], "Glucosaminix", True),
+        ([("Glucosaminix", "GAVMATINE(TM)", False)], "Glucosaminix", True),
+        # A name curated as junk joins no drug, in admin as in public.
+        (
+            [("GAVMATINE(TM)", "", True), ("Glucosaminix", "GAVMATINE(TM)", False)],
+            "Glucosaminix",
+            False,
+        ),
+        ([], "gavmatine tm", True),  # names match case, accents and punctuation aside
+    ],
+)
+def test_admin_and_public_search_find_a_drug_by_the_same_names(
+    staff, small, client, aliases, term, found
+):
+    for alias, drug, junk in aliases:
+        DrugAlias.objects.create(alias=alias, drug=drug, not_an_alias=junk)
+    admin_page = staff.get(reverse("admin:trials_study_changelist"), {"q": term}).content
+    public_page = client.get(reverse("trials:search"), {"intr": term}).content
+    assert (b"NCT00405041" in admin_page) is found
+    assert (b'<p class="result-meta">NCT00405041' in public_page) is found

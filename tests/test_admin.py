@@ -285,3 +285,29 @@ def test_admin_and_public_search_find_a_drug_by_the_same_names(
     public_page = client.get(reverse("trials:search"), {"intr": term}).content
     assert (b"NCT00405041" in admin_page) is found
     assert (b'<p class="result-meta">NCT00405041' in public_page) is found
+
+
+def test_deleting_a_study_takes_its_curations_and_history_with_it(small, curator, rf):
+    # The admin's pages refuse it (versions and history cannot be deleted there); the
+    # study admin's own delete is Django's, with nothing left to record the edit against.
+    from django.contrib.admin import site
+
+    post = rf.post("/")
+    post.user = curator
+    study_admin = site.get_model_admin(Study)
+    study_admin.delete_model(post, small)
+    assert not Study.objects.exists()
+    assert not StudyChange.objects.exists()
+
+
+def test_deleting_two_sites_from_the_list_is_one_recorded_edit_per_study(staff, small):
+    site = Site.objects.get()
+    Site.objects.create(study=small, facility="Second site", position=1)
+    response = staff.post(
+        reverse("admin:trials_site_changelist"),
+        {"action": "delete_selected", "post": "yes", "_selected_action": [site.pk, site.pk + 1]},
+    )
+    assert response.status_code == 302
+    assert not Site.objects.exists()
+    (entry,) = StudyChange.objects.filter(origin=Origin.ADMIN)
+    assert set(entry.changes) == {"sites[0]", "sites[+1]"}

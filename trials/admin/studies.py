@@ -251,13 +251,6 @@ class StudyAdmin(CuratedAdmin):
         # Studies come from imports (the import page), so each has a source to curate over.
         return False
 
-    def delete_model(self, request: HttpRequest, obj: Study) -> None:
-        # A deleted study takes its history with it: nothing is left to record against.
-        admin.ModelAdmin.delete_model(self, request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        admin.ModelAdmin.delete_queryset(self, request, queryset)
-
     @admin.display(description="phases")
     def phase_list(self, study: Study) -> str:
         return ", ".join(vocab.Phase(p).label for p in study.phases)

@@ -136,7 +136,7 @@ def test_a_not_an_alias_entry_finds_nothing(staff, small):
     DrugAlias.objects.create(alias="GAVMATINE(TM)", not_an_alias=True)
     DrugAlias.objects.create(alias="Glucosaminix", drug="GAVMATINE(TM)")
     html = staff.get(reverse("admin:trials_study_changelist"), {"q": "Glucosaminix"}).content
-    assert b"NCT00405041" in html  # the alias still names the drug
+    assert b"NCT00405041" not in html  # its drug is junk, as the public search says
 
 
 @pytest.mark.parametrize(
@@ -246,3 +246,68 @@ def test_the_seed_is_found_by_revlimid_and_its_corrected_title_is_marked_in_publ
 def test_an_uncurated_public_page_carries_no_mark(client, seed):
     page = client.get(seed.get_absolute_url()).content.decode()
     assert "corrected by the registry" not in page
+
+
+def test_a_title_saved_from_a_browser_is_the_only_field_it_changes(staff, seed, client):
+    data = form_data(staff.get(change_url(seed)).content, "study_form")
+    # Browsers send a textarea's lines with CRLF; the seed's texts have lines.
+    assert "\n" in data["detailed_description"][0] and "\n" in data["eligibility_criteria"][0]
+    data = {name: [v.replace("\n", "\r\n") for v in values] for name, values in data.items()}
+    data["brief_title"] = ["Lenalidomide and temsirolimus in refractory myeloma"]
+    assert staff.post(change_url(seed), data).status_code == 302
+    assert list(Curation.objects.values_list("path", flat=True)) == ["brief_title"]
+    assert list(StudyChange.objects.get(origin=Origin.ADMIN).changes) == ["brief_title"]
+    assert Study.objects.get().detailed_description == seed.detailed_description
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "Registry curators corrected 1 field of this record" in page
+
+
+@pytest.mark.parametrize(
+    ("aliases", "term", "found"),
+    [
+        ([("Glucosaminix", "Dietary supplement GVG 2", False)], "Glucosaminix", True),
+        ([("Glucosaminix", "GAVMATINE(TM)", False)], "Glucosaminix", True),
+        # A name curated as junk joins no drug, in admin as in public.
+        (
+            [("GAVMATINE(TM)", "", True), ("Glucosaminix", "GAVMATINE(TM)", False)],
+            "Glucosaminix",
+            False,
+        ),
+        ([], "gavmatine tm", True),  # names match case, accents and punctuation aside
+    ],
+)
+def test_admin_and_public_search_find_a_drug_by_the_same_names(
+    staff, small, client, aliases, term, found
+):
+    for alias, drug, junk in aliases:
+        DrugAlias.objects.create(alias=alias, drug=drug, not_an_alias=junk)
+    admin_page = staff.get(reverse("admin:trials_study_changelist"), {"q": term}).content
+    public_page = client.get(reverse("trials:search"), {"intr": term}).content
+    assert (b"NCT00405041" in admin_page) is found
+    assert (b'<p class="result-meta">NCT00405041' in public_page) is found
+
+
+def test_deleting_a_study_takes_its_curations_and_history_with_it(small, curator, rf):
+    # The admin's pages refuse it (versions and history cannot be deleted there); the
+    # study admin's own delete is Django's, with nothing left to record the edit against.
+    from django.contrib.admin import site
+
+    post = rf.post("/")
+    post.user = curator
+    study_admin = site.get_model_admin(Study)
+    study_admin.delete_model(post, small)
+    assert not Study.objects.exists()
+    assert not StudyChange.objects.exists()
+
+
+def test_deleting_two_sites_from_the_list_is_one_recorded_edit_per_study(staff, small):
+    site = Site.objects.get()
+    Site.objects.create(study=small, facility="Second site", position=1)
+    response = staff.post(
+        reverse("admin:trials_site_changelist"),
+        {"action": "delete_selected", "post": "yes", "_selected_action": [site.pk, site.pk + 1]},
+    )
+    assert response.status_code == 302
+    assert not Site.objects.exists()
+    (entry,) = StudyChange.objects.filter(origin=Origin.ADMIN)
+    assert set(entry.changes) == {"sites[0]", "sites[+1]"}

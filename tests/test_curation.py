@@ -240,3 +240,26 @@ def test_a_curated_title_is_what_public_search_finds(curated, curator):
     assert found("Curated") == [NCT]
     edits.revert(StudyChange.objects.get(origin=Origin.ADMIN), curator)
     assert found("Curated") == []
+
+
+def test_reverting_a_curation_in_conflict_gives_the_field_back_to_the_newer_source(
+    curated, curator, client
+):
+    edit = StudyChange.objects.get(origin=Origin.ADMIN)
+    load(version("2009-05-01", retitled("Sponsor's new title")))
+    edits.revert(edit, curator)
+    # Before the edit the title was the source's: it is again, as the source now says it.
+    assert not Curation.objects.exists()
+    assert Study.objects.get().brief_title == "Sponsor's new title"
+    page = client.get(Study.objects.get().get_absolute_url()).content.decode()
+    assert "corrected by the registry" not in page
+
+
+def test_reverting_a_change_to_a_value_curated_before_it_keeps_that_value_curated(curated, curator):
+    curate(curator, set_title("Curated again"))
+    second = StudyChange.objects.filter(origin=Origin.ADMIN).newest_first().first()
+    load(version("2009-05-01", retitled("Sponsor's new title")))
+    edits.revert(second, curator)
+    (kept,) = Curation.objects.all()
+    assert (kept.path, kept.value) == ("brief_title", "Curated title")
+    assert Study.objects.get().brief_title == "Curated title"

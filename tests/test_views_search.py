@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.conftest import import_files
@@ -156,3 +157,12 @@ def test_browse_hides_names_curated_as_junk(client, corpus):
 
 def test_an_unknown_browse_list_is_not_found(client, db):
     assert client.get("/browse/nothing/").status_code == 404
+
+
+def test_a_cleared_sponsor_box_is_not_sent_again_beside_the_facet_choices(client, db):
+    page = client.get("/studies/?sponsor=Pfizer&sponsor_class=INDUSTRY&phase=PHASE1").content
+    form = BeautifulSoup(page, "html.parser").find("form", role="search")
+    hidden = [(i["name"], i["value"]) for i in form.find_all("input", type="hidden")]
+    # sponsor is the text box's alone: clearing it and pressing Apply must drop the sponsor.
+    assert sorted(hidden) == [("phase", "PHASE1"), ("sponsor_class", "INDUSTRY")]
+    assert [i.get("type") for i in form.find_all("input", attrs={"name": "sponsor"})] == ["text"]

@@ -157,9 +157,21 @@ def _rewrite(snap: Snapshot, curated: dict[str, Any], user: User, **entry: Any) 
 
 @transaction.atomic
 def revert(change: StudyChange, user: User) -> StudyChange:
-    """Put back the "before" values of a change; the revert is itself a change."""
+    """Put back the "before" values of a change; the revert is itself a change.
+
+    A field whose "before" value was the source's goes back to the source, even when a newer
+    source has changed it since: reverting a curation leaves the field uncurated.
+    """
     snap = snapshot(change.study)
-    curated = _curate(snap, {path: before for path, (before, _) in change.changes.items()}, user)
+    values: dict[str, Any] = {}
+    for path, (before, _) in change.changes.items():
+        kept = snap.curations.get(path)
+        if kept is not None and before == kept.source_value:
+            # The curation's source value is what the source said when it was curated (a
+            # conflict keeps it): "before" was the source, so the source's value now is meant.
+            before = value_at(snap.source_flat, path)
+        values[path] = before
+    curated = _curate(snap, values, user)
     return _rewrite(
         snap,
         curated,

@@ -12,8 +12,29 @@ from django.http import HttpRequest
 from trials import edits
 from trials.models import Study
 
+
+def one_line_ending(text: str) -> str:
+    """``text`` with every line ending as the records have it: LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class RecordTextField(forms.CharField):
+    """A text box of record text. Browsers send a textarea's lines with CRLF and records keep
+    LF: read as LF, the same text is the same value, so saving a form changes no text its
+    curator did not touch (and curates none)."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return one_line_ending(text) if isinstance(text, str) else text
+
+
 # Record text is long; a two-line box keeps a tabular inline readable.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+COMPACT_TEXT = {
+    models.TextField: {
+        "form_class": RecordTextField,
+        "widget": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    }
+}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,8 +59,12 @@ def next_position(model: type[models.Model], **parent: Any) -> int:
 class CuratedAdmin(admin.ModelAdmin):
     """Admin of a study or one of its parts: a save is kept as curated values and in history.
 
-    ``save_model`` reads the study before anything is written; ``save_related`` (which Django
-    calls after the inlines are saved) compares and records.
+    An edit is the study read before anything is written, the saves, and the study compared
+    and recorded after: all three in ``save_related``, so nothing passes between hooks.
+    ``save_model`` saves nothing: Django calls it just before ``save_related``, in the same
+    transaction (on the change form and on the list's editable columns), and a subclass may
+    still set fields there. Deleting is Django's: a deleted study takes its history with it,
+    and a part's admin (``CuratedPartAdmin``) records the deletion as an edit of its study.
     """
 
     formfield_overrides = COMPACT_TEXT
@@ -52,10 +77,18 @@ class CuratedAdmin(admin.ModelAdmin):
         return {"study": obj.study}  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        form.curation_snapshot = edits.snapshot(self.study_of(obj))  # type: ignore[attr-defined]
+        """Saved by ``save_related``, after the study is read as it was."""
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        obj = form.instance  # the object save_model was given
+        before = edits.snapshot(self.study_of(obj))
         if not change and hasattr(obj, "position"):
             obj.position = next_position(type(obj), **self.siblings(obj))
         super().save_model(request, obj, form, change)
+        super().save_related(request, form, formsets, change)
+        edits.record_admin_edit(before, request.user, source=self._source())
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
@@ -70,26 +103,21 @@ class CuratedAdmin(admin.ModelAdmin):
             instance.save()
         formset.save_m2m()
 
-    def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        edits.record_admin_edit(
-            form.curation_snapshot,  # type: ignore[attr-defined]
-            request.user,
-            source=self._source(),
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        snap = edits.snapshot(self.study_of(obj))
-        super().delete_model(request, obj)
-        edits.record_admin_edit(snap, request.user, source=self._source())
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        snaps = [edits.snapshot(study) for study in {self.study_of(obj) for obj in queryset}]
-        super().delete_queryset(request, queryset)
-        for snap in snaps:
-            edits.record_admin_edit(snap, request.user, source=self._source())
-
     def _source(self) -> str:
         return f"admin: {self.model._meta.verbose_name}"
+
+
+class CuratedPartAdmin(CuratedAdmin):
+    """Admin of one part of a study: deleting the part is an edit of its study, recorded too."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        before = edits.snapshot(self.study_of(obj))
+        super().delete_model(request, obj)
+        edits.record_admin_edit(before, request.user, source=self._source())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        studies = {self.study_of(obj) for obj in queryset}
+        befores = [edits.snapshot(study) for study in studies]
+        super().delete_queryset(request, queryset)
+        for before in befores:
+            edits.record_admin_edit(before, request.user, source=self._source())

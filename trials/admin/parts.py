@@ -21,11 +21,11 @@ from trials.models import (
     Study,
 )
 
-from .base import CuratedAdmin
+from .base import CuratedPartAdmin
 from .inlines import PartInline
 
 
-class PartAdmin(CuratedAdmin):
+class PartAdmin(CuratedPartAdmin):
     """A part of a study: found by its study's NCT ID, the study picked by autocomplete."""
 
     autocomplete_fields = ["study"]
@@ -123,7 +123,7 @@ class MeshTermAdmin(PartAdmin):
 
 
 @admin.register(OtherName)
-class OtherNameAdmin(CuratedAdmin):
+class OtherNameAdmin(CuratedPartAdmin):
     list_display = ["name", "intervention"]
     search_fields = ["name", "=intervention__study__nct_id"]
     autocomplete_fields = ["intervention"]

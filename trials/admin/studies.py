@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from trials import edits, vocab
-from trials.models import Curation, DrugAlias, OtherName, Site, Study, StudyChange
+from trials.models import Curation, OtherName, SearchMatch, Site, Study, StudyChange
+from trials.search import naming_drug, resolve_drug
 
 from . import imports
 from .base import CuratedAdmin
@@ -75,20 +76,6 @@ class CurationFilter(admin.SimpleListFilter):
         if self.value() == "curated":
             return queryset.filter(Exists(Curation.objects.filter(study=OuterRef("pk"))))
         return queryset
-
-
-def drug_names(term: str) -> set[str]:
-    """The names the alias table gives the drug ``term`` names: Revlimid -> lenalidomide, …"""
-    term = term.strip()
-    if not term:
-        return set()
-    aliases = DrugAlias.objects.filter(not_an_alias=False)
-    drugs = set(
-        aliases.filter(Q(alias__iexact=term) | Q(drug__iexact=term)).values_list("drug", flat=True)
-    )
-    if not drugs:
-        return set()
-    return drugs | set(aliases.filter(drug__in=drugs).values_list("alias", flat=True))
 
 
 @admin.register(Study)
@@ -162,27 +149,18 @@ class StudyAdmin(CuratedAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        names = drug_names(search_term)
-        if names:
-            # The alias table is read on every search, so a curator's new alias applies at once.
-            named = Q()
-            for name in names:
-                named |= Q(interventions__name__iexact=name)
-                named |= Q(interventions__other_names__name__iexact=name)
-            found = found | queryset.filter(named)
+        # The drug the whole term names, resolved as the public search resolves it (aliases,
+        # names records pair, junk names left out); exactly, as a curator types a name.
+        drug = resolve_drug(search_term, fuzzy_threshold=1)
+        if drug is not None:
+            naming = SearchMatch.objects.filter(naming_drug(drug)).values("pk")
+            found = found | queryset.filter(pk__in=naming)
             may_have_duplicates = True
         return found, may_have_duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Studies come from imports (the import page), so each has a source to curate over.
         return False
-
-    def delete_model(self, request: HttpRequest, obj: Study) -> None:
-        # A deleted study takes its history with it: nothing is left to record against.
-        admin.ModelAdmin.delete_model(self, request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        admin.ModelAdmin.delete_queryset(self, request, queryset)
 
     @admin.display(description="phases")
     def phase_list(self, study: Study) -> str:

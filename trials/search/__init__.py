@@ -7,7 +7,7 @@ search (``trials.filters.StudyFilter`` builds it from query parameters).
 from .document import rebuild_lexicon, refresh_search, refresh_search_many
 from .facets import CODED, FACET_COLUMNS
 from .lexicon import DrugNames, resolve_drug
-from .query import Snippet, TsQuery, Words, highlight
+from .query import Snippet, TsQuery, Words, highlight, naming_drug
 from .results import SearchResults
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "TsQuery",
     "Words",
     "highlight",
+    "naming_drug",
     "rebuild_lexicon",
     "refresh_search",
     "refresh_search_many",

@@ -112,6 +112,11 @@ class Words:
         return Q(Matches(F("core"), self.query()))
 
 
+def naming_drug(drug: DrugNames) -> Q:
+    """SearchMatch rows of the studies that give ``drug`` any of its names (intr, admin search)."""
+    return Q(Matches(F("document"), TsQuery.keys(drug.keys)))
+
+
 def ranked_ids(
     filters: QuerySet[SearchMatch] | None, words: Words, offset: int, limit: int
 ) -> list[int]:

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from trials import vocab
+from trials.filters import FACET_OF
 from trials.models import Study
 
 register = template.Library()
@@ -34,6 +36,15 @@ def label(value: str, vocabulary: str) -> str:
         return _ENUMS[vocabulary](value).label
     except ValueError:
         return value
+
+
+@register.filter
+def facet_choices(params: QueryDict) -> list[tuple[str, str]]:
+    """The facet choices among ``request.GET``, as (name, value): they ride along with the form.
+
+    Names are matched whole: ``sponsor`` (the form's own text box) is not ``sponsor_class``.
+    """
+    return [(name, value) for name in FACET_OF for value in params.getlist(name)]
 
 
 @register.filter

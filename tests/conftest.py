@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
@@ -47,6 +48,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         results = import_files(*SHARED_FILES)
     refused = [r for r in results if r.outcome == Outcome.FAILED]
     assert [r.source for r in refused] == [str(CORPUS / FRAGMENT)], refused
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """A cheap hasher: the real one takes a good part of a second per login, on every login."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

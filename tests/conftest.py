@@ -1,14 +1,31 @@
-"""Shared fixtures: records from the corpus copy, imported through the real importer."""
+"""Shared fixtures: records from the corpus copy, imported through the real importer.
+
+The records most tests read (the seed, every API v2 record, two legacy XML records) are imported
+once per session, before the first test, into the test database; each test then runs in a
+transaction that rolls back, so what one test changes the next never sees. A test that needs
+the database without them asks for `empty_db`.
+"""
 
 import os
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
-from trials.importer.report import Result
+from trials.importer.report import Outcome, Result
 from trials.importer.writer import import_pieces
+
+SEED = "NCT00398515"
+# The corpus's one refused record: an AACT fragment without a status module.
+FRAGMENT = "json/NCT00465816.json"
+SHARED_FILES = (
+    "text/NCT00398515.txt",  # the seed: Phase 1, lenalidomide (Revlimid) and temsirolimus
+    *(f"json/{path.name}" for path in sorted((CORPUS / "json").glob("*.json"))),
+    "xml/NCT00006392.xml",  # five sponsors, thirteen sites
+    "xml/NCT00005792.xml",  # a 2000 myeloma study without lenalidomide
+)
 
 
 def import_files(*relative: str) -> list[Result]:
@@ -20,14 +37,52 @@ def import_files(*relative: str) -> list[Result]:
     return results
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, holding the shared records (committed: every test's rollback keeps them).
+
+    Tests that flush the database (transactional ones, browser tests) run after all the others,
+    as pytest-django orders them, so every test asking for plain `db` finds these records.
+    """
+    with django_db_blocker.unblock():
+        results = import_files(*SHARED_FILES)
+    refused = [r for r in results if r.outcome == Outcome.FAILED]
+    assert [r.source for r in refused] == [str(CORPUS / FRAGMENT)], refused
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """A cheap hasher: the real one takes a good part of a second per login, on every login."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def seed(db):
     """The seed study NCT00398515, imported from its page text."""
     from trials.models import Study
 
-    (result,) = import_files("text/NCT00398515.txt")
-    assert result.outcome == "created", result
-    return Study.objects.get(nct_id="NCT00398515")
+    return Study.objects.get(nct_id=SEED)
+
+
+@pytest.fixture
+def corpus(seed):
+    """The shared records: the seed, every API v2 record and two legacy XML records."""
+    return seed
+
+
+def delete_all_studies() -> None:
+    """Empty every table of the app (within a test's transaction: until it rolls back)."""
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        ours = ", ".join(f'"{table}"' for table in tables if table.startswith("trials_"))
+        cursor.execute(f"TRUNCATE {ours}")
+
+
+@pytest.fixture
+def empty_db(db) -> None:
+    """No study in the database, for tests that count what they create."""
+    delete_all_studies()
 
 
 def table_counts() -> dict[str, int]:

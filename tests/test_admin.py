@@ -5,7 +5,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.conftest import import_files
-from trials.models import Curation, DrugAlias, Origin, Site, Study, StudyChange
+from trials.importer.writer import save_record
+from trials.models import Curation, DrugAlias, Origin, Study, StudyChange
+from trials.record import StudyRecord
 
 SMALL = "json/NCT00405041.json"  # one site; intervention "Dietary supplement GVG 2"
 BIG = "xml/NCT02465060.xml"  # 1,218 sites, 30 arms
@@ -23,8 +25,7 @@ def staff(client, curator):
 
 
 @pytest.fixture
-def small(db):
-    import_files(SMALL)
+def small(corpus):
     return Study.objects.get(nct_id="NCT00405041")
 
 
@@ -73,7 +74,9 @@ def test_the_study_page_shows_its_parts_inline_and_links_its_sites(staff, small)
     assert "GAVMATINE(TM)" in html  # the other names, editable in place
     assert "1 site(s): list and edit" in html
     assert f"?study__id__exact={small.pk}" in html
-    assert "API_V2_JSON" in html or "API v2 JSON" in html  # the imported version, read-only
+    # The imported version, read-only, its format by its label.
+    versions = BeautifulSoup(html, "html.parser").select("#versions-group td.field-format")
+    assert [cell.get_text(strip=True) for cell in versions] == ["API v2 JSON"]
 
 
 def test_the_study_page_costs_the_same_queries_for_1218_sites_as_for_one(
@@ -101,7 +104,13 @@ def test_the_site_list_of_one_study_is_paginated(staff, db):
 
 @pytest.mark.parametrize(
     "term",
-    ["NCT00405041", "nct00405041", "herniated lumbar", "GAVMATINE(TM)", "Dietary supplement GVG"],
+    [
+        "NCT00405041",
+        "nct00405041",
+        "herniated lumbar disc compression",
+        "GAVMATINE(TM)",
+        "Dietary supplement GVG",
+    ],
 )
 def test_search_finds_a_study_by_nct_id_title_drug_and_other_name(staff, small, term):
     html = staff.get(reverse("admin:trials_study_changelist"), {"q": term}).content.decode()
@@ -133,6 +142,13 @@ def test_a_new_alias_applies_to_search_at_once(staff, small):
 
 
 def test_a_not_an_alias_entry_finds_nothing(staff, small):
+    # An alias a curator then marks as junk: it keeps its drug, but names it no more.
+    DrugAlias.objects.create(alias="Glucosaminix", drug="GAVMATINE(TM)", not_an_alias=True)
+    html = staff.get(reverse("admin:trials_study_changelist"), {"q": "Glucosaminix"}).content
+    assert b"NCT00405041" not in html
+
+
+def test_an_alias_of_a_name_marked_not_an_alias_still_finds_the_study(staff, small):
     DrugAlias.objects.create(alias="GAVMATINE(TM)", not_an_alias=True)
     DrugAlias.objects.create(alias="Glucosaminix", drug="GAVMATINE(TM)")
     html = staff.get(reverse("admin:trials_study_changelist"), {"q": "Glucosaminix"}).content
@@ -160,7 +176,7 @@ def test_filters_by_status_phase_type_and_sponsor_class(staff, small, parameter,
 def test_editing_a_title_curates_it_and_writes_the_history(staff, small, curator):
     response = post_change(staff, small, brief_title="A clearer title")
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Study.objects.get().brief_title == "A clearer title"
+    assert Study.objects.get(pk=small.pk).brief_title == "A clearer title"
     (kept,) = Curation.objects.all()
     assert (kept.path, kept.curated_by) == ("brief_title", curator)
     entry = StudyChange.objects.get(origin=Origin.ADMIN)
@@ -175,14 +191,14 @@ def test_editing_other_names_in_place_curates_the_list(staff, small):
     data = form_data(staff.get(change_url(small)).content, "study_form")
     data["interventions-0-other_names_text"] = ["GAVMATINE\nGVG-2"]
     assert staff.post(change_url(small), data).status_code == 302
-    names = [o.name for o in Study.objects.get().interventions.get().other_names.all()]
+    names = [o.name for o in small.interventions.get().other_names.all()]
     assert names == ["GAVMATINE", "GVG-2"]
     (kept,) = Curation.objects.all()
     assert kept.path == "interventions[Dietary supplement GVG 2].other_names"
 
 
 def test_a_site_edited_on_its_own_page_is_curated(staff, small):
-    site = Site.objects.get()
+    site = small.sites.get()
     url = reverse("admin:trials_site_change", args=[site.pk])
     data = form_data(staff.get(url).content, "site_form")
     data["country"] = ["Atlantis"]
@@ -197,7 +213,7 @@ def test_reverting_from_the_history_page_restores_the_value(staff, small):
     assert staff.get(url).status_code == 405  # only a POST (with its CSRF token) reverts
     response = staff.post(url)
     assert response.status_code == 302
-    assert Study.objects.get().brief_title == small.brief_title
+    assert Study.objects.get(pk=small.pk).brief_title == small.brief_title
     assert StudyChange.objects.filter(origin=Origin.REVERT, reverts=entry).exists()
 
 
@@ -215,18 +231,30 @@ def test_a_conflict_is_flagged_on_the_list_and_decided_by_an_action(staff, small
     assert StudyChange.objects.filter(origin=Origin.DECISION).exists()
 
 
-def test_a_version_shows_its_source_read_only_and_escaped(staff, small):
-    version = small.versions.get()
+def test_a_version_shows_its_source_read_only_and_escaped(staff, db):
+    record = StudyRecord(
+        nct_id="NCT09999999",
+        brief_title="<b>Bold</b> title",
+        overall_status="RECRUITING",
+        source_format="API_V2_JSON",
+    )
+    save_record(record, b'{"briefTitle": "<script>alert(1)</script> & more"}', "markup.json")
+    version = Study.objects.get(nct_id="NCT09999999").versions.get()
     html = staff.get(reverse("admin:trials_studyversion_change", args=[version.pk])).content
-    assert b"protocolSection" in html
+    assert (
+        b"{&quot;briefTitle&quot;: &quot;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    )
+    assert b"<script>alert(1)" not in html
+    assert b"&lt;b&gt;Bold&lt;/b&gt; title" in html  # the parsed record, escaped too
+    assert b"<b>Bold</b>" not in html
     assert b'name="source_name"' not in html  # read-only
 
 
 def test_deleting_a_site_removes_it_as_a_curation_recorded_in_history(staff, small):
-    site = Site.objects.get()
+    site = small.sites.get()
     url = reverse("admin:trials_site_delete", args=[site.pk])
     assert staff.post(url, {"post": "yes"}).status_code == 302
-    assert not Site.objects.exists()
+    assert not small.sites.exists()
     assert Curation.objects.get().path == "sites[0]"
     assert StudyChange.objects.get(origin=Origin.ADMIN).changes["sites[0]"][1] is None
 

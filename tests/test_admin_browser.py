@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import import_files
+from tests.conftest import delete_all_studies, import_files
 from tests.corpus import read
 
 pytestmark = pytest.mark.browser
@@ -17,6 +17,7 @@ NEW_TITLE = "Lenalidomide with temsirolimus for refractory multiple myeloma"
 
 @pytest.fixture
 def site(live_server, transactional_db, django_user_model):
+    delete_all_studies()  # the shared records, if no test flushed them before
     django_user_model.objects.create_superuser("curator", "c@example.org", PASSWORD)
     (result,) = import_files("text/NCT00398515.txt")
     assert result.outcome == "created"

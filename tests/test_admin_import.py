@@ -12,6 +12,9 @@ from django.urls import reverse
 from tests.corpus import read
 from trials.models import Origin, Study, StudyChange
 
+# Each test counts what it imports: none of the shared records.
+pytestmark = pytest.mark.usefixtures("empty_db")
+
 URL = "admin:trials_study_import"
 
 

@@ -7,7 +7,6 @@ import pytest
 from django.core import signing
 from django.http import QueryDict
 
-from tests.conftest import import_files
 from tests.corpus import CORPUS
 from trials import api
 from trials.export import study_to_api
@@ -17,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 API_V2_FILES = [f"json/{p.name}" for p in sorted((CORPUS / "json").glob("*.json"))]
 SEED = "NCT00398515"
-
-
-@pytest.fixture
-def corpus(seed):
-    """The seed, every API v2 record of the corpus and a legacy XML record with collaborators."""
-    import_files(*API_V2_FILES, "xml/NCT00006392.xml")
-    return seed
 
 
 def listed(client, **params) -> dict:

@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import import_files
+from tests.conftest import delete_all_studies, import_files
 from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
 from trials.importer.writer import import_pieces
@@ -47,7 +47,10 @@ def import_from_bulk(nct_id: str) -> None:
 
 
 @pytest.fixture
-def studies(seed):
+def studies(transactional_db):
+    delete_all_studies()  # the shared records, if no test flushed them before
+    (seed,) = import_files("text/NCT00398515.txt")
+    assert seed.outcome == "created", seed
     import_from_bulk(PHASE_2_LENALIDOMIDE)
     import_files(*(f"json/{p.name}" for p in sorted((CORPUS / "json").glob("NCT0*.json"))))
 

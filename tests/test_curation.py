@@ -12,6 +12,9 @@ from trials.importer.report import Result
 from trials.importer.writer import import_pieces
 from trials.models import Curation, Origin, Site, Study, StudyChange
 
+# Each test counts what it imports: none of the shared records.
+pytestmark = pytest.mark.usefixtures("empty_db")
+
 NCT = "NCT00405041"  # one site, one dietary supplement with one other name
 RECORD = f"json/{NCT}.json"
 

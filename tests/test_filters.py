@@ -5,7 +5,6 @@ from collections import Counter
 import pytest
 from django.http import QueryDict
 
-from tests.conftest import import_files
 from trials.filters import StudyFilter
 from trials.search import FACET_COLUMNS
 
@@ -16,16 +15,6 @@ DIABETES_STUDY = "NCT05521061"
 DIABETES_IN_ELIGIBILITY_ONLY = "NCT03101033"
 # A 2000 myeloma study without lenalidomide.
 OLD_MYELOMA = "NCT00005792"
-
-
-@pytest.fixture
-def corpus(seed):
-    import_files(
-        "json/NCT05521061.json",
-        "json/NCT03101033.json",
-        "json/NCT05883007.json",
-        "xml/NCT00005792.xml",
-    )
 
 
 def found(params: str) -> list[str]:

@@ -13,7 +13,8 @@ from tests.conftest import table_counts
 from tests.corpus import CORPUS, read
 from trials.models import Study
 
-pytestmark = pytest.mark.django_db
+# Each test counts what it imports: none of the shared records.
+pytestmark = pytest.mark.usefixtures("empty_db")
 
 XML = "xml/NCT00000112.xml"
 JSON = "json/NCT04520009.json"

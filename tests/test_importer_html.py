@@ -278,9 +278,23 @@ def test_mesh_terms_of_a_study_without_interventions_are_condition_terms_with_a_
 
 
 def test_outcome_measures_lose_the_safety_issue_suffix_and_keep_the_time_frame_apart():
-    for outcome in parsed(FULL_TEXT).outcomes:
-        assert "safety issue" not in outcome.measure + outcome.time_frame
-        assert "Time Frame" not in outcome.measure
+    # The page's own lines say "safety issue: No"; this one says "Yes", with a short frame.
+    page = edited(
+        FULL_TEXT,
+        "Recurrent Stroke [&nbsp;Time&nbsp;Frame:&nbsp;Patients were all assessed at a single "
+        "time point (July 2009) for retrospective reporting of how they were at 6 months since "
+        "initial event (Primary endpoint).  The average time per participant relative to the "
+        "study entry time in concrete units is 6 months&nbsp;] "
+        "[&nbsp;Designated&nbsp;as&nbsp;safety&nbsp;issue:&nbsp;No&nbsp;]",
+        "Death [&nbsp;Time&nbsp;Frame:&nbsp;1 year&nbsp;] "
+        "[&nbsp;Designated&nbsp;as&nbsp;safety&nbsp;issue:&nbsp;Yes&nbsp;]",
+    )
+
+    record = page_html.parse(page, "edited")
+
+    assert record.outcomes[1] == Outcome(
+        OutcomeKind.SECONDARY, "Death", "1 year", OUTCOMES[1].description
+    )
 
 
 def test_conditions_come_one_per_line_even_with_commas_in_a_name():

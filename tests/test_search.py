@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.conftest import import_files
 from trials.models import (
     DrugAlias,
     SearchDocument,
@@ -12,12 +11,6 @@ from trials.models import (
     TermKind,
 )
 from trials.search import CODED, highlight, refresh_search_many, resolve_drug
-
-
-@pytest.fixture
-def corpus(seed):
-    import_files("json/NCT05521061.json", "json/NCT03101033.json")
-    return seed
 
 
 def test_the_writer_leaves_a_search_document_with_the_study_columns_beside_it(seed):

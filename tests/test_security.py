@@ -64,7 +64,7 @@ def strict(curator):
     return client
 
 
-def test_every_admin_form_refuses_a_post_without_its_csrf_token(strict):
+def test_every_admin_form_refuses_a_post_without_its_csrf_token(strict, empty_db):
     import_files("json/NCT00405041.json")
     study = Study.objects.get()
     entry = StudyChange.objects.get()

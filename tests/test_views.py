@@ -163,7 +163,7 @@ def test_the_versions_of_a_study_are_listed_and_any_two_compared(client, seed):
     assert "Compare two versions" in response.content.decode()
 
 
-def test_the_home_page_lists_studies_most_recently_updated_first(client):
+def test_the_home_page_lists_studies_most_recently_updated_first(client, empty_db):
     import_files("json/NCT04520009.json", "json/NCT01252810.json")
 
     response = client.get("/")

@@ -22,7 +22,8 @@ from trials.record import (
     StudyRecord,
 )
 
-pytestmark = pytest.mark.django_db
+# Each test counts what it imports: none of the shared records.
+pytestmark = pytest.mark.usefixtures("empty_db")
 
 
 def make_record(**changes) -> StudyRecord:

@@ -97,8 +97,7 @@ def test_a_utf16_file_is_read_as_the_same_record():
         assert piece.record.to_dict() == {**as_utf8.record.to_dict()}
 
 
-@pytest.mark.django_db
-def test_every_good_record_lands_from_the_command_line_beside_every_hostile_one(tmp_path):
+def test_every_good_record_lands_from_the_command_line_beside_every_hostile_one(empty_db, tmp_path):
     paths = []
     for index, name in enumerate(GOOD):
         path = tmp_path / f"good-{index}-{name.replace('/', '-')}"
@@ -126,9 +125,8 @@ def test_every_good_record_lands_from_the_command_line_beside_every_hostile_one(
     assert "Traceback" not in output + err.getvalue()
 
 
-@pytest.mark.django_db
 def test_every_good_record_lands_from_the_admin_upload_beside_every_hostile_one(
-    client, django_user_model
+    empty_db, client, django_user_model
 ):
     client.force_login(django_user_model.objects.create_superuser("c", "c@example.org", "pw"))
     files = [
@@ -158,8 +156,7 @@ def _with_links(*links: str) -> bytes:
     )
 
 
-@pytest.mark.django_db
-def test_only_http_links_from_a_record_become_links_and_the_rest_stay_text(client):
+def test_only_http_links_from_a_record_become_links_and_the_rest_stay_text(empty_db, client):
     hostile = [
         "javascript:alert(1)",
         " JavaScript:alert(2)",
@@ -182,8 +179,9 @@ def test_only_http_links_from_a_record_become_links_and_the_rest_stay_text(clien
         assert link.strip() in text  # shown, as text
 
 
-@pytest.mark.django_db
-def test_public_pages_show_the_name_of_an_imported_file_never_its_folder(client, tmp_path):
+def test_public_pages_show_the_name_of_an_imported_file_never_its_folder(
+    empty_db, client, tmp_path
+):
     folder = tmp_path / "srv" / "private-data"
     folder.mkdir(parents=True)
     (folder / "NCT00405041.json").write_bytes(read("json/NCT00405041.json"))

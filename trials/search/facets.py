@@ -6,96 +6,21 @@ enumerated facet as a code (a single value: its position in the vocab's choices;
 values: one bit per choice), and the count groups the matching rows once by their codes (a few
 thousand distinct combinations) before summing each facet over those combinations.
 
-A code is a value's position in its vocab TextChoices: a vocab change that reorders or inserts
-choices must be followed by ``refresh_search_many`` over every study.
+The codes are ``layout.CODED``'s.
 """
 
-import operator
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce
 
-from trials import vocab
 from trials.models import SearchMatch
 
+from .layout import CODED, FACET_COLUMNS
 
-class AnyBit(Func):
-    """column & mask <> 0: the study has at least one of the values the mask's bits stand for."""
-
-    template = "(%(expressions)s & %(mask)s) <> 0"
-    output_field = BooleanField()
-
-    def __init__(self, column: str, mask: int) -> None:
-        super().__init__(F(column), mask=int(mask))
-
-
-@dataclass(frozen=True)
-class Coded:
-    """An enumerated facet stored as a code in ``column`` of SearchMatch."""
-
-    column: str
-    choices: type[vocab.TextChoices]
-    several: bool = False  # several values per study: one bit per choice
-
-    @property
-    def values(self) -> list[str]:
-        return list(self.choices.values)
-
-    def code(self, value: str) -> int | None:
-        """The integer a single value is stored as (its position), or its bit."""
-        if value not in self.values:
-            return None
-        position = self.values.index(value)
-        return 1 << position if self.several else position + 1
-
-    def decode(self, code: int | None) -> list[str]:
-        """The values a stored code stands for."""
-        if code is None:
-            return []
-        if self.several:
-            return [v for i, v in enumerate(self.values) if code & (1 << i)]
-        return [self.values[code - 1]] if 0 < code <= len(self.values) else []
-
-    def any_of(self, values: Iterable[str]) -> Q:
-        """Studies with any of these values."""
-        codes = [c for c in (self.code(v) for v in values) if c is not None]
-        if self.several:
-            return Q(AnyBit(self.column, reduce(operator.or_, codes, 0)))
-        return Q(**{f"{self.column}__in": codes})
-
-    def sql(self, source: str) -> str:
-        """SQL computing the code from the study's text column (or array) ``source``."""
-        choices = ", ".join(f"'{v}'" for v in self.values)
-        position = f"array_position(ARRAY[{choices}]::text[], {{value}}::text)"
-        if self.several:
-            bit = f"1 << ({position.format(value='v')} - 1)"
-            return f"(SELECT coalesce(bit_or({bit}), 0) FROM unnest({source}) AS v)::smallint"
-        return f"{position.format(value=source)}::smallint"
-
-
-# Facet name (the query parameter) -> how SearchMatch stores it. "healthy" and "results" are
-# plain booleans, "country" the array of country names.
-CODED = {
-    "status": Coded("status", vocab.Status),
-    "phase": Coded("phases", vocab.Phase, several=True),
-    "type": Coded("study_type", vocab.StudyType),
-    "itype": Coded("intervention_types", vocab.InterventionType, several=True),
-    "sex": Coded("sex", vocab.Sex),
-    "sponsor_class": Coded("sponsor_class", vocab.AgencyClass),
-}
-FACET_COLUMNS = {
-    **{name: coded.column for name, coded in CODED.items()},
-    "healthy": "healthy_volunteers",
-    "results": "has_results",
-    "country": "countries",
-}
 # Counted by grouping: every facet but the countries, which are counted per name.
 _GROUPED = [name for name in FACET_COLUMNS if name != "country"]
 _GROUPED_COLUMNS = [FACET_COLUMNS[name] for name in _GROUPED]

@@ -8,10 +8,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.expressions import RawSQL
 
 from trials import vocab
 
+from .aliases import DrugAlias
 from .study import Study, _enum, _enum_list
 
 
@@ -167,17 +167,22 @@ class TermKind(models.TextChoices):
     COUNTRY = "N", "Country"
 
 
+class SearchKey(models.Func):
+    """trials_search_key(text): lower case, unaccented, punctuation as single spaces."""
+
+    function = "trials_search_key"
+    output_field = models.TextField()
+
+
 class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
     def of_kind(self, kind: str) -> "SearchTermQuerySet":
         """One kind's names, most studied first; curated junk drug names left out."""
-        junk = RawSQL(
-            "SELECT trials_search_key(alias) FROM trials_drugalias WHERE not_an_alias", []
-        )
+        junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
         return self.filter(kind=kind).exclude(key__in=junk).order_by("-study_count", "key")
 
     def named_like(self, text: str) -> "SearchTermQuerySet":
         """Names containing ``text``, accents and case aside (the trigram index serves it)."""
-        return self.filter(key__contains=RawSQL("trials_search_key(%s)", [text]))
+        return self.filter(key__contains=SearchKey(models.Value(text)))
 
 
 class SearchTerm(models.Model):

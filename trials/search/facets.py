@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce
+from psycopg import sql
 
 from trials.models import SearchMatch
 
@@ -42,31 +43,39 @@ def count_and_facets(
         for name, q in facet_filters.items()
     }
     rows = queryset.order_by().annotate(**passes).values(*passes, *_GROUPED_COLUMNS)
-    sql, params = rows.query.sql_with_params()
+    rows_sql, params = rows.query.sql_with_params()
     others = [q for name, q in facet_filters.items() if name != "country"]
-    countries = queryset.order_by().filter(*others).values("countries")
+    countries = queryset.order_by().filter(*others).values(FACET_COLUMNS["country"])
     country_sql, country_params = countries.query.sql_with_params()
 
+    def names(columns: list[str]) -> sql.Composed:
+        return sql.SQL(", ").join(map(sql.Identifier, columns))
+
     grouped = [*passes, *_GROUPED_COLUMNS]
-    sets = [f"({', '.join(passes)})"] + [
-        f"({', '.join([p for p in passes if p != f'pass_{name}'] + [FACET_COLUMNS[name]])})"
+    sets = [names(list(passes))] + [
+        names([p for p in passes if p != f"pass_{name}"] + [FACET_COLUMNS[name]])
         for name in _GROUPED
     ]
-    nothing = ", ".join(["NULL"] * len(grouped))
-    counted = f"""
+    counted = sql.SQL("""
         WITH combinations AS (
-            SELECT {", ".join(grouped)}, count(*) AS n
-            FROM ({sql}) AS matches GROUP BY {", ".join(grouped)}
+            SELECT {grouped}, count(*) AS n FROM ({rows}) AS matches GROUP BY {grouped}
         )
-        SELECT GROUPING({", ".join(_GROUPED_COLUMNS)}), {", ".join(grouped)}, NULL,
-            sum(n)::bigint
-        FROM combinations GROUP BY GROUPING SETS ({", ".join(sets)})
+        SELECT GROUPING({columns}), {grouped}, NULL, sum(n)::bigint
+        FROM combinations GROUP BY GROUPING SETS ({sets})
         UNION ALL
         SELECT -1, {nothing}, country, count(*)
-        FROM ({country_sql}) AS matches, unnest(countries) AS country GROUP BY country
-    """
+        FROM ({countries}) AS matches, unnest({country_column}) AS country GROUP BY country
+    """).format(
+        grouped=names(grouped),
+        rows=sql.SQL(rows_sql),
+        columns=names(_GROUPED_COLUMNS),
+        sets=sql.SQL(", ").join(sql.SQL("({})").format(s) for s in sets),
+        nothing=sql.SQL(", ").join([sql.NULL] * len(grouped)),
+        countries=sql.SQL(country_sql),
+        country_column=sql.Identifier(FACET_COLUMNS["country"]),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(counted, (*params, *country_params))
+        cursor.execute(counted.as_string(), (*params, *country_params))
         results = cursor.fetchall()
 
     total = 0

@@ -24,11 +24,10 @@ class SearchMatch(models.Model):
     facet is a small integer (``trials.search.facets``: a choice's position, or one bit per
     choice). Relevance is ranked on SearchRanking; what a result row shows is in SearchDocument.
 
-    ``document`` holds all searchable text, weighted by where it sits (A: NCT ID, other IDs,
-    titles, acronym; B: conditions, interventions, other names, keywords, MeSH terms; C: summary,
-    description, outcomes, sponsors; D: eligibility), and the study's lexicon keys as lexemes of
-    their own ("I:revlimid", "S:pfizer"), so that a drug or sponsor named through the lexicon
-    and the words match in one index lookup. ``core`` is the same without eligibility.
+    ``document`` holds all searchable text, weighted by where it sits (``trials.search.layout``
+    says which text has which weight), and the study's lexicon keys as lexemes of their own
+    ("I:revlimid", "S:pfizer"), so that a drug or sponsor named through the lexicon and the
+    words match in one index lookup. ``core`` is the same without eligibility.
     """
 
     study = models.OneToOneField(
@@ -76,10 +75,9 @@ class SearchRanking(models.Model):
     """One row per study: the small vector relevance is ranked on, kept inline and alone.
 
     Ranking a very common word computes ts_rank for every first-tier match, so the row is
-    nothing but that vector: A: IDs and titles; B: conditions, keywords, condition MeSH terms;
-    C: interventions, other names, intervention MeSH terms; and the study's drug keys as lexemes
-    of their own ("I:revlimid"), so that a drug the words name joins the first tier in the
-    same index lookup.
+    nothing but that vector: IDs and titles, conditions and interventions, each group with its
+    own weight (``trials.search.layout``), and the study's drug keys as lexemes of their own
+    ("I:revlimid"), so that a drug the words name joins the first tier in the same index lookup.
     """
 
     study = models.OneToOneField(

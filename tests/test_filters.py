@@ -155,3 +155,12 @@ def test_bad_parameters_are_form_errors_and_the_rest_still_filters(corpus):
     search = StudyFilter(QueryDict("phase=bogus&age=-3&start_after=never&q=lenalidomide"))
     assert set(search.errors) == {"phase", "age", "start"}
     assert [doc.study.nct_id for doc in search.search()[0:10]] == [SEED]
+
+
+def test_cond_and_intr_match_words_only_where_the_layout_ranks_them(corpus):
+    # Temsirolimus is one of the seed's drugs, never its condition: cond looks at conditions
+    # only, and a word unknown to the lexicon in intr at interventions only.
+    assert SEED in found("q=temsirolimus")
+    assert SEED not in found("cond=temsirolimus")
+    assert SEED in found("intr=temsirolimus+lenalidomide")
+    assert SEED not in found("intr=myeloma+refractory")

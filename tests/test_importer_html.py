@@ -153,6 +153,7 @@ GROUPS = (
 # Fields only the 2017 and later layouts show, and fields no classic page shows at all.
 NEVER_IN_2014_PAGES = {
     "acronym",
+    "oversight_has_dmc",  # the Tabular View prints it; the parser does not read it yet
     "first_posted",
     "last_update_posted",
     "results_first_posted",

@@ -310,6 +310,7 @@ def test_the_seed_lacks_only_what_the_page_never_prints(seed):
         "org_class",
         "org_study_id_type",
         "org_study_id_link",
+        "oversight_has_dmc",
     }
 
 

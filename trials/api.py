@@ -40,6 +40,7 @@ from trials.models import (
     TermKind,
 )
 from trials.search import SearchResults
+from trials.search.layout import key_prefix
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
@@ -223,7 +224,9 @@ def _sponsor(raw: str) -> Q:
     keys = (
         SearchTerm.objects.filter(kind=TermKind.SPONSOR)
         .named_like(raw)
-        .annotate(term_key=Concat(Value(f"{TermKind.SPONSOR}:"), "key", output_field=TextField()))
+        .annotate(
+            term_key=Concat(Value(key_prefix(TermKind.SPONSOR)), "key", output_field=TextField())
+        )
         .values("term_key")
     )
     documents = SearchDocument.objects.filter(term_keys__overlap=ArraySubquery(keys))

@@ -16,20 +16,6 @@ from itertools import batched
 from typing import Any
 
 import django_filters
-from django.contrib.postgres.search import SearchRank
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +24,8 @@ from django.views.decorators.http import require_GET
 from trials import vocab
 from trials.export import study_to_api
 from trials.filters import StudyFilter
-from trials.models import SearchMatch, SearchRanking, Study
+from trials.models import Study
 from trials.search import SearchResults
-from trials.search.query import RANK_WEIGHTS, SORTS
 
 # Studies fetched (with all their parts) per round trip: a fixed number of queries each.
 CHUNK_SIZE = 500
@@ -172,38 +157,9 @@ def csv_row(study: Study) -> list[str]:
     return [safe_cell(cell) for cell in row]
 
 
-def ordered(results: SearchResults) -> QuerySet[SearchMatch]:
-    """Every result, in the order the search page pages through them.
-
-    The page ranks a page at a time (``trials.search.query.ranked_ids``); a download needs one
-    ordered pass over all results instead, so the three tiers become one sort key here: matched
-    in an ID, a title, a condition or a drug name first, by rank; then the rest of the text;
-    then eligibility only; each by last update.
-    """
-    queryset = results.filtered()
-    words = results.words
-    if results.sort == "relevance" and words:
-        # The first tier's vector lives in the narrow SearchRanking row of the same study.
-        first_tier = SearchRanking.objects.filter(words.ranked_match(), pk=OuterRef("pk"))
-        score = first_tier.annotate(
-            score=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS)
-        ).values("score")
-        return queryset.annotate(
-            tier=Case(
-                When(Exists(first_tier), then=Value(0)),
-                When(words.core_match(), then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            score=Coalesce(Subquery(score, output_field=FloatField()), Value(0.0)),
-        ).order_by("tier", "-score", F("last_update_posted_date").desc(nulls_last=True), "pk")
-    sort = "updated" if results.sort == "relevance" else results.sort
-    return queryset.order_by(SORTS[sort], "pk")
-
-
 def studies_of(results: SearchResults) -> Iterator[Study]:
     """Every result's study with its parts, in order, a chunk at a time."""
-    ids = ordered(results).values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
+    ids = results.ordered().values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
     for chunk in batched(ids, CHUNK_SIZE):
         studies = Study.objects.with_parts().in_bulk(chunk)
         yield from (studies[pk] for pk in chunk if pk in studies)

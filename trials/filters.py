@@ -14,9 +14,18 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from trials import vocab
-from trials.models import SearchMatch, SearchRanking
-from trials.search import CODED, DrugNames, SearchResults, TsQuery, Words, resolve_drug
-from trials.search.query import Matches
+from trials.models import SearchMatch, SearchRanking, TermKind
+from trials.search import (
+    CODED,
+    DrugNames,
+    SearchResults,
+    TsQuery,
+    Words,
+    naming_drug,
+    resolve_drug,
+)
+from trials.search.layout import CONDITION_RANK, INTERVENTION_RANK
+from trials.search.query import Matches, ranked_in
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SEXES = [(vocab.Sex.FEMALE, "Female"), (vocab.Sex.MALE, "Male")]
@@ -163,16 +172,16 @@ class StudyFilter(django_filters.FilterSet):
         # A snippet shows the person's own words first: q, else the drug, else the condition.
         prefer = words.query() if words else None
         if cond := values.get("cond"):
-            conditions.append(_ranked(TsQuery.websearch(cond, "B")))
+            conditions.append(_ranked(CONDITION_RANK, TsQuery.websearch(cond)))
             highlight = _either(highlight, TsQuery.websearch(cond))
             prefer = prefer or TsQuery.websearch(cond)
         if intr := values.get("intr"):
             drug = resolve_drug(intr, fuzzy_threshold=INTR_SIMILARITY)
             if drug:
-                conditions.append(Q(Matches(F("document"), TsQuery.keys(drug.keys))))
+                conditions.append(naming_drug(drug))
                 highlight = _either(highlight, TsQuery.raw(drug.tsquery) if drug.tsquery else None)
             else:
-                conditions.append(_ranked(TsQuery.websearch(intr, "C")))
+                conditions.append(_ranked(INTERVENTION_RANK, TsQuery.websearch(intr)))
                 highlight = _either(highlight, TsQuery.websearch(intr))
             self.intr_drug = drug
             prefer = TsQuery.websearch(intr) if words is None else prefer
@@ -184,7 +193,7 @@ class StudyFilter(django_filters.FilterSet):
             )
         if sponsor := values.get("sponsor"):
             # The lead sponsor or a collaborator, by its lexicon key (case and accents aside).
-            conditions.append(Q(Matches(F("document"), TsQuery.key("S", sponsor))))
+            conditions.append(Q(Matches(F("document"), TsQuery.key(TermKind.SPONSOR, sponsor))))
         for name, column in (
             ("start", "start_date"),
             ("posted", "first_posted_date"),
@@ -239,9 +248,9 @@ class StudyFilter(django_filters.FilterSet):
         return found
 
 
-def _ranked(query: TsQuery) -> Q:
-    """Studies whose ranking vector matches: a condition (B) or an intervention (C) by name."""
-    return Q(pk__in=SearchRanking.objects.filter(Matches(F("rank_vector"), query)).values("pk"))
+def _ranked(weights: str, query: TsQuery) -> Q:
+    """Studies whose ranking vector matches in these weights: a condition or a drug by name."""
+    return Q(pk__in=SearchRanking.objects.filter(ranked_in(weights, query)).values("pk"))
 
 
 def _either(first: TsQuery | None, second: TsQuery | None) -> TsQuery | None:

@@ -8,10 +8,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.expressions import RawSQL
 
 from trials import vocab
 
+from .aliases import DrugAlias
 from .study import Study, _enum, _enum_list
 
 
@@ -24,11 +24,10 @@ class SearchMatch(models.Model):
     facet is a small integer (``trials.search.facets``: a choice's position, or one bit per
     choice). Relevance is ranked on SearchRanking; what a result row shows is in SearchDocument.
 
-    ``document`` holds all searchable text, weighted by where it sits (A: NCT ID, other IDs,
-    titles, acronym; B: conditions, interventions, other names, keywords, MeSH terms; C: summary,
-    description, outcomes, sponsors; D: eligibility), and the study's lexicon keys as lexemes of
-    their own ("I:revlimid", "S:pfizer"), so that a drug or sponsor named through the lexicon
-    and the words match in one index lookup. ``core`` is the same without eligibility.
+    ``document`` holds all searchable text, weighted by where it sits (``trials.search.layout``
+    says which text has which weight), and the study's lexicon keys as lexemes of their own
+    ("I:revlimid", "S:pfizer"), so that a drug or sponsor named through the lexicon and the
+    words match in one index lookup. ``core`` is the same without eligibility.
     """
 
     study = models.OneToOneField(
@@ -76,10 +75,9 @@ class SearchRanking(models.Model):
     """One row per study: the small vector relevance is ranked on, kept inline and alone.
 
     Ranking a very common word computes ts_rank for every first-tier match, so the row is
-    nothing but that vector: A: IDs and titles; B: conditions, keywords, condition MeSH terms;
-    C: interventions, other names, intervention MeSH terms; and the study's drug keys as lexemes
-    of their own ("I:revlimid"), so that a drug the words name joins the first tier in the
-    same index lookup.
+    nothing but that vector: IDs and titles, conditions and interventions, each group with its
+    own weight (``trials.search.layout``), and the study's drug keys as lexemes of their own
+    ("I:revlimid"), so that a drug the words name joins the first tier in the same index lookup.
     """
 
     study = models.OneToOneField(
@@ -167,17 +165,22 @@ class TermKind(models.TextChoices):
     COUNTRY = "N", "Country"
 
 
+class SearchKey(models.Func):
+    """trials_search_key(text): lower case, unaccented, punctuation as single spaces."""
+
+    function = "trials_search_key"
+    output_field = models.TextField()
+
+
 class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
     def of_kind(self, kind: str) -> "SearchTermQuerySet":
         """One kind's names, most studied first; curated junk drug names left out."""
-        junk = RawSQL(
-            "SELECT trials_search_key(alias) FROM trials_drugalias WHERE not_an_alias", []
-        )
+        junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
         return self.filter(kind=kind).exclude(key__in=junk).order_by("-study_count", "key")
 
     def named_like(self, text: str) -> "SearchTermQuerySet":
         """Names containing ``text``, accents and case aside (the trigram index serves it)."""
-        return self.filter(key__contains=RawSQL("trials_search_key(%s)", [text]))
+        return self.filter(key__contains=SearchKey(models.Value(text)))
 
 
 class SearchTerm(models.Model):

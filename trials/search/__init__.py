@@ -5,7 +5,7 @@ search (``trials.filters.StudyFilter`` builds it from query parameters).
 """
 
 from .document import rebuild_lexicon, refresh_search, refresh_search_many
-from .facets import CODED, FACET_COLUMNS
+from .layout import CODED, FACET_COLUMNS
 from .lexicon import DrugNames, resolve_drug
 from .query import Snippet, TsQuery, Words, highlight, naming_drug
 from .results import SearchResults

@@ -2,325 +2,367 @@
 
 Each study has three derived rows, written by one statement: SearchMatch (what a search
 matches, filters, counts and sorts on), SearchRanking (what relevance ranks on) and
-SearchDocument (what its result row shows).
+SearchDocument (what its result row shows). What goes where is ``layout``'s; the statements
+are composed from it and from the models' tables and columns once, at import.
 
 The writer calls ``refresh_search(study)`` after saving a study's parts; a bulk loader calls
 ``refresh_search_many(ids)`` once for thousands of studies. Either way a handful of statements
-run, whatever the number of studies.
+run, whatever the number of studies. The SQL stays raw: the refresh runs inside bulk imports.
 """
 
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from psycopg import sql
 
 from trials import vocab
-from trials.models import Study
+from trials.models import (
+    Condition,
+    DrugSynonym,
+    Intervention,
+    OtherName,
+    SearchDocument,
+    SearchMatch,
+    SearchRanking,
+    SearchTerm,
+    Site,
+    Sponsor,
+    Study,
+)
 
-from .facets import CODED
-
-CONFIG = "trials_english"
+from .layout import (
+    CODED,
+    CONFIG,
+    ELIGIBILITY_WEIGHT,
+    FIELDS,
+    KEY_SEPARATOR,
+    NAMES,
+    RANKED_KINDS,
+    column,
+    key_prefix,
+    table,
+)
 
 # Above this many studies the lexicon's counts are rebuilt whole: one grouped scan is cheaper
 # than recounting each of a hundred thousand names through the index.
 FULL_LEXICON_REBUILD = 2000
 
-# Every searchable text of a study, one row per field: (weight in the document vector, group in
-# the ranking vector, preference as a snippet, label shown beside the snippet, SQL). The
-# ranking groups: A (IDs, titles), cond (conditions, keywords, condition MeSH terms: the cond
-# filter), intr (interventions, other names, intervention MeSH terms).
-_FIELDS: tuple[tuple[str, str, int, str, str], ...] = (
-    ("A", "A", 1, "NCT ID", "SELECT id, nct_id FROM trials_study s WHERE {study}"),
-    ("A", "A", 2, "title", "SELECT id, brief_title FROM trials_study s WHERE {study}"),
-    ("A", "A", 3, "official title", "SELECT id, official_title FROM trials_study s WHERE {study}"),
-    ("A", "A", 4, "acronym", "SELECT id, acronym FROM trials_study s WHERE {study}"),
-    ("A", "A", 5, "ID", "SELECT study_id, value FROM trials_identifier WHERE {part}"),
-    ("B", "cond", 10, "condition", "SELECT study_id, name FROM trials_condition WHERE {part}"),
-    (
-        "B",
-        "intr",
-        11,
-        "intervention",
-        "SELECT study_id, name FROM trials_intervention WHERE {part}",
-    ),
-    (
-        "B",
-        "intr",
-        12,
-        "other name",
-        "SELECT study_id, o.name FROM trials_othername o"
-        " JOIN trials_intervention i ON i.id = o.intervention_id WHERE {part}",
-    ),
-    ("B", "cond", 13, "keyword", "SELECT study_id, name FROM trials_keyword WHERE {part}"),
-    (
-        "B",
-        "cond",
-        14,
-        "MeSH term",
-        "SELECT study_id, term FROM trials_meshterm WHERE kind <> 'INTERVENTION' AND {part}",
-    ),
-    (
-        "B",
-        "intr",
-        15,
-        "MeSH term",
-        "SELECT study_id, term FROM trials_meshterm WHERE kind = 'INTERVENTION' AND {part}",
-    ),
-    ("C", "", 20, "summary", "SELECT id, brief_summary FROM trials_study s WHERE {study}"),
-    ("C", "", 21, "outcome", "SELECT study_id, measure FROM trials_outcomemeasure WHERE {part}"),
-    (
-        "C",
-        "",
-        22,
-        "description",
-        "SELECT id, detailed_description FROM trials_study s WHERE {study}",
-    ),
-    (
-        "C",
-        "",
-        23,
-        "outcome",
-        "SELECT study_id, description FROM trials_outcomemeasure WHERE {part}",
-    ),
-    ("C", "", 24, "sponsor", "SELECT study_id, name FROM trials_sponsor WHERE {part}"),
-    (
-        "D",
-        "",
-        30,
-        "eligibility",
-        "SELECT id, eligibility_criteria FROM trials_study s WHERE {study}",
-    ),
-)
-
-# The lexicon's names of a study, by SearchTerm.kind, as the record spells them.
-_NAMES = (
-    ("C", "SELECT study_id, name FROM trials_condition WHERE {part}"),
-    ("I", "SELECT study_id, name FROM trials_intervention WHERE {part}"),
-    (
-        "I",
-        "SELECT study_id, o.name FROM trials_othername o"
-        " JOIN trials_intervention i ON i.id = o.intervention_id WHERE {part}",
-    ),
-    ("S", "SELECT study_id, name FROM trials_sponsor WHERE {part}"),
-    ("N", "SELECT study_id, country FROM trials_site WHERE {part}"),
-)
+IDS = sql.Placeholder("ids")
 
 
-def _where(ids_param: str | None) -> dict[str, str]:
-    if ids_param is None:
-        return {"study": "true", "part": "true"}
-    return {"study": f"s.id = ANY({ids_param})", "part": f"study_id = ANY({ids_param})"}
-
-
-def fields_sql(ids_param: str | None = "%(ids)s") -> str:
-    """SELECT study_id, weight, grp, ord, label, body: the searchable texts of some studies."""
-    where = _where(ids_param)
-    return "\nUNION ALL ".join(
-        f"SELECT t.*, '{weight}', '{group}', {order}, '{label}'"
-        f" FROM ({sql.format(**where)}) AS t (study_id, body) WHERE t.body <> ''"
-        for weight, group, order, label, sql in _FIELDS
+def fields_sql(ids: sql.Composable | None = IDS) -> sql.Composed:
+    """SELECT study_id, body, weight, rank, ord, label: the searchable texts of some studies."""
+    return sql.SQL("\nUNION ALL ").join(
+        sql.SQL(
+            "SELECT t.*, {weight}, {rank}, {order}, {label}"
+            " FROM ({select}) AS t (study_id, body) WHERE t.body <> ''"
+        ).format(
+            weight=sql.Literal(field.weight),
+            rank=sql.Literal(field.rank),
+            order=sql.Literal(order),
+            label=sql.Literal(field.label),
+            select=field.source.select(ids),
+        )
+        for order, field in enumerate(FIELDS)
     )
 
 
-def names_sql(ids_param: str | None = "%(ids)s") -> str:
+def names_sql(ids: sql.Composable | None = IDS) -> sql.Composed:
     """SELECT study_id, kind, name, key: the lexicon names of some (or all) studies."""
-    where = _where(ids_param)
-    return "\nUNION ALL ".join(
-        f"SELECT t.study_id, '{kind}', t.name, trials_search_key(t.name)"
-        f" FROM ({sql.format(**where)}) AS t (study_id, name)"
-        f" WHERE trials_search_key(t.name) <> ''"
-        for kind, sql in _NAMES
+    return sql.SQL("\nUNION ALL ").join(
+        sql.SQL(
+            "SELECT t.study_id, {kind}, t.name, trials_search_key(t.name)"
+            " FROM ({select}) AS t (study_id, name) WHERE trials_search_key(t.name) <> ''"
+        ).format(kind=sql.Literal(str(kind)), select=source.select(ids))
+        for kind, source in NAMES
     )
 
 
-def _intervention_label_sql() -> str:
-    whens = " ".join(f"WHEN '{v}' THEN '{label}: '" for v, label in vocab.InterventionType.choices)
-    return f"CASE type {whens} ELSE '' END || name"
+def _key(kind: sql.Composable, key: sql.Composable) -> sql.Composed:
+    """SQL of a lexicon key: layout.term_key."""
+    return sql.SQL("{} || {} || {}").format(kind, sql.Literal(KEY_SEPARATOR), key)
 
 
-def _vector(column: str, weight: str) -> str:
-    return f"setweight(to_tsvector('{CONFIG}', coalesce({column}, '')), '{weight}')"
+# One text vector per distinct (document weight, rank weight) of the fields, in field order:
+# each field's text is tokenized once and each vector takes the pieces it needs.
+_PARTS = list(dict.fromkeys((field.weight, field.rank) for field in FIELDS))
 
 
-def _keys_vector(keys: str) -> str:
-    """The lexicon keys as lexemes of their own ("I:revlimid"), unweighted and unpositioned."""
-    return f"array_to_tsvector(coalesce({keys}, '{{}}'))"
+def _part(index: int) -> sql.Identifier:
+    return sql.Identifier(f"v{index}")
 
 
-_STUDY_ROWS = f"""
-WITH fields (study_id, body, weight, grp, ord, label) AS ({fields_sql()}),
+def _joined(vectors: list[sql.Composable]) -> sql.Composed:
+    return sql.SQL(" || ").join(vectors)
+
+
+def _weighted(use: str) -> sql.Composed:
+    """The concatenation of the parts set to their document (or rank) weights."""
+    vectors = []
+    for index, (weight, rank) in enumerate(_PARTS):
+        label = weight if use != "rank" else rank
+        if not label or (use == "core" and weight == ELIGIBILITY_WEIGHT):
+            continue
+        vectors.append(sql.SQL("setweight({}, {})").format(_part(index), sql.Literal(label)))
+    return _joined(vectors)
+
+
+def _keys_vector(kinds: Sequence[str] | None = None) -> sql.Composed:
+    """The row's lexicon keys (only these kinds') as lexemes of their own ("I:revlimid")."""
+    keys = sql.Identifier("term_keys")
+    if kinds is not None:
+        keys = sql.SQL("ARRAY(SELECT k FROM unnest({}) AS k WHERE {})").format(
+            keys,
+            sql.SQL(" OR ").join(
+                sql.SQL("starts_with(k, {})").format(sql.Literal(key_prefix(kind)))
+                for kind in kinds
+            ),
+        )
+    return sql.SQL("array_to_tsvector({})").format(keys)
+
+
+def _intervention_label() -> sql.Composed:
+    """ "Drug: lenalidomide": the type's label before the name, as the result row shows it."""
+    whens = sql.SQL(" ").join(
+        sql.SQL("WHEN {} THEN {}").format(sql.Literal(value), sql.Literal(f"{label}: "))
+        for value, label in vocab.InterventionType.choices
+    )
+    return sql.SQL("CASE {} {} ELSE '' END || {}").format(
+        column(Intervention, "type"), whens, column(Intervention, "name")
+    )
+
+
+def _copied_from_study() -> list[str]:
+    """SearchDocument fields that are the study's own columns, copied as they are."""
+    own = {field.name for field in Study._meta.concrete_fields}
+    return [f.name for f in SearchDocument._meta.concrete_fields if f.name in own]
+
+
+_STUDY_ROWS = sql.SQL("""
+WITH fields (study_id, body, weight, rank, ord, label) AS ({fields}),
 texts AS (
-    SELECT study_id,
-        string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE weight = 'A') AS a,
-        string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE grp = 'cond') AS cond,
-        string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE grp = 'intr') AS intr,
-        string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE weight = 'C') AS c,
-        string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE weight = 'D') AS d
-    FROM fields GROUP BY study_id
+    SELECT study_id, {texts} FROM fields GROUP BY study_id
 ),
 vectors AS (
-    SELECT study_id, {_vector("a", "A")} AS va,
-        to_tsvector('{CONFIG}', coalesce(cond, '')) AS vcond,
-        to_tsvector('{CONFIG}', coalesce(intr, '')) AS vintr, {_vector("c", "C")} AS vc,
-        {_vector("d", "D")} AS vd
-    FROM texts
+    SELECT study_id, {vectors} FROM texts
 ),
 sponsors AS (
-    SELECT study_id, array_agg(name ORDER BY position) AS names,
-        max(name) FILTER (WHERE is_lead) AS lead, max(agency_class) FILTER (WHERE is_lead) AS class
-    FROM trials_sponsor WHERE study_id = ANY(%(ids)s) GROUP BY study_id
+    SELECT {sp_study} AS study_id, array_agg({sp_name} ORDER BY {sp_position}) AS names,
+        max({sp_name}) FILTER (WHERE {sp_lead}) AS lead,
+        max({sp_class}) FILTER (WHERE {sp_lead}) AS class
+    FROM {sponsor} WHERE {sp_study} = ANY({ids}) GROUP BY {sp_study}
 ),
 sites AS (
-    SELECT study_id, count(*) AS n,
-        coalesce(array_agg(DISTINCT country) FILTER (WHERE country <> ''), '{{}}') AS countries
-    FROM trials_site WHERE study_id = ANY(%(ids)s) GROUP BY study_id
+    SELECT {si_study} AS study_id, count(*) AS n,
+        coalesce(array_agg(DISTINCT {si_country}) FILTER (WHERE {si_country} <> ''), '{{}}')
+            AS countries
+    FROM {site} WHERE {si_study} = ANY({ids}) GROUP BY {si_study}
 ),
 conditions AS (
-    SELECT study_id, array_agg(name ORDER BY position) AS names
-    FROM trials_condition WHERE study_id = ANY(%(ids)s) GROUP BY study_id
+    SELECT {c_study} AS study_id, array_agg({c_name} ORDER BY {c_position}) AS names
+    FROM {condition} WHERE {c_study} = ANY({ids}) GROUP BY {c_study}
 ),
 interventions AS (
-    SELECT study_id, array_agg({_intervention_label_sql()} ORDER BY position) AS names,
-        coalesce(array_agg(DISTINCT type) FILTER (WHERE type <> ''), '{{}}') AS types
-    FROM trials_intervention WHERE study_id = ANY(%(ids)s) GROUP BY study_id
+    SELECT {i_study} AS study_id, array_agg({i_label} ORDER BY {i_position}) AS names,
+        coalesce(array_agg(DISTINCT {i_type}) FILTER (WHERE {i_type} <> ''), '{{}}') AS types
+    FROM {intervention} WHERE {i_study} = ANY({ids}) GROUP BY {i_study}
 ),
 terms AS (
-    SELECT study_id, array_agg(DISTINCT kind || ':' || key) AS keys
-    FROM ({names_sql()}) AS n (study_id, kind, name, key) GROUP BY study_id
+    SELECT study_id, array_agg(DISTINCT {key}) AS keys
+    FROM ({names}) AS n (study_id, kind, name, key) GROUP BY study_id
 ),
 rows AS (
-    SELECT s.id, v.va, setweight(v.vcond || v.vintr, 'B') AS vb, v.vcond, v.vintr, v.vc, v.vd,
-        s.overall_status, s.phases, s.study_type, coalesce(i.types, '{{}}') AS types, s.sex,
-        s.minimum_age_days, s.maximum_age_days, s.healthy_volunteers,
-        coalesce(nullif(sp.class, ''), s.org_class) AS sponsor_class,
+    SELECT s.{s_id} AS study_id, {parts}, {copied},
+        coalesce(i.types, '{{}}') AS intervention_types,
+        coalesce(nullif(sp.class, ''), s.{s_org_class}) AS sponsor_class,
         coalesce(sp.lead, '') AS sponsor, coalesce(sp.names, '{{}}') AS sponsors,
-        s.has_results, s.start_date, s.first_posted_date, s.last_update_posted_date,
-        s.enrollment, coalesce(si.countries, '{{}}') AS countries, coalesce(si.n, 0) AS sites,
+        coalesce(si.countries, '{{}}') AS countries, coalesce(si.n, 0) AS site_count,
         coalesce(c.names, '{{}}') AS conditions, coalesce(i.names, '{{}}') AS interventions,
-        coalesce(t.keys, '{{}}') AS keys
-    FROM trials_study s
-    JOIN vectors v ON v.study_id = s.id
-    LEFT JOIN sponsors sp ON sp.study_id = s.id
-    LEFT JOIN sites si ON si.study_id = s.id
-    LEFT JOIN conditions c ON c.study_id = s.id
-    LEFT JOIN interventions i ON i.study_id = s.id
-    LEFT JOIN terms t ON t.study_id = s.id
-    WHERE s.id = ANY(%(ids)s)
-)"""
+        coalesce(t.keys, '{{}}') AS term_keys
+    FROM {study} s
+    JOIN vectors v ON v.study_id = s.{s_id}
+    LEFT JOIN sponsors sp ON sp.study_id = s.{s_id}
+    LEFT JOIN sites si ON si.study_id = s.{s_id}
+    LEFT JOIN conditions c ON c.study_id = s.{s_id}
+    LEFT JOIN interventions i ON i.study_id = s.{s_id}
+    LEFT JOIN terms t ON t.study_id = s.{s_id}
+    WHERE s.{s_id} = ANY({ids})
+)""").format(
+    fields=fields_sql(),
+    texts=sql.SQL(",\n        ").join(
+        sql.SQL(
+            "string_agg(body, E'\\n' ORDER BY ord) FILTER (WHERE weight = {} AND rank = {}) AS {}"
+        ).format(sql.Literal(weight), sql.Literal(rank), _part(index))
+        for index, (weight, rank) in enumerate(_PARTS)
+    ),
+    vectors=sql.SQL(",\n        ").join(
+        sql.SQL("to_tsvector({}, coalesce({}, '')) AS {}").format(
+            sql.Literal(CONFIG), _part(index), _part(index)
+        )
+        for index in range(len(_PARTS))
+    ),
+    ids=IDS,
+    sponsor=table(Sponsor),
+    sp_study=column(Sponsor, "study"),
+    sp_name=column(Sponsor, "name"),
+    sp_position=column(Sponsor, "position"),
+    sp_lead=column(Sponsor, "is_lead"),
+    sp_class=column(Sponsor, "agency_class"),
+    site=table(Site),
+    si_study=column(Site, "study"),
+    si_country=column(Site, "country"),
+    condition=table(Condition),
+    c_study=column(Condition, "study"),
+    c_name=column(Condition, "name"),
+    c_position=column(Condition, "position"),
+    intervention=table(Intervention),
+    i_study=column(Intervention, "study"),
+    i_label=_intervention_label(),
+    i_position=column(Intervention, "position"),
+    i_type=column(Intervention, "type"),
+    key=_key(sql.Identifier("kind"), sql.Identifier("key")),
+    names=names_sql(),
+    study=table(Study),
+    s_id=column(Study, "id"),
+    s_org_class=column(Study, "org_class"),
+    parts=sql.SQL(", ").join(sql.SQL("v.{}").format(_part(index)) for index in range(len(_PARTS))),
+    copied=sql.SQL(", ").join(
+        sql.SQL("s.{} AS {}").format(column(Study, name), sql.Identifier(name))
+        for name in _copied_from_study()
+    ),
+)
 
-_CODES = {name: coded.sql for name, coded in CODED.items()}
+
+def _upsert(model: type[models.Model], values: dict[str, sql.Composable]) -> sql.Composed:
+    """INSERT ... ON CONFLICT DO UPDATE of every column of ``model`` from ``rows``.
+
+    A column's value is ``values[column]``, or the rows' column of the same name.
+    """
+    columns = [field.column for field in model._meta.concrete_fields]
+    key = model._meta.pk.column
+    return sql.SQL(
+        "INSERT INTO {table} ({columns})\nSELECT {values} FROM rows\n"
+        "ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    ).format(
+        table=table(model),
+        columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        values=sql.SQL(", ").join(values.get(c, sql.Identifier(c)) for c in columns),
+        key=sql.Identifier(key),
+        updates=sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns if c != key
+        ),
+    )
+
 
 # One statement for the three rows of each study: data-modifying CTEs write the ranking row
 # and the result row.
-_UPSERT = f"""{_STUDY_ROWS},
-ranked AS (
-    INSERT INTO trials_searchranking (study_id, rank_vector, last_update_posted_date)
-    SELECT id,
-        va || setweight(vcond, 'B') || setweight(vintr, 'C')
-            || {_keys_vector("ARRAY(SELECT k FROM unnest(keys) AS k WHERE k LIKE 'I:%%')")},
-        last_update_posted_date
-    FROM rows
-    ON CONFLICT (study_id) DO UPDATE SET
-        rank_vector = EXCLUDED.rank_vector,
-        last_update_posted_date = EXCLUDED.last_update_posted_date
-),
-shown AS (
-    INSERT INTO trials_searchdocument (
-        study_id, overall_status, phases, study_type, intervention_types, sex, minimum_age_days,
-        maximum_age_days, healthy_volunteers, sponsor_class, sponsor, sponsors, has_results,
-        start_date, first_posted_date, last_update_posted_date, enrollment, countries,
-        site_count, conditions, interventions, term_keys
-    )
-    SELECT id, overall_status, phases, study_type, types, sex, minimum_age_days,
-        maximum_age_days, healthy_volunteers, sponsor_class, sponsor, sponsors, has_results,
-        start_date, first_posted_date, last_update_posted_date, enrollment, countries, sites,
-        conditions, interventions, keys
-    FROM rows
-    ON CONFLICT (study_id) DO UPDATE SET
-        overall_status = EXCLUDED.overall_status, phases = EXCLUDED.phases,
-        study_type = EXCLUDED.study_type, intervention_types = EXCLUDED.intervention_types,
-        sex = EXCLUDED.sex, minimum_age_days = EXCLUDED.minimum_age_days,
-        maximum_age_days = EXCLUDED.maximum_age_days,
-        healthy_volunteers = EXCLUDED.healthy_volunteers,
-        sponsor_class = EXCLUDED.sponsor_class, sponsor = EXCLUDED.sponsor,
-        sponsors = EXCLUDED.sponsors, has_results = EXCLUDED.has_results,
-        start_date = EXCLUDED.start_date, first_posted_date = EXCLUDED.first_posted_date,
-        last_update_posted_date = EXCLUDED.last_update_posted_date,
-        enrollment = EXCLUDED.enrollment, countries = EXCLUDED.countries,
-        site_count = EXCLUDED.site_count, conditions = EXCLUDED.conditions,
-        interventions = EXCLUDED.interventions, term_keys = EXCLUDED.term_keys
+_UPSERT = sql.SQL("{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n)\n{matched}").format(
+    rows=_STUDY_ROWS,
+    ranked=_upsert(
+        SearchRanking,
+        {"rank_vector": sql.SQL("{} || {}").format(_weighted("rank"), _keys_vector(RANKED_KINDS))},
+    ),
+    shown=_upsert(SearchDocument, {}),
+    matched=_upsert(
+        SearchMatch,
+        {
+            "document": sql.SQL("{} || {}").format(_weighted("document"), _keys_vector()),
+            "core": sql.SQL("{} || {}").format(_weighted("core"), _keys_vector()),
+            **{
+                coded.column: coded.sql(sql.Identifier(coded.document_field))
+                for coded in CODED.values()
+            },
+        },
+    ),
 )
-INSERT INTO trials_searchmatch (
-    study_id, document, core, status, phases, study_type, intervention_types, sex,
-    healthy_volunteers, sponsor_class, has_results, countries, minimum_age_days,
-    maximum_age_days, start_date, first_posted_date, last_update_posted_date, enrollment
-)
-SELECT id,
-    va || vb || vc || vd || {_keys_vector("keys")},
-    va || vb || vc || {_keys_vector("keys")},
-    {_CODES["status"]("overall_status")}, {_CODES["phase"]("phases")},
-    {_CODES["type"]("study_type")}, {_CODES["itype"]("types")}, {_CODES["sex"]("sex")},
-    healthy_volunteers, {_CODES["sponsor_class"]("sponsor_class")}, has_results, countries,
-    minimum_age_days, maximum_age_days, start_date, first_posted_date,
-    last_update_posted_date, enrollment
-FROM rows
-ON CONFLICT (study_id) DO UPDATE SET
-    document = EXCLUDED.document, core = EXCLUDED.core, status = EXCLUDED.status,
-    phases = EXCLUDED.phases, study_type = EXCLUDED.study_type,
-    intervention_types = EXCLUDED.intervention_types, sex = EXCLUDED.sex,
-    healthy_volunteers = EXCLUDED.healthy_volunteers, sponsor_class = EXCLUDED.sponsor_class,
-    has_results = EXCLUDED.has_results, countries = EXCLUDED.countries,
-    minimum_age_days = EXCLUDED.minimum_age_days, maximum_age_days = EXCLUDED.maximum_age_days,
-    start_date = EXCLUDED.start_date, first_posted_date = EXCLUDED.first_posted_date,
-    last_update_posted_date = EXCLUDED.last_update_posted_date, enrollment = EXCLUDED.enrollment
-"""
 
 # An intervention's name and each of its other names are one drug to the record that says so.
-_SYNONYMS = """
-INSERT INTO trials_drugsynonym (name_key, group_key)
-SELECT DISTINCT trials_search_key(o.name), trials_search_key(i.name)
-FROM trials_othername o JOIN trials_intervention i ON i.id = o.intervention_id
-WHERE i.study_id = ANY(%(ids)s)
-    AND trials_search_key(o.name) NOT IN ('', trials_search_key(i.name))
-    AND trials_search_key(i.name) <> ''
+_SYNONYMS = sql.SQL("""
+INSERT INTO {synonym} ({name_key}, {group_key})
+SELECT DISTINCT trials_search_key(o.{o_name}), trials_search_key(i.{i_name})
+FROM {other} o JOIN {intervention} i ON i.{i_id} = o.{o_intervention}
+WHERE i.{i_study} = ANY({ids})
+    AND trials_search_key(o.{o_name}) NOT IN ('', trials_search_key(i.{i_name}))
+    AND trials_search_key(i.{i_name}) <> ''
 ON CONFLICT DO NOTHING
-"""
+""").format(
+    synonym=table(DrugSynonym),
+    name_key=column(DrugSynonym, "name_key"),
+    group_key=column(DrugSynonym, "group_key"),
+    other=table(OtherName),
+    o_name=column(OtherName, "name"),
+    o_intervention=column(OtherName, "intervention"),
+    intervention=table(Intervention),
+    i_id=column(Intervention, "id"),
+    i_name=column(Intervention, "name"),
+    i_study=column(Intervention, "study"),
+    ids=IDS,
+)
 
-_OLD_KEYS = """
-SELECT coalesce(array_agg(DISTINCT k), '{}') FROM trials_searchdocument, unnest(term_keys) AS k
-WHERE study_id = ANY(%(ids)s)
-"""
+_TERM_KEYS = column(SearchDocument, "term_keys")
+_OLD_KEYS = sql.SQL("""
+SELECT coalesce(array_agg(DISTINCT k), '{{}}') FROM {document}, unnest({keys}) AS k
+WHERE {study} = ANY({ids})
+""").format(
+    document=table(SearchDocument),
+    keys=_TERM_KEYS,
+    study=column(SearchDocument, "study"),
+    ids=IDS,
+)
+
+_TERM_COLUMNS = sql.SQL(", ").join(
+    column(SearchTerm, name) for name in ("kind", "key", "name", "study_count")
+)
 
 # Recount only the names these studies had or have, through the term_keys index.
-_RECOUNT = f"""
+_RECOUNT = sql.SQL("""
 WITH affected AS (
     SELECT DISTINCT k FROM unnest(%(old)s::text[]) AS k
-    UNION SELECT unnest(term_keys) FROM trials_searchdocument WHERE study_id = ANY(%(ids)s)
+    UNION SELECT unnest({keys}) FROM {document} WHERE {study} = ANY({ids})
 ),
 counted AS (
-    SELECT k, split_part(k, ':', 1) AS kind, substr(k, 3) AS key,
-        (SELECT count(*) FROM trials_searchdocument d WHERE d.term_keys @> ARRAY[k]) AS n
+    SELECT k, split_part(k, {separator}, 1) AS kind, substr(k, strpos(k, {separator}) + 1) AS key,
+        (SELECT count(*) FROM {document} d WHERE d.{keys} @> ARRAY[k]) AS n
     FROM affected
 ),
 named AS (
     SELECT kind, key, mode() WITHIN GROUP (ORDER BY name) AS name
-    FROM ({names_sql()}) AS n (study_id, kind, name, key) GROUP BY kind, key
+    FROM ({names}) AS n (study_id, kind, name, key) GROUP BY kind, key
 ),
 gone AS (
-    DELETE FROM trials_searchterm t USING counted c
-    WHERE c.n = 0 AND t.kind = c.kind AND t.key = c.key
+    DELETE FROM {term} t USING counted c
+    WHERE c.n = 0 AND t.{t_kind} = c.kind AND t.{t_key} = c.key
 )
-INSERT INTO trials_searchterm (kind, key, name, study_count)
+INSERT INTO {term} ({columns})
 SELECT c.kind, c.key, coalesce(named.name, c.key), c.n
 FROM counted c LEFT JOIN named USING (kind, key) WHERE c.n > 0
-ON CONFLICT (kind, key) DO UPDATE SET study_count = EXCLUDED.study_count
-"""
+ON CONFLICT ({t_kind}, {t_key}) DO UPDATE SET {t_count} = EXCLUDED.{t_count}
+""").format(
+    keys=_TERM_KEYS,
+    document=table(SearchDocument),
+    study=column(SearchDocument, "study"),
+    ids=IDS,
+    separator=sql.Literal(KEY_SEPARATOR),
+    names=names_sql(),
+    term=table(SearchTerm),
+    t_kind=column(SearchTerm, "kind"),
+    t_key=column(SearchTerm, "key"),
+    t_count=column(SearchTerm, "study_count"),
+    columns=_TERM_COLUMNS,
+)
 
-_REBUILD = f"""
-WITH names AS ({names_sql(None)})
-INSERT INTO trials_searchterm (kind, key, name, study_count)
+_REBUILD = sql.SQL("""
+WITH names AS ({names})
+INSERT INTO {term} ({columns})
 SELECT kind, key, mode() WITHIN GROUP (ORDER BY name), count(DISTINCT study_id)
 FROM names AS n (study_id, kind, name, key) GROUP BY kind, key
-"""
+""").format(names=names_sql(None), term=table(SearchTerm), columns=_TERM_COLUMNS)
+
+
+# Rendered once: the statements are the same for every refresh.
+_UPSERT_SQL, _SYNONYMS_SQL, _OLD_KEYS_SQL, _RECOUNT_SQL, _REBUILD_SQL = (
+    statement.as_string() for statement in (_UPSERT, _SYNONYMS, _OLD_KEYS, _RECOUNT, _REBUILD)
+)
 
 
 def refresh_search(study: Study) -> None:
@@ -344,12 +386,12 @@ def refresh_search_many(study_ids: Sequence[int], *, lexicon: bool = True) -> No
         cursor.execute("SET LOCAL jit = off")
         old: list[str] = []
         if lexicon and not full:
-            cursor.execute(_OLD_KEYS, {"ids": ids})
+            cursor.execute(_OLD_KEYS_SQL, {"ids": ids})
             old = cursor.fetchone()[0]
-        cursor.execute(_UPSERT, {"ids": ids})
-        cursor.execute(_SYNONYMS, {"ids": ids})
+        cursor.execute(_UPSERT_SQL, {"ids": ids})
+        cursor.execute(_SYNONYMS_SQL, {"ids": ids})
         if lexicon and not full:
-            cursor.execute(_RECOUNT, {"ids": ids, "old": old})
+            cursor.execute(_RECOUNT_SQL, {"ids": ids, "old": old})
     if lexicon and full:
         rebuild_lexicon()
 
@@ -358,5 +400,5 @@ def refresh_search_many(study_ids: Sequence[int], *, lexicon: bool = True) -> No
 def rebuild_lexicon() -> None:
     """Recount every name of every study: the browse pages' terms and counts."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM trials_searchterm")
-        cursor.execute(_REBUILD)
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(SearchTerm._meta.db_table)}")
+        cursor.execute(_REBUILD_SQL)

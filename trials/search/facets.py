@@ -6,96 +6,22 @@ enumerated facet as a code (a single value: its position in the vocab's choices;
 values: one bit per choice), and the count groups the matching rows once by their codes (a few
 thousand distinct combinations) before summing each facet over those combinations.
 
-A code is a value's position in its vocab TextChoices: a vocab change that reorders or inserts
-choices must be followed by ``refresh_search_many`` over every study.
+The codes are ``layout.CODED``'s.
 """
 
-import operator
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce
+from psycopg import sql
 
-from trials import vocab
 from trials.models import SearchMatch
 
+from .layout import CODED, FACET_COLUMNS
 
-class AnyBit(Func):
-    """column & mask <> 0: the study has at least one of the values the mask's bits stand for."""
-
-    template = "(%(expressions)s & %(mask)s) <> 0"
-    output_field = BooleanField()
-
-    def __init__(self, column: str, mask: int) -> None:
-        super().__init__(F(column), mask=int(mask))
-
-
-@dataclass(frozen=True)
-class Coded:
-    """An enumerated facet stored as a code in ``column`` of SearchMatch."""
-
-    column: str
-    choices: type[vocab.TextChoices]
-    several: bool = False  # several values per study: one bit per choice
-
-    @property
-    def values(self) -> list[str]:
-        return list(self.choices.values)
-
-    def code(self, value: str) -> int | None:
-        """The integer a single value is stored as (its position), or its bit."""
-        if value not in self.values:
-            return None
-        position = self.values.index(value)
-        return 1 << position if self.several else position + 1
-
-    def decode(self, code: int | None) -> list[str]:
-        """The values a stored code stands for."""
-        if code is None:
-            return []
-        if self.several:
-            return [v for i, v in enumerate(self.values) if code & (1 << i)]
-        return [self.values[code - 1]] if 0 < code <= len(self.values) else []
-
-    def any_of(self, values: Iterable[str]) -> Q:
-        """Studies with any of these values."""
-        codes = [c for c in (self.code(v) for v in values) if c is not None]
-        if self.several:
-            return Q(AnyBit(self.column, reduce(operator.or_, codes, 0)))
-        return Q(**{f"{self.column}__in": codes})
-
-    def sql(self, source: str) -> str:
-        """SQL computing the code from the study's text column (or array) ``source``."""
-        choices = ", ".join(f"'{v}'" for v in self.values)
-        position = f"array_position(ARRAY[{choices}]::text[], {{value}}::text)"
-        if self.several:
-            bit = f"1 << ({position.format(value='v')} - 1)"
-            return f"(SELECT coalesce(bit_or({bit}), 0) FROM unnest({source}) AS v)::smallint"
-        return f"{position.format(value=source)}::smallint"
-
-
-# Facet name (the query parameter) -> how SearchMatch stores it. "healthy" and "results" are
-# plain booleans, "country" the array of country names.
-CODED = {
-    "status": Coded("status", vocab.Status),
-    "phase": Coded("phases", vocab.Phase, several=True),
-    "type": Coded("study_type", vocab.StudyType),
-    "itype": Coded("intervention_types", vocab.InterventionType, several=True),
-    "sex": Coded("sex", vocab.Sex),
-    "sponsor_class": Coded("sponsor_class", vocab.AgencyClass),
-}
-FACET_COLUMNS = {
-    **{name: coded.column for name, coded in CODED.items()},
-    "healthy": "healthy_volunteers",
-    "results": "has_results",
-    "country": "countries",
-}
 # Counted by grouping: every facet but the countries, which are counted per name.
 _GROUPED = [name for name in FACET_COLUMNS if name != "country"]
 _GROUPED_COLUMNS = [FACET_COLUMNS[name] for name in _GROUPED]
@@ -117,31 +43,39 @@ def count_and_facets(
         for name, q in facet_filters.items()
     }
     rows = queryset.order_by().annotate(**passes).values(*passes, *_GROUPED_COLUMNS)
-    sql, params = rows.query.sql_with_params()
+    rows_sql, params = rows.query.sql_with_params()
     others = [q for name, q in facet_filters.items() if name != "country"]
-    countries = queryset.order_by().filter(*others).values("countries")
+    countries = queryset.order_by().filter(*others).values(FACET_COLUMNS["country"])
     country_sql, country_params = countries.query.sql_with_params()
 
+    def names(columns: list[str]) -> sql.Composed:
+        return sql.SQL(", ").join(map(sql.Identifier, columns))
+
     grouped = [*passes, *_GROUPED_COLUMNS]
-    sets = [f"({', '.join(passes)})"] + [
-        f"({', '.join([p for p in passes if p != f'pass_{name}'] + [FACET_COLUMNS[name]])})"
+    sets = [names(list(passes))] + [
+        names([p for p in passes if p != f"pass_{name}"] + [FACET_COLUMNS[name]])
         for name in _GROUPED
     ]
-    nothing = ", ".join(["NULL"] * len(grouped))
-    counted = f"""
+    counted = sql.SQL("""
         WITH combinations AS (
-            SELECT {", ".join(grouped)}, count(*) AS n
-            FROM ({sql}) AS matches GROUP BY {", ".join(grouped)}
+            SELECT {grouped}, count(*) AS n FROM ({rows}) AS matches GROUP BY {grouped}
         )
-        SELECT GROUPING({", ".join(_GROUPED_COLUMNS)}), {", ".join(grouped)}, NULL,
-            sum(n)::bigint
-        FROM combinations GROUP BY GROUPING SETS ({", ".join(sets)})
+        SELECT GROUPING({columns}), {grouped}, NULL, sum(n)::bigint
+        FROM combinations GROUP BY GROUPING SETS ({sets})
         UNION ALL
         SELECT -1, {nothing}, country, count(*)
-        FROM ({country_sql}) AS matches, unnest(countries) AS country GROUP BY country
-    """
+        FROM ({countries}) AS matches, unnest({country_column}) AS country GROUP BY country
+    """).format(
+        grouped=names(grouped),
+        rows=sql.SQL(rows_sql),
+        columns=names(_GROUPED_COLUMNS),
+        sets=sql.SQL(", ").join(sql.SQL("({})").format(s) for s in sets),
+        nothing=sql.SQL(", ").join([sql.NULL] * len(grouped)),
+        countries=sql.SQL(country_sql),
+        country_column=sql.Identifier(FACET_COLUMNS["country"]),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(counted, (*params, *country_params))
+        cursor.execute(counted.as_string(), (*params, *country_params))
         results = cursor.fetchall()
 
     total = 0

@@ -10,56 +10,82 @@ curated as ``not_an_alias`` ("non applicable", an IND number) never join a drug.
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import sql
 
-from .document import CONFIG
+from trials.models import DrugAlias, DrugSynonym, SearchTerm, TermKind
+
+from .layout import CONFIG, column, key_prefix, table
 
 # Whole names longer than this are not looked up: they are sentences, not drug names.
 MAX_NAME_LENGTH = 120
 # The most names one drug may expand to: a bigger set means a generic word joined the group.
 MAX_NAMES = 200
 
-_RESOLVE = f"""
+_RESOLVE = (
+    sql.SQL("""
 WITH input AS (SELECT trials_search_key(%(text)s) AS k),
 aliases AS (
-    SELECT trials_search_key(alias) AS alias, trials_search_key(drug) AS drug, not_an_alias
-    FROM trials_drugalias
+    SELECT trials_search_key({a_alias}) AS alias, trials_search_key({a_drug}) AS drug,
+        {a_junk} AS not_an_alias
+    FROM {alias}
 ),
 junk AS (SELECT alias AS k FROM aliases WHERE not_an_alias),
 exact AS (
-    SELECT key AS k FROM trials_searchterm WHERE kind = 'I' AND key = (SELECT k FROM input)
+    SELECT {t_key} AS k FROM {term} WHERE {t_kind} = {kind} AND {t_key} = (SELECT k FROM input)
     UNION SELECT alias FROM aliases WHERE NOT not_an_alias AND alias = (SELECT k FROM input)
     UNION SELECT drug FROM aliases WHERE NOT not_an_alias AND drug = (SELECT k FROM input)
 ),
 fuzzy AS (
-    SELECT t.key AS k, t.name FROM trials_searchterm t, input
+    SELECT t.{t_key} AS k, t.{t_name} AS name FROM {term} t, input
     WHERE %(threshold)s < 1 AND NOT EXISTS (SELECT FROM exact)
-        AND t.kind = 'I' AND t.key %% input.k AND similarity(t.key, input.k) >= %(threshold)s
-        AND t.key NOT IN (SELECT k FROM junk)
-    ORDER BY similarity(t.key, input.k) DESC, t.study_count DESC
+        AND t.{t_kind} = {kind} AND t.{t_key} %% input.k
+        AND similarity(t.{t_key}, input.k) >= %(threshold)s
+        AND t.{t_key} NOT IN (SELECT k FROM junk)
+    ORDER BY similarity(t.{t_key}, input.k) DESC, t.{t_count} DESC
     LIMIT 1
 ),
 found AS (SELECT k FROM exact WHERE k NOT IN (SELECT k FROM junk) UNION SELECT k FROM fuzzy),
 groups AS (
     SELECT k AS g FROM found
-    UNION SELECT group_key FROM trials_drugsynonym WHERE name_key IN (SELECT k FROM found)
+    UNION SELECT {s_group} FROM {synonym} WHERE {s_name} IN (SELECT k FROM found)
     UNION SELECT drug FROM aliases WHERE NOT not_an_alias AND alias IN (SELECT k FROM found)
 ),
 names AS (
     SELECT g AS k FROM groups
-    UNION SELECT name_key FROM trials_drugsynonym WHERE group_key IN (SELECT g FROM groups)
+    UNION SELECT {s_name} FROM {synonym} WHERE {s_group} IN (SELECT g FROM groups)
     UNION SELECT alias FROM aliases WHERE NOT not_an_alias AND drug IN (SELECT g FROM groups)
 ),
 kept AS (
-    SELECT n.k, plainto_tsquery('{CONFIG}', coalesce(t.name, n.k)) AS q
-    FROM names n LEFT JOIN trials_searchterm t ON t.kind = 'I' AND t.key = n.k
+    SELECT n.k, plainto_tsquery({config}, coalesce(t.{t_name}, n.k)) AS q
+    FROM names n LEFT JOIN {term} t ON t.{t_kind} = {kind} AND t.{t_key} = n.k
     WHERE n.k NOT IN (SELECT k FROM junk)
-    LIMIT {MAX_NAMES}
+    LIMIT {limit}
 )
 SELECT
-    (SELECT array_agg('I:' || k ORDER BY k) FROM kept),
+    (SELECT array_agg({prefix} || k ORDER BY k) FROM kept),
     (SELECT string_agg('(' || q::text || ')', ' | ' ORDER BY k) FROM kept WHERE numnode(q) > 0),
     (SELECT name FROM fuzzy)
-"""
+""")
+    .format(
+        alias=table(DrugAlias),
+        a_alias=column(DrugAlias, "alias"),
+        a_drug=column(DrugAlias, "drug"),
+        a_junk=column(DrugAlias, "not_an_alias"),
+        term=table(SearchTerm),
+        t_key=column(SearchTerm, "key"),
+        t_name=column(SearchTerm, "name"),
+        t_count=column(SearchTerm, "study_count"),
+        t_kind=column(SearchTerm, "kind"),
+        kind=sql.Literal(str(TermKind.INTERVENTION)),
+        synonym=table(DrugSynonym),
+        s_name=column(DrugSynonym, "name_key"),
+        s_group=column(DrugSynonym, "group_key"),
+        config=sql.Literal(CONFIG),
+        limit=sql.Literal(MAX_NAMES),
+        prefix=sql.Literal(key_prefix(TermKind.INTERVENTION)),
+    )
+    .as_string()
+)
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQueryField, SearchRank
+from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from psycopg import sql
 
 from trials.models import SearchMatch, SearchRanking
 
-from .document import CONFIG, fields_sql
+from .document import fields_sql
+from .layout import CONFIG, ELIGIBILITY_WEIGHT, RANK_WEIGHTS, key_prefix
 from .lexicon import DrugNames
-
-# ts_rank weights for D, C, B, A. In rank_vector, A is IDs and titles, B conditions, C
-# interventions: a word in the title first, a condition or drug next.
-RANK_WEIGHTS = [0.05, 0.4, 0.4, 1.0]
 
 
 class TsQuery(Expression):
@@ -44,14 +58,9 @@ class TsQuery(Expression):
         return TsQuery(f"({self.sql}) || ({other.sql})", self.params + other.params)
 
     @classmethod
-    def websearch(cls, text: str, weights: str = "") -> "TsQuery":
-        """Words as people type them: "quoted phrases", OR, -word; restricted to ``weights``."""
-        sql = f"websearch_to_tsquery('{CONFIG}', %s)"
-        if weights:
-            # Every lexeme gets the weight label: 'plasma' & 'cell' -> 'plasma':B & 'cell':B.
-            sql = rf"regexp_replace({sql}::text, '(''(?:[^'']|'''')*'')', '\1:{weights}', 'g')"
-            sql = f"({sql})::tsquery"
-        return cls(sql, [text])
+    def websearch(cls, text: str) -> "TsQuery":
+        """Words as people type them: "quoted phrases", OR, -word."""
+        return cls(f"websearch_to_tsquery('{CONFIG}', %s)", [text])
 
     @classmethod
     def raw(cls, text: str) -> "TsQuery":
@@ -67,7 +76,7 @@ class TsQuery(Expression):
     @classmethod
     def key(cls, kind: str, name: str) -> "TsQuery":
         """The lexicon key of one name ("S:" and a sponsor's name), computed as the refresh does."""
-        return cls("quote_literal(%s || ':' || trials_search_key(%s))::tsquery", [kind, name])
+        return cls("quote_literal(%s || trials_search_key(%s))::tsquery", [key_prefix(kind), name])
 
 
 class Matches(Func):
@@ -76,6 +85,28 @@ class Matches(Func):
     arg_joiner = " @@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
+
+
+class InWeights(Func):
+    """Only the vector's lexemes of these weights (ts_filter)."""
+
+    function = "ts_filter"
+    template = '%(function)s(%(expressions)s::"char"[])'
+    output_field = SearchVectorField()
+
+    def __init__(self, vector: str, weights: str) -> None:
+        super().__init__(F(vector), Value(list(weights)))
+
+
+def ranked_in(weights: str, query: TsQuery) -> Q:
+    """SearchRanking rows whose rank_vector matches in the lexemes of these weights only.
+
+    The plain match is the GIN index's; the weighted one then keeps the rows whose matching
+    lexemes carry those weights (a condition's words, not a title's).
+    """
+    return Q(Matches(F("rank_vector"), query)) & Q(
+        Matches(InWeights("rank_vector", weights), query)
+    )
 
 
 @dataclass(frozen=True)
@@ -117,54 +148,85 @@ def naming_drug(drug: DrugNames) -> Q:
     return Q(Matches(F("document"), TsQuery.keys(drug.keys)))
 
 
-def ranked_ids(
-    filters: QuerySet[SearchMatch] | None, words: Words, offset: int, limit: int
-) -> list[int]:
-    """One page of the matches by relevance: titles and names first, eligibility last.
-
-    ``filters`` are the SearchMatch rows every other parameter allows (None: all). Ranking every
-    match of a very common word reads every large vector; instead the first tier (matched in
-    the small rank_vector, alone in its narrow SearchRanking row) is ranked by ts_rank, and the
-    other two tiers (matched in summary, outcomes...; matched only in the eligibility criteria)
-    follow by last update. PostgreSQL runs the branches of a UNION ALL in order and stops when
-    the page is full, so the later tiers cost nothing while the first one fills the page.
-    """
-    wanted = offset + limit
-    newest = F("last_update_posted_date").desc(nulls_last=True)
-    first = SearchRanking.objects.filter(words.ranked_match())
-    if filters is not None:
-        first = first.filter(pk__in=filters.values("pk"))
-    first = (
-        first.annotate(score=SearchRank(F("rank_vector"), words.rank_query(), weights=RANK_WEIGHTS))
-        .order_by("-score", newest, "pk")
-        .values_list("pk", flat=True)[:wanted]
-    )
-    rows = filters if filters is not None else SearchMatch.objects.all()
-    # NOT EXISTS, not NOT IN: for the few rows the filters leave, the planner probes each
-    # row's ranking vector instead of collecting every first-tier match of a common word.
-    ranked = Exists(SearchRanking.objects.filter(words.ranked_match(), pk=OuterRef("pk")))
-    tiers = [
-        rows.filter(words.core_match())
-        .exclude(ranked)
-        .order_by(newest, "pk")
-        .values_list("pk", flat=True)[:wanted]
-    ]
-    if not words.skip_eligibility:
-        tiers.append(
-            rows.filter(Matches(F("document"), words.query()))
-            .exclude(words.core_match())
-            .exclude(ranked)
-            .order_by(newest, "pk")
-            .values_list("pk", flat=True)[:wanted]
-        )
-    return list(first.union(*tiers, all=True).order_by()[offset:wanted])
-
-
+# The column orders of a list, newest or largest first; "updated" also orders each relevance
+# tier but the first.
 SORTS = {
     "updated": F("last_update_posted_date").desc(nulls_last=True),
     "start": F("start_date").desc(nulls_last=True),
     "enrollment": F("enrollment").desc(nulls_last=True),
 }
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Relevance order, declared once: titles and names first, eligibility last.
+
+    Three tiers: matched in the small rank_vector (an ID, a title, a condition or a drug name),
+    ranked by ts_rank; matched in the rest of the text (summary, outcomes...); matched only in
+    the eligibility criteria. The last two follow by last update. ``page`` reads one page and
+    ``order`` sorts every result (downloads); both follow ``tiers``.
+    """
+
+    words: Words
+
+    def score(self) -> SearchRank:
+        return SearchRank(F("rank_vector"), self.words.rank_query(), weights=RANK_WEIGHTS)
+
+    def first_tier(self) -> QuerySet[SearchRanking]:
+        return SearchRanking.objects.filter(self.words.ranked_match())
+
+    def tiers(self) -> list[Q]:
+        """What puts a SearchMatch row in each tier; a row is in the first tier it matches."""
+        # NOT EXISTS, not NOT IN, where a later tier leaves this one out: for the few rows the
+        # filters leave, the planner probes each row's ranking vector instead of collecting
+        # every first-tier match of a common word.
+        first = Q(Exists(self.first_tier().filter(pk=OuterRef("pk"))))
+        tiers = [first, self.words.core_match()]
+        if not self.words.skip_eligibility:
+            tiers.append(Q(Matches(F("document"), self.words.query())))
+        return tiers
+
+    def page(self, filters: QuerySet[SearchMatch] | None, offset: int, limit: int) -> list[int]:
+        """One page of the matches: ``filters`` are the rows every other parameter allows.
+
+        Ranking every match of a very common word reads every large vector; instead only the
+        first tier (alone in its narrow SearchRanking row) is ranked. PostgreSQL runs the
+        branches of a UNION ALL in order and stops when the page is full, so the later tiers
+        cost nothing while the first one fills the page.
+        """
+        wanted = offset + limit
+        first = self.first_tier()
+        if filters is not None:
+            first = first.filter(pk__in=filters.values("pk"))
+        first = (
+            first.annotate(score=self.score())
+            .order_by("-score", SORTS["updated"], "pk")
+            .values_list("pk", flat=True)[:wanted]
+        )
+        rows = filters if filters is not None else SearchMatch.objects.all()
+        tiers = self.tiers()
+        later = []
+        for index in range(1, len(tiers)):
+            tier = rows.filter(tiers[index])
+            for earlier in reversed(tiers[:index]):
+                tier = tier.exclude(earlier)
+            later.append(
+                tier.order_by(SORTS["updated"], "pk").values_list("pk", flat=True)[:wanted]
+            )
+        return list(first.union(*later, all=True).order_by()[offset:wanted])
+
+    def order(self, queryset: QuerySet[SearchMatch]) -> QuerySet[SearchMatch]:
+        """Every matching row in order, in one pass: the tiers become one sort key."""
+        *ranked, _ = self.tiers()
+        score = self.first_tier().filter(pk=OuterRef("pk")).annotate(score=self.score())
+        return queryset.annotate(
+            tier=Case(
+                *(When(tier, then=Value(index)) for index, tier in enumerate(ranked)),
+                default=Value(len(ranked)),
+                output_field=IntegerField(),
+            ),
+            score=Coalesce(Subquery(score.values("score"), output_field=FloatField()), Value(0.0)),
+        ).order_by("tier", "-score", SORTS["updated"], "pk")
 
 
 def sorted_ids(queryset: QuerySet[SearchMatch], sort: str, offset: int, limit: int) -> list[int]:
@@ -197,11 +259,24 @@ class Snippet:
     html: SafeString
 
 
-def _named(query: TsQuery, prefix: str) -> tuple[str, dict[str, Any]]:
-    """The query's SQL with its positional placeholders turned into named ones."""
-    pieces = query.sql.split("%s")
-    sql = pieces[0] + "".join(f"%({prefix}{i})s{piece}" for i, piece in enumerate(pieces[1:]))
-    return sql, {f"{prefix}{i}": value for i, value in enumerate(query.params)}
+def _first_match(query: str, skip_eligibility: bool) -> sql.Composed:
+    """Of one page row's fields in document order, the first that the query ``q.<query>`` matches.
+
+    PostgreSQL runs UNION ALL branches in order and stops at the LIMIT, so a title match never
+    tokenizes the long texts.
+    """
+    skip = sql.SQL("")
+    if skip_eligibility:
+        skip = sql.SQL("AND f.weight <> {}").format(sql.Literal(ELIGIBILITY_WEIGHT))
+    return sql.SQL(
+        "SELECT f.label, f.body FROM ({fields}) AS f (study_id, body, weight, rank, ord, label)"
+        " WHERE to_tsvector({config}, f.body) @@ {query} {skip} LIMIT 1"
+    ).format(
+        fields=fields_sql(sql.SQL("ARRAY[page.id]")),
+        config=sql.Literal(CONFIG),
+        query=sql.Identifier("q", query),
+        skip=skip,
+    )
 
 
 def snippets(
@@ -213,29 +288,21 @@ def snippets(
     the rest of ``query`` (another name of their drug): "Revlimid" shows the other name
     Revlimid, not the title's lenalidomide.
     """
-    skip = "AND f.weight <> 'D'" if skip_eligibility else ""
-    query_sql, params = _named(query, "q")
-    prefer_sql, prefer_params = _named(prefer or query, "p")
-    params.update(prefer_params)
-    # Per study, the fields in document order, stopping at the first that matches: PostgreSQL
-    # runs UNION ALL branches in order, so a title match never tokenizes the long texts.
-    first_match = f"""
-        SELECT f.label, f.body
-        FROM ({fields_sql("ARRAY[page.id]")}) AS f (study_id, body, weight, grp, ord, label)
-        WHERE to_tsvector('{CONFIG}', f.body) @@ {{query}} {skip}
-        LIMIT 1
-    """
-    sql = f"""
-        SELECT page.id, hit.label, ts_headline('{CONFIG}', hit.body, q.q, %(options)s)
-        FROM unnest(%(ids)s::bigint[]) AS page (id),
-            (SELECT {query_sql} AS q, {prefer_sql} AS p) AS q,
-            LATERAL (
-                ({first_match.format(query="q.p")})
-                UNION ALL ({first_match.format(query="q.q")})
-                LIMIT 1
-            ) AS hit
-    """
-    params.update({"ids": list(ids), "options": _HEADLINE_OPTIONS})
+    prefer = prefer or query
+    statement = sql.SQL("""
+        SELECT page.id, hit.label, ts_headline({config}, hit.body, q.q, q.options)
+        FROM (SELECT {query} AS q, {prefer} AS p, %s AS options) AS q,
+            unnest(%s::bigint[]) AS page (id),
+            LATERAL (({preferred}) UNION ALL ({anything}) LIMIT 1) AS hit
+    """).format(
+        config=sql.Literal(CONFIG),
+        query=sql.SQL(query.sql),
+        prefer=sql.SQL(prefer.sql),
+        preferred=_first_match("p", skip_eligibility),
+        anything=_first_match("q", skip_eligibility),
+    )
+    # Positional parameters, in the order they appear in the statement.
+    params = [*query.params, *prefer.params, _HEADLINE_OPTIONS, list(ids)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement.as_string(), params)
         return {pk: Snippet(label, highlight(text)) for pk, label, text in cursor.fetchall()}

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from trials.models import SearchDocument, SearchMatch
 
 from .facets import count_and_facets
-from .query import TsQuery, Words, ranked_ids, snippets, sorted_ids
+from .query import SORTS, Relevance, TsQuery, Words, snippets, sorted_ids
 
 
 class SearchResults:
@@ -86,10 +86,19 @@ class SearchResults:
         if self.sort == "relevance" and self.words:
             # Each tier states its own part of the words' match.
             filters = self.queryset.filter(*self.facet_filters.values())
-            return ranked_ids(filters if filters.query.where else None, self.words, offset, limit)
+            return Relevance(self.words).page(
+                filters if filters.query.where else None, offset, limit
+            )
         return sorted_ids(
             self.filtered(), "updated" if self.sort == "relevance" else self.sort, offset, limit
         )
+
+    def ordered(self) -> QuerySet[SearchMatch]:
+        """Every result in the order the pages show them, for one pass over all (downloads)."""
+        if self.sort == "relevance" and self.words:
+            return Relevance(self.words).order(self.filtered())
+        sort = "updated" if self.sort == "relevance" else self.sort
+        return self.filtered().order_by(SORTS[sort], "pk")
 
     def __getitem__(self, window: slice) -> list[SearchDocument]:
         if not isinstance(window, slice):

@@ -1,0 +1,241 @@
+"""The layout of the search rows, declared once.
+
+Which text of a study feeds which vector with which weight (``FIELDS``), which names make the
+lexicon and how their keys are spelt (``NAMES``, ``term_key``), and how SearchMatch codes each
+enumerated facet (``CODED``). ``document`` builds the rows from this; ``query``, ``facets``,
+``lexicon``, the FilterSet, the API and the downloads read them through it.
+
+SQL is composed with psycopg's ``sql`` from the models' own table and column names.
+"""
+
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db import models
+from django.db.models import BooleanField, F, Func, Q
+from psycopg import sql
+
+from trials import vocab
+from trials.models import (
+    Condition,
+    Identifier,
+    Intervention,
+    Keyword,
+    MeshTerm,
+    OtherName,
+    OutcomeMeasure,
+    Site,
+    Sponsor,
+    Study,
+    TermKind,
+)
+
+# The text-search configuration of every vector and query (unaccent, then English stems).
+CONFIG = "trials_english"
+
+
+def table(model: type[models.Model]) -> sql.Identifier:
+    return sql.Identifier(model._meta.db_table)
+
+
+def column(model: type[models.Model], name: str, alias: str = "") -> sql.Composable:
+    """A field's column, qualified by ``alias`` when given."""
+    field = sql.Identifier(model._meta.get_field(name).column)
+    return sql.SQL("{}.{}").format(sql.Identifier(alias), field) if alias else field
+
+
+@dataclass(frozen=True)
+class Source:
+    """A text column of a study, or of one of its parts (through ``via``, a part's parent)."""
+
+    model: type[models.Model]
+    field: str
+    via: str = ""  # the foreign key to the part that belongs to the study (other names)
+    where: tuple[str, str, str] | None = None  # (field, "=" or "<>", value): only some rows
+
+    def select(self, ids: sql.Composable | None) -> sql.Composed:
+        """SELECT study id, text: of the studies whose IDs ``ids`` holds (None: all)."""
+        if self.model is Study:
+            study, joined = column(Study, "id", "t"), sql.SQL("")
+        elif self.via:
+            parent = self.model._meta.get_field(self.via).related_model
+            study = column(parent, "study", "p")
+            joined = sql.SQL(" JOIN {} AS p ON {} = {}").format(
+                table(parent), column(parent, "id", "p"), column(self.model, self.via, "t")
+            )
+        else:
+            study, joined = column(self.model, "study", "t"), sql.SQL("")
+        conditions = [
+            sql.SQL("true") if ids is None else sql.SQL("{} = ANY({})").format(study, ids)
+        ]
+        if self.where:
+            name, op, value = self.where
+            assert op in ("=", "<>")
+            conditions.append(
+                sql.SQL("{} {} {}").format(
+                    column(self.model, name, "t"), sql.SQL(op), sql.Literal(str(value))
+                )
+            )
+        return sql.SQL("SELECT {}, {} FROM {} AS t{} WHERE {}").format(
+            study,
+            column(self.model, self.field, "t"),
+            table(self.model),
+            joined,
+            sql.SQL(" AND ").join(conditions),
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    """One searchable text: its weight in SearchMatch.document, its weight in
+    SearchRanking.rank_vector (none: not ranked on), and its label beside a snippet."""
+
+    source: Source
+    weight: str
+    rank: str
+    label: str
+
+
+_CONDITION_MESH = Source(MeshTerm, "term", where=("kind", "<>", vocab.MeshKind.INTERVENTION))
+_INTERVENTION_MESH = Source(MeshTerm, "term", where=("kind", "=", vocab.MeshKind.INTERVENTION))
+_OTHER_NAMES = Source(OtherName, "name", via="intervention")
+
+# In document order: a snippet shows the first field that matches. Document weights: A IDs and
+# titles, B conditions and interventions, C summary, outcomes, sponsors, D eligibility. Rank
+# weights: A IDs and titles, B conditions (the cond filter), C interventions (intr).
+FIELDS: tuple[Field, ...] = (
+    Field(Source(Study, "nct_id"), "A", "A", "NCT ID"),
+    Field(Source(Study, "brief_title"), "A", "A", "title"),
+    Field(Source(Study, "official_title"), "A", "A", "official title"),
+    Field(Source(Study, "acronym"), "A", "A", "acronym"),
+    Field(Source(Identifier, "value"), "A", "A", "ID"),
+    Field(Source(Condition, "name"), "B", "B", "condition"),
+    Field(Source(Intervention, "name"), "B", "C", "intervention"),
+    Field(_OTHER_NAMES, "B", "C", "other name"),
+    Field(Source(Keyword, "name"), "B", "B", "keyword"),
+    Field(_CONDITION_MESH, "B", "B", "MeSH term"),
+    Field(_INTERVENTION_MESH, "B", "C", "MeSH term"),
+    Field(Source(Study, "brief_summary"), "C", "", "summary"),
+    Field(Source(OutcomeMeasure, "measure"), "C", "", "outcome"),
+    Field(Source(Study, "detailed_description"), "C", "", "description"),
+    Field(Source(OutcomeMeasure, "description"), "C", "", "outcome"),
+    Field(Source(Sponsor, "name"), "C", "", "sponsor"),
+    Field(Source(Study, "eligibility_criteria"), "D", "", "eligibility"),
+)
+# SearchMatch.core is the document without these: "leave out eligibility-only matches".
+ELIGIBILITY_WEIGHT = "D"
+# The rank weights the cond and intr filters match their words in.
+CONDITION_RANK = "B"
+INTERVENTION_RANK = "C"
+# ts_rank weights for D, C, B, A of rank_vector: a word in the title first, a condition or
+# drug next.
+RANK_WEIGHTS = [0.05, 0.4, 0.4, 1.0]
+
+# The lexicon's names of a study, by SearchTerm.kind, as the record spells them.
+NAMES: tuple[tuple[TermKind, Source], ...] = (
+    (TermKind.CONDITION, Source(Condition, "name")),
+    (TermKind.INTERVENTION, Source(Intervention, "name")),
+    (TermKind.INTERVENTION, _OTHER_NAMES),
+    (TermKind.SPONSOR, Source(Sponsor, "name")),
+    (TermKind.COUNTRY, Source(Site, "country")),
+)
+# A lexicon key as SearchDocument.term_keys holds it and as a lexeme of the vectors:
+# "<kind>:<trials_search_key(name)>" ("I:revlimid", "S:pfizer").
+KEY_SEPARATOR = ":"
+# The kinds whose keys rank too (a drug the words name joins the first tier).
+RANKED_KINDS = (TermKind.INTERVENTION,)
+
+
+def term_key(kind: str, key: str) -> str:
+    """The lexicon key of a name whose search key is ``key``."""
+    return f"{kind}{KEY_SEPARATOR}{key}"
+
+
+def key_prefix(kind: str) -> str:
+    return term_key(kind, "")
+
+
+class AnyBit(Func):
+    """column & mask <> 0: the study has at least one of the values the mask's bits stand for."""
+
+    template = "(%(expressions)s & %(mask)s) <> 0"
+    output_field = BooleanField()
+
+    def __init__(self, column: str, mask: int) -> None:
+        super().__init__(F(column), mask=int(mask))
+
+
+@dataclass(frozen=True)
+class Coded:
+    """An enumerated facet stored as a code in ``column`` of SearchMatch.
+
+    A code is a value's position in its vocab TextChoices: a vocab change that reorders or
+    inserts choices must be followed by ``refresh_search_many`` over every study.
+    """
+
+    column: str
+    choices: type[vocab.TextChoices]
+    several: bool = False  # several values per study: one bit per choice
+    source: str = ""  # the SearchDocument field it codes, when not named as ``column``
+
+    @property
+    def document_field(self) -> str:
+        return self.source or self.column
+
+    @property
+    def values(self) -> list[str]:
+        return list(self.choices.values)
+
+    def code(self, value: str) -> int | None:
+        """The integer a single value is stored as (its position), or its bit."""
+        if value not in self.values:
+            return None
+        position = self.values.index(value)
+        return 1 << position if self.several else position + 1
+
+    def decode(self, code: int | None) -> list[str]:
+        """The values a stored code stands for."""
+        if code is None:
+            return []
+        if self.several:
+            return [v for i, v in enumerate(self.values) if code & (1 << i)]
+        return [self.values[code - 1]] if 0 < code <= len(self.values) else []
+
+    def any_of(self, values: Iterable[str]) -> Q:
+        """Studies with any of these values."""
+        codes = [c for c in (self.code(v) for v in values) if c is not None]
+        if self.several:
+            return Q(AnyBit(self.column, reduce(operator.or_, codes, 0)))
+        return Q(**{f"{self.column}__in": codes})
+
+    def sql(self, source: sql.Composable) -> sql.Composed:
+        """SQL computing the code from the study's text column (or array) ``source``."""
+        choices = sql.SQL("ARRAY[{}]::text[]").format(
+            sql.SQL(", ").join(sql.Literal(v) for v in self.values)
+        )
+        if self.several:
+            return sql.SQL(
+                "(SELECT coalesce(bit_or(1 << (array_position({}, v::text) - 1)), 0)"
+                " FROM unnest({}) AS v)::smallint"
+            ).format(choices, source)
+        return sql.SQL("array_position({}, {}::text)::smallint").format(choices, source)
+
+
+# Facet name (the query parameter) -> how SearchMatch stores it. "healthy" and "results" are
+# plain booleans, "country" the array of country names.
+CODED = {
+    "status": Coded("status", vocab.Status, source="overall_status"),
+    "phase": Coded("phases", vocab.Phase, several=True),
+    "type": Coded("study_type", vocab.StudyType),
+    "itype": Coded("intervention_types", vocab.InterventionType, several=True),
+    "sex": Coded("sex", vocab.Sex),
+    "sponsor_class": Coded("sponsor_class", vocab.AgencyClass),
+}
+FACET_COLUMNS = {
+    **{name: coded.column for name, coded in CODED.items()},
+    "healthy": "healthy_volunteers",
+    "results": "has_results",
+    "country": "countries",
+}

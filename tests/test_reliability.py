@@ -191,3 +191,108 @@ def test_public_pages_show_the_name_of_an_imported_file_never_its_folder(
 
     assert "NCT00405041.json" in html
     assert "private-data" not in html and str(tmp_path) not in html
+
+
+# --- Every parameter of every page and endpoint: never a 500 ------------------------------------
+
+
+def _page_parameters() -> list[str]:
+    from trials.filters import StudyFilter
+
+    names = {"page", "contains", "from", "to", "skip_eligibility"}
+    for name, declared in StudyFilter.base_filters.items():
+        names.add(name)
+        if declared.__class__.__name__.endswith("RangeFilter"):
+            names |= {f"{name}_after", f"{name}_before", f"{name}_min", f"{name}_max"}
+    return sorted(names)
+
+
+def _api_parameters() -> list[str]:
+    from trials import api
+
+    served = {"format", "sort", "fields", "filter.overallStatus", *api.NARROWING}
+    return sorted(served | set(api.SEARCH_PARAMETERS) | set(api.UNSERVED) | set(api.PAGING))
+
+
+PAGES = [
+    "/",
+    "/studies/",
+    "/browse/conditions/",
+    "/browse/interventions/",
+    "/browse/sponsors/",
+    "/browse/countries/",
+    "/studies/NCT00398515/",
+    "/studies/export.csv",
+    "/studies/export.json",
+]
+API = ["/api/v2/studies", "/api/v2/studies/NCT00398515"]
+BAD_VALUES = {
+    "nul": "a\x00b",
+    "invalid-utf8": "%FF%FE%80",  # sent raw in the query string
+    "100kB": "x" * 100_000,
+}
+
+
+def _query(name: str, kind: str) -> str:
+    from urllib.parse import quote
+
+    if kind == "invalid-utf8":
+        return f"{quote(name)}={BAD_VALUES[kind]}"
+    if kind == "repeated":
+        return f"{quote(name)}=NCT00398515&{quote(name)}=x&{quote(name)}="
+    return f"{quote(name)}={quote(BAD_VALUES[kind])}"
+
+
+def _answer(client, url: str) -> tuple[int, bytes]:
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body
+
+
+@pytest.mark.parametrize("kind", ["nul", "invalid-utf8", "100kB", "repeated"])
+def test_no_parameter_of_any_page_gives_a_server_error(seed, client, kind):
+    for page in PAGES:
+        for name in _page_parameters():
+            status, _ = _answer(client, f"{page}?{_query(name, kind)}")
+            assert status < 500, (page, name, kind, status)
+            if kind == "nul":
+                assert status == 400, (page, name)
+
+
+@pytest.mark.parametrize("kind", ["nul", "invalid-utf8", "100kB", "repeated"])
+def test_no_parameter_of_the_api_gives_a_server_error_and_refusals_are_json(seed, client, kind):
+    for endpoint in API:
+        for name in _api_parameters():
+            status, body = _answer(client, f"{endpoint}?{_query(name, kind)}")
+            assert status < 500, (endpoint, name, kind, status)
+            if status == 400:
+                assert "message" in json.loads(body), (endpoint, name, kind)
+            if kind in ("nul", "100kB"):
+                assert status == 400, (endpoint, name, kind)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/studies/NCT0039%008515/",
+        "/api/v2/studies/NCT0039%008515",
+        "/studies/%FF%FE/",
+        "/api/v2/studies/%FF",
+        "/browse/%00/",
+    ],
+)
+def test_a_bad_path_is_a_client_error(seed, client, url):
+    status, _ = _answer(client, url)
+    assert 400 <= status < 500
+
+
+@pytest.mark.parametrize("view", ["search_csv", "search_json"])
+def test_a_download_whose_search_fails_fails_before_its_first_byte(seed, rf, view):
+    # Past the middleware (a view called directly) a NUL reaches the database: the failure must
+    # come while the view runs, not as a 200 that breaks off mid-stream.
+    from django.db import DatabaseError
+
+    from trials import downloads
+
+    with pytest.raises(DatabaseError):
+        getattr(downloads, view)(rf.get("/studies/export.csv", {"country": "a\x00b"}))

@@ -80,7 +80,7 @@ SORT_FIELDS = {
 RELEVANCE = "@relevance"
 
 _LIST_SEPARATOR = re.compile(r"\s*[,|]\s*")
-_NCT_ID = re.compile(r"^NCT\d{8}$")
+_NCT_ID = re.compile(r"^NCT[0-9]{8}$")
 _MAX_LOCATION_WORDS = 10
 
 

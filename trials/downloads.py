@@ -9,6 +9,7 @@ table that every spreadsheet and CSV reader opens as it is: a header row, then o
 
 import csv
 import datetime
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -158,11 +159,23 @@ def csv_row(study: Study) -> list[str]:
 
 
 def studies_of(results: SearchResults) -> Iterator[Study]:
-    """Every result's study with its parts, in order, a chunk at a time."""
+    """Every result's study with its parts, in order, a chunk at a time.
+
+    The search runs and the first chunk is read before this returns, so a query that fails
+    does so before the response's first byte: a client never mistakes a broken download for
+    a short one.
+    """
     ids = results.ordered().values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in batched(ids, CHUNK_SIZE):
-        studies = Study.objects.with_parts().in_bulk(chunk)
-        yield from (studies[pk] for pk in chunk if pk in studies)
+    chunks = (
+        (chunk, Study.objects.with_parts().in_bulk(chunk)) for chunk in batched(ids, CHUNK_SIZE)
+    )
+    first = next(chunks, None)  # the search runs, and the first chunk is read, now
+    return (
+        found[pk]
+        for chunk, found in itertools.chain([first] if first else [], chunks)
+        for pk in chunk
+        if pk in found
+    )
 
 
 class _Echo:
@@ -210,12 +223,12 @@ def search_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every result of the search as ClinicalTrials.gov's CSV download."""
     filterset = StudyFilter(request.GET)
     query, _ = _stamp(request, filterset)
-    results = filterset.search()
+    studies = studies_of(filterset.search())
     writer = csv.writer(_Echo())
 
     def rows() -> Iterator[str]:
         yield writer.writerow(CSV_COLUMNS)
-        for study in studies_of(results):
+        for study in studies:
             yield writer.writerow(csv_row(study))
 
     name = _file_name(query, timezone.now(), "csv")
@@ -227,7 +240,7 @@ def search_json(request: HttpRequest) -> StreamingHttpResponse:
     """Every result of the search as API v2 study objects, with the query and the time."""
     filterset = StudyFilter(request.GET)
     query, ignored = _stamp(request, filterset)
-    results = filterset.search()
+    studies = studies_of(filterset.search())
     now = timezone.now()
     search_url = request.build_absolute_uri(reverse("trials:search"))
     if query_string := _query_string(request.GET):
@@ -239,7 +252,7 @@ def search_json(request: HttpRequest) -> StreamingHttpResponse:
     def body() -> Iterator[str]:
         # The head as a JSON object with its closing brace cut off, then the studies array.
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "studies": ['
-        for number, study in enumerate(studies_of(results)):
+        for number, study in enumerate(studies):
             yield ("," if number else "") + json.dumps(study_to_api(study), ensure_ascii=False)
         yield "]}"
 

@@ -296,3 +296,25 @@ def test_a_download_whose_search_fails_fails_before_its_first_byte(seed, rf, vie
 
     with pytest.raises(DatabaseError):
         getattr(downloads, view)(rf.get("/studies/export.csv", {"country": "a\x00b"}))
+
+
+def test_a_huge_field_adds_only_its_first_characters_to_the_search(empty_db, client):
+    from trials.importer.writer import save_record
+    from trials.search.layout import MAX_FIELD_CHARS
+
+    filler = "lorem " * (2_000_000 // 6)  # a 2 MB detailed description
+    text = "zanzibarite " + filler + " quokkaphobia"
+    data = _edited(
+        "json/NCT00405041.json",
+        _set(("protocolSection", "descriptionModule", "detailedDescription"), text),
+    )
+    (piece,) = read_studies(data, "huge.json")
+    assert save_record(piece.record, piece.data, "huge.json").outcome == "created"
+    assert len(text) > 30 * MAX_FIELD_CHARS
+
+    def found(word: str) -> bool:
+        page = client.get("/studies/", {"q": word}).content.decode()
+        return "NCT00405041" in page
+
+    assert found("zanzibarite")
+    assert not found("quokkaphobia")

@@ -46,6 +46,13 @@ def column(model: type[models.Model], name: str, alias: str = "") -> sql.Composa
     return sql.SQL("{}.{}").format(sql.Identifier(alias), field) if alias else field
 
 
+# What one text (a field, or one part's field) contributes to the search, in characters. Real
+# texts stay far below (a long detailed description is some 20,000); a record with a 10 MB field
+# would otherwise make every search that matches it tokenize and highlight all of it (7.5 s per
+# page, measured), so no record can slow other people's searches. Words past it are not found.
+MAX_FIELD_CHARS = 60_000
+
+
 @dataclass(frozen=True)
 class Source:
     """A text column of a study, or of one of its parts (through ``via``, a part's parent)."""
@@ -78,9 +85,10 @@ class Source:
                     column(self.model, name, "t"), sql.SQL(op), sql.Literal(str(value))
                 )
             )
-        return sql.SQL("SELECT {}, {} FROM {} AS t{} WHERE {}").format(
+        return sql.SQL("SELECT {}, left({}, {}) FROM {} AS t{} WHERE {}").format(
             study,
             column(self.model, self.field, "t"),
+            sql.Literal(MAX_FIELD_CHARS),
             table(self.model),
             joined,
             sql.SQL(" AND ").join(conditions),

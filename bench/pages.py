@@ -1,0 +1,153 @@
+"""Pages under load: gunicorn started as `make run` starts it, bounded wrk on loopback.
+
+    .venv/bin/python bench/pages.py [--duration 15] [--connections 8] [--workers 2]
+
+Needs wrk (`apt-get install wrk`). Serves the database the settings point at (DATABASE_URL, or
+the embedded server), importing the bundled sample records first if the seed study is missing.
+Runs wrk against each page in turn, in one run, and prints requests per second, p50 and p99
+latency, the responses that were not 2xx, and each page's rate as a ratio to the minimal page
+(/readyz: one trivial query through the whole middleware stack).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [
+    ("minimal page (/readyz)", "/readyz"),
+    ("no database (/healthz)", "/healthz"),
+    ("study page, the seed", "/studies/NCT00398515/"),
+    ("study page, 1,218 sites", "/studies/NCT02465060/"),
+    ("API study, the seed", "/api/v2/studies/NCT00398515"),
+    ("search, a common word", "/?q=cancer"),
+    ("search, no parameters", "/"),
+]
+SAMPLE = [
+    "fixtures/corpus/text",
+    "fixtures/corpus/html",
+    "fixtures/corpus/xml",
+    "fixtures/corpus/json_v1",
+    "fixtures/corpus/json",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _ensure_sample(environment: dict[str, str]) -> None:
+    check = (
+        "from trials.models import Study; "
+        "print(Study.objects.filter(nct_id='NCT00398515').exists())"
+    )
+    found = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", check],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if found != "True":
+        print("importing the sample records...")
+        subprocess.run(
+            [sys.executable, "manage.py", "import_trials", "--quiet-unchanged", *SAMPLE],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def _wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}  # type: ignore[index]
+    for label, key in (("50%", "p50"), ("99%", "p99")):
+        value, unit = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        figures[key] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    figures["non2xx"] = float(bad[1]) if bad else 0.0
+    figures["errors"] = float(sum(int(n) for n in errors.groups())) if errors else 0.0
+    figures["requests"] = float(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    host = f"127.0.0.1:{_free_port()}"
+    environment = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_HTTPS": "false",
+        "HOST": host,
+        "WEB_CONCURRENCY": str(args.workers),
+    }
+    _ensure_sample(environment)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "registry.wsgi", "--access-logfile", "/dev/null"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://{host}/healthz", timeout=5).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("gunicorn did not start")
+                time.sleep(0.2)
+        print(
+            f"gunicorn, {args.workers} sync workers; wrk -t{args.threads} -c{args.connections} "
+            f"-d{args.duration}s per page"
+        )
+        print(f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
+        baseline = None
+        for label, path in PAGES:
+            urllib.request.urlopen(f"http://{host}{path}", timeout=30).read()  # warm
+            figures = _wrk(f"http://{host}{path}", args.duration, args.connections, args.threads)
+            baseline = baseline or figures["rate"]
+            print(
+                f"{label:28} {figures['rate']:8.0f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
+                f"{figures['non2xx'] + figures['errors']:8.0f} {figures['rate'] / baseline:6.2f}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,8 @@ means "none". A capture that lacks a module every full record has (status, desig
 is a fragment instead: there every missing module's fields go into ``lacks``.
 """
 
+import dataclasses
+import functools
 import typing
 from typing import Any
 
@@ -16,19 +18,13 @@ from trials import vocab
 from trials.record import (
     DATES,
     PART_CLASSES,
-    Arm,
     Grouping,
-    Intervention,
-    MeshTerm,
-    Official,
-    Outcome,
     RecordError,
     ResponsibleParty,
-    SecondaryId,
-    Site,
     Spec,
     Sponsor,
     StudyRecord,
+    spec_of,
     specs,
 )
 from trials.vocab import SourceFormat
@@ -53,7 +49,8 @@ _PLAIN = tuple(
     for name, spec in specs(StudyRecord)
     if spec.api and not spec.provenance and name not in PART_CLASSES and name not in _QUIRKS
 )
-_HINTS = typing.get_type_hints(StudyRecord)
+# Lists of parts read by their declarations alone (the rest need a word more: see ``build``).
+_PLAIN_PARTS = ("secondary_ids", "arms", "outcomes", "sites", "officials")
 
 # Modules every complete record has (the registry requires them); the rest may be left out.
 CORE_MODULES = (
@@ -121,15 +118,21 @@ def build(
         )
     read = common.Reader(markup)
     fields = {
-        **{name: _plain(name, spec, _at(study, spec.api), read) for name, spec in _PLAIN},
-        **_identification(_module(protocol, "identificationModule"), read),
+        **{
+            name: _value(StudyRecord, name, spec, _at(study, spec.api), read)
+            for name, spec in _PLAIN
+        },
+        **{name: _parts(study, name, read) for name in _PLAIN_PARTS},
         **_sponsors(_module(protocol, "sponsorCollaboratorsModule"), read),
         **_design(_module(protocol, "designModule"), read),
-        **_arms_and_interventions(_module(protocol, "armsInterventionsModule"), read),
-        **_outcomes(_module(protocol, "outcomesModule"), read),
         **_eligibility(_module(protocol, "eligibilityModule")),
-        **_contacts_and_locations(_module(protocol, "contactsLocationsModule"), read),
-        "mesh_terms": _mesh_terms(_module(study, "derivedSection")),
+        # Sorted in every form: the link is by label, and the API sorts them.
+        "interventions": tuple(
+            dataclasses.replace(x, arm_labels=tuple(sorted(x.arm_labels)))
+            for x in _parts(study, "interventions", read)
+        ),
+        "collaborators": tuple(s for s in _parts(study, "collaborators", read) if s.name),
+        "mesh_terms": tuple(m for m in _parts(study, "mesh_terms", read) if m.term),
     }
     try:
         return StudyRecord(
@@ -168,21 +171,53 @@ def _at(container: dict[str, Any], path: str) -> object:
     return value
 
 
-def _plain(name: str, spec: Spec, raw: object, read: common.Reader) -> Any:
-    """A plain field read as its declaration says: a date, enum(s), names, text, flag, count."""
-    if name in DATES:
+def _value(cls: type, name: str, spec: Spec, raw: object, read: common.Reader) -> Any:
+    """A field of ``cls`` read as its declaration says: a date, enum(s), names, text, a flag,
+    a count or a coordinate."""
+    if cls is StudyRecord and name in DATES:
         return read.date_struct(raw) if spec.typed else read.date(raw)
-    hint = _HINTS[name]
+    hint = _hints(cls)[name]
     listed = typing.get_origin(hint) is tuple
+    kinds = typing.get_args(hint)
     if spec.choices is not None:
         return read.enums(spec.choices, raw) if listed else read.enum(spec.choices, raw)
     if listed:
         return _names(raw)
-    if bool in typing.get_args(hint):
+    if bool in kinds:
         return read.boolean(raw, spec.api.rsplit(".", 1)[-1])
-    if int in typing.get_args(hint):
+    if int in kinds:
         return read.count(raw)
+    if float in kinds:
+        return _coordinate(raw)
     return read.markup(raw) if spec.markup else line(raw)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _part(cls: type, item: dict[str, Any], read: common.Reader, **fixed: Any) -> Any:
+    """One part read field by field at the paths its class declares."""
+    values = {
+        name: _value(cls, name, spec, _at(item, spec.api), read)
+        for name, spec in specs(cls)
+        if spec.api and name not in fixed
+    }
+    return cls(**values, **fixed)
+
+
+def _parts(study: dict[str, Any], name: str, read: common.Reader) -> tuple[Any, ...]:
+    """The record's list of parts ``name``, read where the record declares it: at its path, or,
+    for parts listed by kind (outcomes, MeSH terms), at each of their paths in turn."""
+    cls = PART_CLASSES[name]
+    grouping: Grouping | None = getattr(cls, "GROUPING", None)
+    places = grouping.paths() if grouping else [(spec_of(StudyRecord, name).api, {})]
+    return tuple(
+        _part(cls, item, read, **fixed)
+        for path, fixed in places
+        for item in _dicts(_at(study, path))
+    )
 
 
 def _module(container: dict[str, Any], name: str) -> dict[str, Any]:
@@ -207,32 +242,17 @@ def _age(raw: object) -> str:
     return "" if age.upper() == "N/A" else age
 
 
-def _identification(ident: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    return {
-        "secondary_ids": tuple(
-            SecondaryId(
-                id=line(item.get("id")),
-                type=read.enum(vocab.IdType, item.get("type")),
-                domain=line(item.get("domain")),
-                link=line(item.get("link")),
-            )
-            for item in _dicts(ident.get("secondaryIdInfos"))
-        ),
-    }
-
-
 def _sponsor(raw: object, read: common.Reader) -> Sponsor | None:
     if not isinstance(raw, dict) or not line(raw.get("name")):
         return None
-    return Sponsor(line(raw.get("name")), read.enum(vocab.AgencyClass, raw.get("class")))
+    sponsor: Sponsor = _part(Sponsor, raw, read)
+    return sponsor
 
 
 def _sponsors(sponsors: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     party = _module(sponsors, "responsibleParty")
-    collaborators = (_sponsor(item, read) for item in _list(sponsors.get("collaborators")))
     return {
         "lead_sponsor": _sponsor(sponsors.get("leadSponsor"), read),
-        "collaborators": tuple(sponsor for sponsor in collaborators if sponsor),
         # Records from before 2011 name the party only in oldNameTitle / oldOrganization.
         "responsible_party": ResponsibleParty(
             type=read.enum(vocab.ResponsiblePartyType, party.get("type")),
@@ -270,51 +290,6 @@ def _design(design: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     }
 
 
-def _arms_and_interventions(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    return {
-        "arms": tuple(
-            Arm(
-                label=line(arm.get("label")),
-                type=read.enum(vocab.ArmType, arm.get("type")),
-                description=read.markup(arm.get("description")),
-                intervention_names=_names(arm.get("interventionNames")),
-            )
-            for arm in _dicts(module.get("armGroups"))
-        ),
-        "interventions": tuple(
-            Intervention(
-                type=read.enum(vocab.InterventionType, item.get("type")),
-                name=line(item.get("name")),
-                description=read.markup(item.get("description")),
-                other_names=_names(item.get("otherNames")),
-                # Sorted in every form: the link is by label, and the API sorts them.
-                arm_labels=tuple(sorted(_names(item.get("armGroupLabels")))),
-            )
-            for item in _dicts(module.get("interventions"))
-        ),
-    }
-
-
-def _outcomes(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    kinds = (
-        ("primaryOutcomes", vocab.OutcomeKind.PRIMARY),
-        ("secondaryOutcomes", vocab.OutcomeKind.SECONDARY),
-        ("otherOutcomes", vocab.OutcomeKind.OTHER),
-    )
-    return {
-        "outcomes": tuple(
-            Outcome(
-                kind=kind,
-                measure=line(item.get("measure")),
-                time_frame=line(item.get("timeFrame")),
-                description=read.markup(item.get("description")),
-            )
-            for key, kind in kinds
-            for item in _dicts(module.get(key))
-        )
-    }
-
-
 def _eligibility(eligibility: dict[str, Any]) -> dict[str, Any]:
     # "N/A" means no bound; the sampling method is kept as the source spells it.
     return {
@@ -326,48 +301,3 @@ def _eligibility(eligibility: dict[str, Any]) -> dict[str, Any]:
 
 def _coordinate(raw: object) -> float | None:
     return float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
-
-
-def _contacts_and_locations(module: dict[str, Any], read: common.Reader) -> dict[str, Any]:
-    sites = []
-    for location in _dicts(module.get("locations")):
-        point = _module(location, "geoPoint")
-        sites.append(
-            Site(
-                facility=line(location.get("facility")),
-                city=line(location.get("city")),
-                state=line(location.get("state")),
-                zip=line(location.get("zip")),
-                country=line(location.get("country")),
-                status=read.enum(vocab.Status, location.get("status")),
-                latitude=_coordinate(point.get("lat")),
-                longitude=_coordinate(point.get("lon")),
-            )
-        )
-    return {
-        "sites": tuple(sites),
-        "officials": tuple(
-            Official(
-                name=line(official.get("name")),
-                role=read.enum(vocab.OfficialRole, official.get("role")),
-                affiliation=line(official.get("affiliation")),
-            )
-            for official in _dicts(module.get("overallOfficials"))
-        ),
-    }
-
-
-def _mesh_terms(derived: dict[str, Any]) -> tuple[MeshTerm, ...]:
-    terms = []
-    for module_name, kind in (
-        ("conditionBrowseModule", vocab.MeshKind.CONDITION),
-        ("interventionBrowseModule", vocab.MeshKind.INTERVENTION),
-    ):
-        module = _module(derived, module_name)
-        for key, is_ancestor in (("meshes", False), ("ancestors", True)):
-            for mesh in _dicts(module.get(key)):
-                if line(mesh.get("term")):
-                    terms.append(
-                        MeshTerm(line(mesh.get("term")), kind, line(mesh.get("id")), is_ancestor)
-                    )
-    return tuple(terms)

@@ -13,14 +13,16 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registry import serving  # noqa: E402
+
 PAGES = [
     ("minimal page (/readyz)", "/readyz"),
     ("no database (/healthz)", "/healthz"),
@@ -37,12 +39,6 @@ SAMPLE = [
     "fixtures/corpus/json_v1",
     "fixtures/corpus/json",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _ensure_sample(environment: dict[str, str]) -> None:
@@ -97,14 +93,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    host = f"127.0.0.1:{_free_port()}"
-    environment = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "false",
-        "HOST": host,
-        "WEB_CONCURRENCY": str(args.workers),
-    }
+    environment = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false"}
     _ensure_sample(environment)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
@@ -112,24 +101,7 @@ def main() -> None:
         env=environment,
         check=True,
     )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "-c", "gunicorn.conf.py", "registry.wsgi", "--access-logfile", "/dev/null"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://{host}/healthz", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("gunicorn did not start")
-                time.sleep(0.2)
+    with serving.gunicorn({}, workers=args.workers) as base:
         print(
             f"gunicorn, {args.workers} sync workers; wrk -t{args.threads} -c{args.connections} "
             f"-d{args.duration}s per page"
@@ -137,16 +109,13 @@ def main() -> None:
         print(f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
         baseline = None
         for label, path in PAGES:
-            urllib.request.urlopen(f"http://{host}{path}", timeout=30).read()  # warm
-            figures = _wrk(f"http://{host}{path}", args.duration, args.connections, args.threads)
+            urllib.request.urlopen(f"{base}{path}", timeout=30).read()  # warm
+            figures = _wrk(f"{base}{path}", args.duration, args.connections, args.threads)
             baseline = baseline or figures["rate"]
             print(
                 f"{label:28} {figures['rate']:8.0f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
                 f"{figures['non2xx'] + figures['errors']:8.0f} {figures['rate'] / baseline:6.2f}"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

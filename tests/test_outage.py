@@ -7,7 +7,6 @@ terminated, then refused for a few seconds).
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
@@ -21,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from registry import serving
 from tests.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,9 +49,7 @@ class Server:
     def __init__(self, bin_dir: Path, folder: Path) -> None:
         self.bin = bin_dir
         self.data = folder / "data"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = serving.free_port()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.log = folder / "server.log"
@@ -177,40 +175,9 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def app(server: Server) -> Iterator[str]:
     """gunicorn serving the project as `make run` does, on the private server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        host = f"127.0.0.1:{probe.getsockname()[1]}"
-    environment = {
-        **os.environ,
-        "DATABASE_URL": server.url,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_SECRET_KEY": "test-only-key-" + "x" * 50,
-        "HOST": host,
-        "WEB_CONCURRENCY": "1",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", "gunicorn.conf.py", "registry.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(f"http://{host}/healthz")
-                break
-            except OSError:
-                assert process.poll() is None, "gunicorn did not start"
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
-        yield f"http://{host}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    environment = {"DATABASE_URL": server.url, "DJANGO_SECRET_KEY": "test-only-" + "x" * 50}
+    with serving.gunicorn(environment, workers=1) as url:
+        yield url
 
 
 def test_readyz_says_503_while_the_database_is_down_and_healthz_still_answers(server, app):

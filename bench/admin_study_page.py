@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ def main() -> None:
     print(f"{study.nct_id}: {study.sites.count()} sites, {study.arms.count()} arms")
     for name, url in pages.items():
         assert client.get(url).status_code == 200, url
-        print(f"{name:28} {median_ms(lambda u=url: client.get(u)):7.1f} ms")
+        print(f"{name:28} {median_ms(partial(client.get, url)):7.1f} ms")
 
     print(f"{'curation snapshot':28} {median_ms(lambda: edits.snapshot(study)):7.1f} ms")
 
@@ -75,9 +76,15 @@ def main() -> None:
 
     print(f"{'snapshot + edit record':28} {median_ms(edit):7.1f} ms")
 
-    record = StudyRecord.from_dict(study.versions.first().record)
+    def record_of(study: Study) -> StudyRecord:
+        version = study.versions.first()
+        if version is None:
+            raise SystemExit(f"{study.nct_id} has no stored version to re-import")
+        return StudyRecord.from_dict(version.record)
+
+    record = record_of(study)
     small = Study.objects.exclude(pk=study.pk).first() or study
-    small_record = StudyRecord.from_dict(small.versions.first().record)
+    small_record = record_of(small)
     for label, item in (("1,218-site study", record), ("a small study", small_record)):
         batch = [curation.Import(study.pk, item, item, "bench")] * 500
         with transaction.atomic():

@@ -15,6 +15,7 @@ import statistics
 import time
 from urllib.parse import urlencode
 
+from django.http import StreamingHttpResponse
 from scale import ARCHIVE, Client, ensure_studies, p95, timed
 
 from trials.models import Study
@@ -63,8 +64,8 @@ def main() -> None:
     # A page deep in the results: walk to it once by tokens, then time it.
     token, pages = None, 0
     while pages < 50:
-        params = {"pageSize": 1000, **({"pageToken": token} if token else {})}
-        body = client.get("/api/v2/studies?" + urlencode(params)).json()
+        walk: dict[str, int | str] = {"pageSize": 1000, **({"pageToken": token} if token else {})}
+        body = client.get("/api/v2/studies?" + urlencode(walk)).json()
         token, pages = body.get("nextPageToken"), pages + 1
         if not token:
             break
@@ -78,9 +79,10 @@ def main() -> None:
         for extension in ("csv", "json"):
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             started = time.perf_counter()
-            response = client.get(f"/studies/export.{extension}", params)
+            download = client.get(f"/studies/export.{extension}", params)
+            assert isinstance(download, StreamingHttpResponse), "downloads are streamed"
             size = rows = 0
-            for chunk in response.streaming_content:
+            for chunk in download:
                 size += len(chunk)
                 rows += chunk.count(b'{"protocolSection"') if extension == "json" else 1
             seconds = time.perf_counter() - started

@@ -24,10 +24,13 @@ PASSES = 3
 def studies(archive: Path) -> list[tuple[str, bytes]]:
     """Every XML member of the archive, as (name, bytes)."""
     with tarfile.open(archive) as tar:
+        # extractfile() gives None for what has no content: never a regular file.
         return [
-            (member.name, tar.extractfile(member).read())  # type: ignore[union-attr]
+            (member.name, content.read())
             for member in tar.getmembers()
-            if member.isfile() and member.name.endswith(".xml")
+            if member.isfile()
+            and member.name.endswith(".xml")
+            and (content := tar.extractfile(member)) is not None
         ]
 
 

@@ -50,6 +50,8 @@ def timed(client: Client, url: str, runs: int) -> tuple[list[float], HttpRespons
         times.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+    if not isinstance(response, HttpResponse):
+        raise TypeError(f"{url} streams its response: time it whole, not with timed()")
     return times, response, len(queries)
 
 

@@ -62,12 +62,13 @@ def main() -> None:
         details = []
         for query in queries:
             url = f"/studies/?{query}"
-            own, response, queries = timed(client, url, options.runs)
+            own, response, query_count = timed(client, url, options.runs)
             assert response.status_code == 200, (url, response.status_code)
             times += own
-            count = re.search(r'id="results-heading">([\d,]+)', response.content.decode())[1]
+            heading = re.search(r'id="results-heading">([\d,]+)', response.content.decode())
+            assert heading is not None, (url, "no results heading")
             details.append(
-                f"{query or '(none)'}: {count} results, {queries} queries, "
+                f"{query or '(none)'}: {heading[1]} results, {query_count} queries, "
                 f"p50 {statistics.median(own):.0f} ms, max {max(own):.0f} ms"
             )
         print(f"{kind:<20} {statistics.median(times):8.1f} {p95(times):8.1f} {max(times):8.1f}")

@@ -62,8 +62,11 @@ def _pairs() -> Iterator[tuple[str, str]]:
         yield from _from_xml(path.read_bytes())
     with tarfile.open(CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz") as archive:
         for member in archive:
+            # extractfile() gives None for what has no content: never a regular file.
             if member.isfile() and member.name.endswith(".xml"):
-                yield from _from_xml(archive.extractfile(member).read())  # type: ignore[union-attr]
+                content = archive.extractfile(member)
+                if content is not None:
+                    yield from _from_xml(content.read())
     for path in sorted((CORPUS / "json").glob("*.json")):
         data = json.loads(path.read_bytes())
         for study in data.get("studies", [data]):

@@ -9,6 +9,7 @@ one-line ``study_design`` instead of ``study_design_info``, and a responsible pa
 """
 
 import re
+from typing import cast
 
 from lxml import etree
 
@@ -136,10 +137,12 @@ def parse(data: bytes, source: str) -> StudyRecord:
             phases=study.phases("phase"),
             enrollment=study.number("enrollment"),
             enrollment_type=study.vocab(DateType, "enrollment", attribute="type"),
-            **_design(study),
+            # _design and _eligibility return field values by name, whose static type would
+            # restate those StudyRecord fields a second time.
+            **_design(study),  # type: ignore[arg-type]
             brief_summary=outline(study.inner("brief_summary/textblock")),
             detailed_description=outline(study.inner("detailed_description/textblock")),
-            **_eligibility(study.child("eligibility")),
+            **_eligibility(study.child("eligibility")),  # type: ignore[arg-type]
             conditions=study.texts("condition"),
             keywords=study.texts("keyword"),
             arms=tuple(_arm(node, interventions) for node in study.children("arm_group")),
@@ -199,8 +202,10 @@ def _root(data: bytes, source: str) -> etree._Element:
         ) from exc
     if root.getroottree().docinfo.doctype:
         raise RecordError(source, _UNSAFE)
-    if root.tag != "clinical_study":
-        raise RecordError(source, f"not a <clinical_study> document (its root is <{root.tag}>)")
+    # A parsed element's tag is always str; only one assigned by hand could be bytes or a QName.
+    tag = cast(str, root.tag)
+    if tag != "clinical_study":
+        raise RecordError(source, f"not a <clinical_study> document (its root is <{tag}>)")
     return root
 
 
@@ -299,17 +304,18 @@ def _arm(node: Node, interventions: tuple[Intervention, ...]) -> Arm:
 def _site(location: etree._Element, warnings: list[str]) -> Site:
     # Studies list up to a thousand sites: pick each one's few leaves in a single C-level walk
     # (no other element under <location> has these names).
-    values = ["", "", "", "", "", ""]  # in the order of _SITE_LEAVES and of Site's fields
+    values = ["", "", "", "", "", ""]  # in the order of _SITE_LEAVES
     for leaf in location.iter(_SITE_LEAVES):
         if text := leaf.text:
             values[_SITE_LEAVES.index(leaf.tag)] = " ".join(text.split())
-    if values[5]:
+    facility, city, state, zip_code, country, status = values
+    if status:
         try:
-            values[5] = normalized(Status, values[5])
+            status = normalized(Status, status)
         except ValueError as exc:
             warnings.append(f"location status: {exc}")
-            values[5] = ""
-    return Site(*values)
+            status = ""
+    return Site(facility, city, state, zip_code, country, status)
 
 
 def _responsible_party(study: Node) -> ResponsibleParty | None:

@@ -130,7 +130,8 @@ class Node:
 
     def masking(self, tag: str) -> tuple[str, tuple[str, ...]]:
         """Masking and who is masked from "Double (Participant, Investigator)" and older forms."""
-        return self.settle(lambda: masking(self.raw(tag)), f"{tag}: ", ("", ()))
+        unmasked: tuple[str, tuple[str, ...]] = ("", ())
+        return self.settle(lambda: masking(self.raw(tag)), f"{tag}: ", unmasked)
 
     def settle[T](self, read: Callable[[], T], context: str, fallback: T) -> T:
         """``read()``, or ``fallback`` with a warning when the value is in no known form."""

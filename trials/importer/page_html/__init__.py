@@ -86,6 +86,8 @@ def parse(data: bytes, source: str) -> StudyRecord:
     values = found.values
     given = {name for name, value in values.items() if value not in ("", None, ())}
     return StudyRecord(
+        # The sections put field values into one map by name; giving that map a static type
+        # would restate every StudyRecord field a second time.
         **values,  # type: ignore[arg-type]
         source_format=SourceFormat.PAGE_HTML,
         lacks=_CONTENT - found.shown - given,
@@ -190,7 +192,7 @@ def _read_sponsors(main: Tag, modern: bool, found: Found) -> None:
     titled: dict[str, list[str]] = {}
     title = ""
     for element in main.find_all(class_=re.compile(r"(^|-)info-(title|text)$")):
-        if any(name.endswith("info-title") for name in element.get("class", [])):
+        if any(name.endswith("info-title") for name in element.get_attribute_list("class")):
             title = text_of(element).rstrip(":").lower()
             titled[title] = []
         elif title:

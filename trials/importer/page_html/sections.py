@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bs4 import Tag
 
-from trials.record import Arm, Intervention, MeshTerm, Sponsor
+from trials.record import Arm, Intervention, MeshTerm, ResponsibleParty, Sponsor
 from trials.vocab import InterventionType, MeshKind, OutcomeKind, normalize
 
 from .parts import (
@@ -133,7 +133,11 @@ def _read_party_title(rows: Rows, found: Found) -> None:
     The header wrote "<name>, <affiliation>"; what stands between the two here is the title.
     """
     party = found.values.get("responsible_party")
-    if "responsible party" not in rows or party is None or not party.investigator_name:
+    if (
+        "responsible party" not in rows
+        or not isinstance(party, ResponsibleParty)
+        or not party.investigator_name
+    ):
         return
     text = text_of(rows["responsible party"][0])
     start, end = f"{party.investigator_name}, ", f", {party.investigator_affiliation}"
@@ -192,7 +196,7 @@ def _merge(
     listed: list[Intervention], assigned: list[Intervention], arms: list[Arm]
 ) -> list[Intervention]:
     """The summary table's interventions, described from the arms table where it describes them."""
-    described = {}
+    described: dict[tuple[str, str], Intervention] = {}
     for intervention in assigned:
         described.setdefault((intervention.type, intervention.name), intervention)
     ordered = listed or list(described.values())

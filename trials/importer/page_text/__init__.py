@@ -9,7 +9,16 @@ condition ends and the next begins, which MeSH term is a condition term) goes in
 
 import re
 
-from trials.record import Intervention, RecordError, ResponsibleParty, Sponsor, StudyRecord
+from trials.record import (
+    Intervention,
+    MeshTerm,
+    RecordError,
+    ResponsibleParty,
+    SecondaryId,
+    Site,
+    Sponsor,
+    StudyRecord,
+)
 from trials.vocab import (
     Allocation,
     DateType,
@@ -82,8 +91,10 @@ def parse(data: bytes, source: str) -> StudyRecord:
             brief_title=header.brief_title,
             overall_status=header.overall_status,
             source_format=SourceFormat.PAGE_TEXT,
-            lacks=frozenset(page.lacks()),
+            lacks=page.lacks(),
             warnings=tuple(page.warnings),
+            # The page is read section by section into one map of field values by name; giving
+            # that map a static type would restate every StudyRecord field a second time.
             **values,  # type: ignore[arg-type]
         )
     except RecordError as exc:
@@ -114,15 +125,24 @@ class _Page:
         values.update(self._descriptions())
         values.update(self._eligibility())
         values.update(self._more_information())
-        values["sites"] = parties.read_sites(self.region("sites"))
-        values.update(self._sponsors(values))
-        values.update(self._arms_and_conditions(values))
+        org_study_id, secondary_ids = self._ids()
+        mesh_terms = self._mesh_terms()
+        sites = parties.read_sites(self.region("sites"))
+        values.update(
+            org_study_id=org_study_id,
+            secondary_ids=secondary_ids,
+            mesh_terms=mesh_terms,
+            sites=sites,
+        )
+        values.update(self._sponsors(sites, secondary_ids))
+        official_title = str(values.get("official_title", ""))
+        values.update(self._arms_and_conditions(mesh_terms, official_title))
         outcomes, warnings = sections.read_outcomes(self.region("outcomes", with_mark=True))
         self.warnings.extend(warnings)
         values["outcomes"] = outcomes
         return values
 
-    def lacks(self) -> set[str]:
+    def lacks(self) -> frozenset[str]:
         reached = reached_fields(self.lines, self.found, self.layout)
         if self.header.status_verified is not None:
             reached.add("status_verified")
@@ -188,9 +208,10 @@ class _Page:
             raw = self.labelled(key) or one_line.get(label, "")
             if raw:
                 values[name] = self._vocab(choices, raw) if choices else raw
-        if values.get("masking"):
+        masking = values.get("masking")
+        if isinstance(masking, str) and masking:
             try:
-                values["masking"], values["who_masked"] = normalize_masking(values["masking"])
+                values["masking"], values["who_masked"] = normalize_masking(masking)
             except ValueError as exc:
                 self.warnings.append(f"{exc}: left empty")
                 values["masking"] = ""
@@ -278,28 +299,36 @@ class _Page:
         values: dict[str, object] = {}
         if "aliases" in self.found:
             values["nct_aliases"] = tuple(re.findall(r"NCT\d{8}", self.labelled("aliases")))
-        if "ids" in self.found:
-            first, line = value_at(self.lines, self.found["ids"], _LABELS[self.layout]["ids"])
-            listed: list[str] = []
-            for text in self.lines[line + 1 :]:
-                if _IDS_END.match(text.strip()):
-                    break
-                listed.append(text)
-            secondary, warnings = parties.read_ids(listed)
-            self.warnings.extend(warnings)
-            values.update(org_study_id=first, secondary_ids=secondary)
         if "verified" in self.found and self.header.status_verified is None:
             values["status_verified"] = partial_date(self.labelled("verified"))
         values["keywords"] = tuple(sections.read_terms(self.region("keywords")))
-        mesh, warnings = classify_mesh(sections.read_terms(self.region("mesh")))
-        self.warnings.extend(warnings)
-        values["mesh_terms"] = mesh
         return values
 
-    def _sponsors(self, values: dict[str, object]) -> dict[str, object]:
+    def _ids(self) -> tuple[str, tuple[SecondaryId, ...]]:
+        """The "Other Study ID Numbers": the organisation's own, then the secondary ones."""
+        if "ids" not in self.found:
+            return "", ()
+        first, line = value_at(self.lines, self.found["ids"], _LABELS[self.layout]["ids"])
+        listed: list[str] = []
+        for text in self.lines[line + 1 :]:
+            if _IDS_END.match(text.strip()):
+                break
+            listed.append(text)
+        secondary, warnings = parties.read_ids(listed)
+        self.warnings.extend(warnings)
+        return first, secondary
+
+    def _mesh_terms(self) -> tuple[MeshTerm, ...]:
+        mesh, warnings = classify_mesh(sections.read_terms(self.region("mesh")))
+        self.warnings.extend(warnings)
+        return mesh
+
+    def _sponsors(
+        self, sites: tuple[Site, ...], secondary_ids: tuple[SecondaryId, ...]
+    ) -> dict[str, object]:
         header = self.header
-        organisations = [site.facility for site in values["sites"]]  # type: ignore[attr-defined]
-        organisations += [i.domain for i in values.get("secondary_ids", ())]  # type: ignore[attr-defined]
+        organisations = [site.facility for site in sites]
+        organisations += [i.domain for i in secondary_ids]
         lead, collaborators, officials, warnings = parties.read_sponsors(
             _until(self.region("sponsors"), "Responsible Party:", "Publications"),
             [*organisations, header.responsible],
@@ -324,7 +353,9 @@ class _Page:
             self.warnings.append(warning)
         return party
 
-    def _arms_and_conditions(self, values: dict[str, object]) -> dict[str, object]:
+    def _arms_and_conditions(
+        self, mesh_terms: tuple[MeshTerm, ...], official_title: str
+    ) -> dict[str, object]:
         """Arms, interventions, conditions and phases: each pair of tables checks the other."""
         table = self._table_lines()
         # First the table alone, to tell "Other:" interventions from "Other:" arms.
@@ -337,8 +368,8 @@ class _Page:
         row = read_table(
             table,
             [_display(i.type, i.name) for i in interventions],
-            [term.term for term in values["mesh_terms"]],  # type: ignore[attr-defined]
-            [self.header.brief_title, str(values.get("official_title", ""))],
+            [term.term for term in mesh_terms],
+            [self.header.brief_title, official_title],
             cut="conditions" in self.found
             and not is_closed(self.lines, self.found, "conditions", self.layout),
         )

@@ -193,12 +193,16 @@ def split_conditions(
     best[0] = (0, [])
     for j in range(1, n + 1):
         for i in range(max(0, j - _LONGEST_NAME), j):
-            if best[i] is not None and not inside[i] and valid(i, j):
-                count, cuts = best[i]  # type: ignore[misc]
-                if best[j] is None or count + 1 < best[j][0]:  # type: ignore[index]
+            to_i, to_j = best[i], best[j]
+            if to_i is not None and not inside[i] and valid(i, j):
+                count, cuts = to_i
+                if to_j is None or count + 1 < to_j[0]:
                     best[j] = (count + 1, [*cuts, i])
-    covered = max(j for j in range(n + 1) if best[j] is not None)
-    cuts = [*best[covered][1], covered]  # type: ignore[index]
+    # best[0] is set, so some prefix of the words is always covered.
+    covered, (_, cuts) = max(
+        ((j, found) for j, found in enumerate(best) if found is not None), key=lambda x: x[0]
+    )
+    cuts = [*cuts, covered]
     pieces = [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts) if a < b]
     if covered == n:
         return pieces, ""

@@ -111,10 +111,15 @@ def read_header(lines: list[str], layout: Layout, source: str) -> Header:
         r"\s*(NCT\d{8})",
         "\n".join(lines),
     )
+    nct_id = nct[1] if nct else ""
     status, why, last_line = _status(lines, scan, layout, source)
     missing = [
         name
-        for name, value in (("NCT ID", nct), ("title", title_line), ("recruitment status", status))
+        for name, value in (
+            ("NCT ID", nct_id),
+            ("title", title_line),
+            ("recruitment status", status),
+        )
         if not value
     ]
     if missing:
@@ -127,7 +132,7 @@ def read_header(lines: list[str], layout: Layout, source: str) -> Header:
     header = Header(
         start=start,
         end=last_line + 1,
-        nct_id=nct[1],  # type: ignore[index]
+        nct_id=nct_id,
         brief_title=title["title"] if title else title_line,
         acronym=title["acronym"] if title else "",
         overall_status=status,

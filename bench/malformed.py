@@ -183,7 +183,8 @@ def main() -> None:
         good = good_sources(folder)
         bad = list(bad_sources(folder, args.bad_per_kind))
         print(f"{len(good)} good records, {len(bad)} malformed ({folder})")
-        landed, refused, accepted, tracebacks = Counter[str](), Counter[str](), [], 0
+        landed, refused, tracebacks = Counter[bool](), Counter[str](), 0
+        accepted: list[str] = []
         started = time.perf_counter()
         try:
             for result in import_pieces(pieces_of([str(folder)])):

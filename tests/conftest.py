@@ -30,7 +30,7 @@ SHARED_FILES = (
 
 def import_files(*relative: str) -> list[Result]:
     """Import corpus files (paths under fixtures/corpus) through the real parser and writer."""
-    results = []
+    results: list[Result] = []
     for name in relative:
         path = CORPUS / name
         results += import_pieces(read_studies(path.read_bytes(), str(path)))

@@ -32,9 +32,10 @@ def small(corpus):
 def form_data(html: bytes, form_id: str) -> dict[str, list[str]]:
     """What a browser would post from the form as rendered, unchanged."""
     form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
+    assert form is not None, f"no form {form_id}"
     data: dict[str, list[str]] = {}
     for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
+        name = str(field.get("name") or "")
         if not name or field.get("type") in ("submit", "file"):
             continue
         if field.get("type") == "checkbox" and not field.has_attr("checked"):
@@ -43,10 +44,10 @@ def form_data(html: bytes, form_id: str) -> dict[str, list[str]]:
             value = field.text.removeprefix("\n")
         elif field.name == "select":
             chosen = field.find_all("option", selected=True)
-            data[name] = [o.get("value", "") for o in chosen]
+            data[name] = [str(o.get("value", "")) for o in chosen]
             continue
         else:
-            value = field.get("value", "on" if field.get("type") == "checkbox" else "")
+            value = str(field.get("value", "on" if field.get("type") == "checkbox" else ""))
         data.setdefault(name, []).append(value)
     return data
 

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.conftest import delete_all_studies, import_files
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, extracted
 from trials.importer.detect import read_studies
 from trials.importer.writer import import_pieces
 
@@ -41,7 +41,7 @@ STUDY_SECTIONS = [
 def import_from_bulk(nct_id: str) -> None:
     name = f"ctgov-xml-2023-02/{nct_id}.xml"
     with tarfile.open(CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz") as archive:
-        data = archive.extractfile(name).read()
+        data = extracted(archive, name)
     (result,) = import_pieces(read_studies(data, name))
     assert result.outcome == "created", result
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.corpus import CORPUS, read
+from tests.corpus import CORPUS, extracted, read
 from trials.importer.detect import read_studies
 from trials.record import Outcome, PartialDate, SecondaryId, Sponsor, StudyRecord
 from trials.vocab import AgencyClass, SourceFormat
@@ -56,7 +56,7 @@ def _sources() -> Iterator[tuple[str, bytes]]:
     with tarfile.open(fileobj=io.BytesIO(read(BULK)), mode="r:xz") as tar:
         for member in tar.getmembers():
             if member.isfile():
-                yield f"{BULK}:{member.name}", tar.extractfile(member).read()
+                yield f"{BULK}:{member.name}", extracted(tar, member)
 
 
 @functools.cache

@@ -72,7 +72,7 @@ RAW_PATHS = [
 ]
 
 
-def dig(data: dict, path: tuple[str, ...]) -> object:
+def dig(data: object, path: tuple[str, ...]) -> object:
     for key in path:
         if not isinstance(data, dict):
             return None

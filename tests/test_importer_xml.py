@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from tests.corpus import CORPUS, read
+from tests.corpus import CORPUS, extracted, read
 from trials.importer import detect, legacy_xml
 from trials.importer.legacy_xml.text import design_line, outline, partial_date, plain_text
 from trials.record import (
@@ -780,9 +780,7 @@ def test_a_withheld_placeholder_without_a_title_is_refused_as_such():
 def bulk() -> list[tuple[str, bytes]]:
     with tarfile.open(fileobj=io.BytesIO(read(BULK)), mode="r:xz") as tar:
         return [
-            (member.name, tar.extractfile(member).read())
-            for member in tar.getmembers()
-            if member.isfile()
+            (member.name, extracted(tar, member)) for member in tar.getmembers() if member.isfile()
         ]
 
 

@@ -61,7 +61,7 @@ def test_every_plain_declared_field_is_exported_at_its_path_and_read_back_from_i
     ]
     values = {name: _sample(name, hints[name]) for name in plain}
     values |= {"nct_id": "NCT01234567", "source_format": "API_V2_JSON"}
-    record = StudyRecord(**values)  # type: ignore[arg-type]
+    record = StudyRecord(**values)
 
     exported = record_to_api(record.to_dict())
     again = api_v2.build(exported, "round trip")
@@ -83,3 +83,11 @@ def test_a_data_monitoring_committee_is_imported_shown_and_exported(client, name
     assert exported == {"oversightHasDmc": has_dmc}
     page = client.get(study.get_absolute_url()).content.decode()
     assert f"<dt>Data monitoring committee</dt><dd>{shown}</dd>" in page
+
+
+def test_every_list_of_parts_names_the_field_that_keys_its_parts_in_curation_paths():
+    from trials.record import PART_LISTS
+
+    for name, cls in PART_LISTS.items():
+        key = cls.__dict__.get("KEY", "missing")
+        assert key is None or key in {f for f, _ in specs(cls)}, name

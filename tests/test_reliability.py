@@ -5,6 +5,7 @@ Each hostile input sits among good records, from the command line and from the a
 
 import io
 import json
+from collections.abc import Callable
 
 import pytest
 from bs4 import BeautifulSoup
@@ -20,13 +21,13 @@ from trials.models import Study
 GOOD = ["json/NCT01252810.json", "xml/NCT00000112.xml", "json/NCT04520009.json"]
 
 
-def _edited(name: str, change: object) -> bytes:
+def _edited(name: str, change: Callable[[dict], None]) -> bytes:
     document = json.loads(read(name))
     change(document)
     return json.dumps(document).encode()
 
 
-def _set(path: tuple[str, ...], value: object) -> object:
+def _set(path: tuple[str, ...], value: object) -> Callable[[dict], None]:
     def change(document: dict) -> None:
         for key in path[:-1]:
             document = document[key]

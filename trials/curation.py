@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 
 from trials.models import Curation, Origin, StudyChange
 from trials.record import DATES, PART_LISTS, StudyRecord, arm_links, specs
@@ -135,8 +136,8 @@ def value_at(flat: Flat, path: str) -> Any:
 
 def diff(before: Flat, after: Flat) -> dict[str, list[Any]]:
     """{path: [before, after]} of what differs; a part added or removed is one entry."""
-    rows_before = {row_of(p) for p in before} - {None}
-    rows_after = {row_of(p) for p in after} - {None}
+    rows_before = {row for p in before if (row := row_of(p)) is not None}
+    rows_after = {row for p in after if (row := row_of(p)) is not None}
     whole = rows_before ^ rows_after
     changes = {
         path: [before.get(path), after.get(path)]
@@ -302,6 +303,6 @@ def _import_summary(entry: StudyChange) -> str:
     return "New version: " + "; ".join(parts) + "."
 
 
-def user_or_none(user: User) -> AbstractBaseUser | None:
+def user_or_none(user: User) -> AuthUser | None:
     """The user to name in the history: nobody for a command or an anonymous request."""
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    return user if isinstance(user, AuthUser) and user.is_authenticated else None

@@ -115,9 +115,9 @@ def _curate(snap: Snapshot, values: dict[str, Any], user: User) -> dict[str, Any
     curated = {path: c.value for path, c in snap.curations.items()}
     for path, value in values.items():
         row = row_of(path)
-        if row is not None and "[+" in row and curated.get(row) is not None:
+        if row is not None and "[+" in row and isinstance(added := curated.get(row), dict):
             # A part a curator added is curated whole: its fields belong to that curation.
-            curated[row] = {**curated[row], path[len(row) + 1 :]: value}
+            curated[row] = {**added, path[len(row) + 1 :]: value}
             continue
         if value is None and path.endswith("]"):
             curated = {p: v for p, v in curated.items() if not p.startswith(path + ".")}

@@ -44,7 +44,7 @@ def record_to_api(data: dict[str, Any]) -> dict[str, Any]:
             continue
         part = PART_CLASSES.get(name)
         grouping = getattr(part, "GROUPING", None)
-        if grouping is not None:
+        if part is not None and grouping is not None:
             for item in value:
                 _put(document, grouping.path(item), _part(part, item), append=True)
         elif not spec.api:

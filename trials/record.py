@@ -23,7 +23,7 @@ import re
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 from trials import vocab
 
@@ -137,7 +137,7 @@ def one(api: str = "", column: str | None = None, **spec: Any) -> Any:
 
 def spec_of(cls: type, name: str) -> Spec:
     """The declaration of field ``name`` of record class ``cls``."""
-    declared = cls.__dataclass_fields__.get(name)
+    declared: dataclasses.Field[Any] | None = getattr(cls, "__dataclass_fields__", {}).get(name)
     return declared.metadata.get("spec", Spec(column=None)) if declared else Spec(column=None)
 
 
@@ -518,12 +518,21 @@ DATES: dict[str, bool] = {
     for name, hint in typing.get_type_hints(StudyRecord).items()
     if PartialDate in typing.get_args(hint)
 }
-# The fields that hold lists of parts, each named in curation paths by its key (``KEY``).
-PART_LISTS: dict[str, type] = {
-    name: cls
+
+
+class Listed(Protocol):
+    """A part the record keeps in lists: ``KEY`` names the field that tells its parts apart in
+    curation paths (None: their index)."""
+
+    KEY: ClassVar[str | None]
+
+
+# The fields that hold lists of parts, each named in curation paths by its key (``KEY``). Every
+# list part declares KEY (tests/test_record.py): the cast states what the test holds.
+PART_LISTS: dict[str, type[Listed]] = {
+    name: cast("type[Listed]", cls)
     for name, cls in PART_CLASSES.items()
-    if spec_of(StudyRecord, name)
-    and isinstance(StudyRecord.__dataclass_fields__[name].default, tuple)
+    if isinstance(StudyRecord.__dataclass_fields__[name].default, tuple)
 }
 
 

@@ -1,6 +1,6 @@
 """The study: one row per NCT ID holding every single-valued field of the record."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -48,7 +48,7 @@ class IdentifierKind(models.TextChoices):
     NCT_ALIAS = "NCT_ALIAS", "Obsolete NCT ID"
 
 
-def _enum(choices: type[models.TextChoices], **kwargs: object) -> models.CharField:
+def _enum(choices: type[models.TextChoices], **kwargs: Any) -> models.CharField:
     """A column holding one API v2 enum value, blank where the record gives none."""
     length = max(len(value) for value in choices.values)
     return models.CharField(max_length=length, choices=choices, blank=True, **kwargs)

@@ -15,7 +15,7 @@ reach hundreds of studies a second (docs/engineering.md: row-by-row saves are fa
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,7 +251,7 @@ def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = Tr
             Study.objects.filter(pk=study_id).update(updated_at=now, **study_columns(record))
         old_ids = [study_id for study_id, _ in old]
         for part in PART_MODELS:
-            part.objects.filter(study_id__in=old_ids).delete()
+            part._default_manager.filter(study_id__in=old_ids).delete()
     insert_parts(list(zip(ids, (record for _, record in items), strict=True)))
     refresh_search_many(ids, lexicon=lexicon)
     return ids
@@ -271,10 +271,11 @@ def validate(record: StudyRecord) -> None:
 def _iso(day: datetime.date | None, precision: str) -> str:
     if day is None:
         return ""
-    return {
-        vocab.DatePrecision.YEAR: f"{day:%Y}",
-        vocab.DatePrecision.MONTH: f"{day:%Y-%m}",
-    }.get(precision, day.isoformat())
+    if precision == vocab.DatePrecision.YEAR:
+        return f"{day:%Y}"
+    if precision == vocab.DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day.isoformat()
 
 
 @dataclass
@@ -306,7 +307,7 @@ def read(study: Study) -> Read:
     for name, nested in NESTED_COLUMNS.items():
         values = {part_field: getattr(study, column) for part_field, column in nested}
         data[name] = values if any(values.values()) else None
-    related = {
+    related: dict[type[models.Model], Iterable[Any]] = {
         Condition: study.conditions.all(),
         Keyword: study.keywords.all(),
         OutcomeMeasure: study.outcomes.all(),

@@ -39,7 +39,8 @@ def copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     ]
     defaults = {f.attname: f.get_default() for f in fields}
     json_columns = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column (only relations seen from the other side lack one).
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     # wrap_database_errors: psycopg's own errors come out as Django's, as for any query.
     with (

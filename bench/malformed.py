@@ -154,7 +154,9 @@ def good_sources(folder: Path) -> list[Path]:
         for member in itertools.islice(members, max(0, GOOD_AT_LEAST - len(paths))):
             target = folder / "good" / "bulk" / Path(member.name).name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
+            handle = archive.extractfile(member)
+            assert handle is not None  # a file member, as the filter above asks
+            target.write_bytes(handle.read())
             paths.append(target)
     return paths
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py [--duration 15] [--connections 8] [--workers 2]
 
 Needs wrk (`apt-get install wrk`). Serves the database the settings point at (DATABASE_URL, or
-the embedded server), importing the bundled sample records first if the seed study is missing.
+the embedded server), migrated, with the bundled sample records imported if the seed is missing.
 Runs wrk against each page in turn, in one run, and prints requests per second, p50 and p99
 latency, the responses that were not 2xx, and each page's rate as a ratio to the minimal page
 (/readyz: one trivial query through the whole middleware stack).
@@ -42,6 +42,12 @@ SAMPLE = [
 
 
 def _ensure_sample(environment: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     check = (
         "from trials.models import Study; "
         "print(Study.objects.filter(nct_id='NCT00398515').exists())"
@@ -64,6 +70,13 @@ def _ensure_sample(environment: dict[str, str]) -> None:
         )
 
 
+def _found(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"wrk said nothing matching {pattern!r}:\n{text}")
+    return match
+
+
 def _wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
@@ -71,15 +84,15 @@ def _wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, f
         text=True,
         check=True,
     ).stdout
-    figures = {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}  # type: ignore[index]
+    figures = {"rate": float(_found(r"Requests/sec:\s+([\d.]+)", out)[1])}
     for label, key in (("50%", "p50"), ("99%", "p99")):
-        value, unit = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        value, unit = _found(rf"\s{label}\s+([\d.]+)(us|ms|s)", out).groups()
         figures[key] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     figures["non2xx"] = float(bad[1]) if bad else 0.0
     figures["errors"] = float(sum(int(n) for n in errors.groups())) if errors else 0.0
-    figures["requests"] = float(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
+    figures["requests"] = float(_found(r"(\d+) requests in", out)[1])
     return figures
 
 

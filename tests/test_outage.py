@@ -79,7 +79,9 @@ class Server:
 
     def count(self, table: str) -> int:
         with psycopg.connect(self.url, connect_timeout=5) as conn:
-            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert row is not None
+            return int(row[0])
 
 
 @pytest.fixture

@@ -58,7 +58,9 @@ class PartialDate:
     @property
     def first_day(self) -> datetime.date:
         """The earliest day the partial date may mean: 2007-03 -> 2007-03-01."""
-        year, month, day = _ISO_PARTIAL.match(self.iso).groups()  # type: ignore[union-attr]
+        match = _ISO_PARTIAL.match(self.iso)
+        assert match is not None  # __post_init__ refused any other form
+        year, month, day = match.groups()
         return datetime.date(int(year), int(month or 1), int(day or 1))
 
 

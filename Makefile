@@ -65,7 +65,7 @@ browser:
 	fi
 
 test: install browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # django-stubs imports the settings, which start the embedded PostgreSQL when no DATABASE_URL is
 # set; type checking opens no connection, so any PostgreSQL URL will do and none need be running.

@@ -152,13 +152,15 @@ def parse(params: QueryDict) -> Listing:
     if output not in ("json", "csv"):
         raise BadRequest(f"format: must be json or csv, not {output!r}")
 
-    search = {name: params[key] for key, name in SEARCH_PARAMETERS.items() if params.get(key)}
+    search: dict[str, Any] = {
+        name: value for key, name in SEARCH_PARAMETERS.items() if (value := params.get(key))
+    }
     if raw := params.get("filter.overallStatus"):
         search["status"] = _choices("filter.overallStatus", raw, vocab.Status.values)
     narrowing = [
-        build(params[key])
+        build(value)
         for key, build in NARROWING.items()
-        if params.get(key, "").strip()  # an empty parameter asks for nothing
+        if (value := params.get(key, "")).strip()  # an empty parameter asks for nothing
     ]
     order = _order(params.get("sort", ""))
     return Listing(
@@ -194,7 +196,7 @@ def _nct_ids(raw: str) -> Q:
 
 def _study_ids(raw: str) -> Q:
     """query.id: an NCT ID (current or obsolete), an org study ID or a secondary ID; OR-ed."""
-    ids = []
+    ids: list[str] = []
     for item in re.split(r"\s*(?:[,|]|\bOR\b)\s*", raw.strip()):
         words = item.split()
         # "NCT00398515 NCT01645553": several NCT IDs; other IDs may hold spaces.

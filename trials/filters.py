@@ -12,6 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django_filters.widgets import DateRangeWidget
 
 from trials import vocab
 from trials.models import SearchMatch, SearchRanking, TermKind
@@ -90,7 +91,7 @@ def _dates(label: str) -> django_filters.DateFromToRangeFilter:
     return django_filters.DateFromToRangeFilter(
         label=label,
         method="collect",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeWidget(attrs={"type": "date"}),
     )
 
 
@@ -130,6 +131,8 @@ class StudyFilter(django_filters.FilterSet):
     class Meta:
         model = SearchMatch
         fields: list[str] = []
+
+    queryset: QuerySet[SearchMatch]  # never None: __init__ always passes one
 
     def __init__(
         self, data: Any = None, queryset: QuerySet[SearchMatch] | None = None, **kwargs: Any

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
-from .models import SearchTerm, Study, StudyVersion, TermKind
+from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
 
 # Results per page of the search page, and names per page of a browse page.
 PAGE_SIZE = 20
@@ -29,7 +29,14 @@ def search(request: HttpRequest) -> HttpResponse:
     filterset = StudyFilter(request.GET)
     # One transaction: the search steers the planner for its own queries only (SET LOCAL).
     with transaction.atomic():
-        page = Paginator(filterset.search(), PAGE_SIZE).get_page(request.GET.get("page"))
+        # Paginator only counts and slices the results; django-stubs' protocol for them also
+        # asks for iteration and indexing by position, which a search read a page at a time
+        # does not offer (iterating would read every match).
+        results: Paginator[SearchDocument] = Paginator(
+            filterset.search(),  # type: ignore[arg-type]
+            PAGE_SIZE,
+        )
+        page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
     context = {"filter": filterset, "page": page, "facets": facets}
     # htmx, when present, swaps the results in place; without it the whole page comes back.

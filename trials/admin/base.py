@@ -29,7 +29,7 @@ class RecordTextField(forms.CharField):
 
 
 # Record text is long; a two-line box keeps a tabular inline readable.
-COMPACT_TEXT = {
+COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {
     models.TextField: {
         "form_class": RecordTextField,
         "widget": forms.Textarea(attrs={"rows": 2, "cols": 40}),
@@ -52,7 +52,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 def next_position(model: type[models.Model], **parent: Any) -> int:
     """After the last part of its kind: a part a curator adds comes after the record's parts."""
-    last = model.objects.filter(**parent).aggregate(last=Max("position"))["last"]
+    last = model._default_manager.filter(**parent).aggregate(last=Max("position"))["last"]
     return 0 if last is None else last + 1
 
 
@@ -69,12 +69,15 @@ class CuratedAdmin(admin.ModelAdmin):
 
     formfield_overrides = COMPACT_TEXT
 
-    def study_of(self, obj: models.Model) -> Study:
-        return obj.study  # type: ignore[attr-defined]
+    # ``obj`` is an instance of the admin's model, which each subclass names: Any, because
+    # ModelAdmin is not generic at run time, so the subclasses' narrower types can't be a
+    # type parameter here.
+    def study_of(self, obj: Any) -> Study:
+        return obj.study
 
-    def siblings(self, obj: models.Model) -> dict[str, Any]:
+    def siblings(self, obj: Any) -> dict[str, Any]:
         """The filter for the parts a new ``obj`` comes after."""
-        return {"study": obj.study}  # type: ignore[attr-defined]
+        return {"study": obj.study}
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         """Saved by ``save_related``, after the study is read as it was."""

@@ -5,8 +5,14 @@ record's order; a date's day, precision and type share a line. A field added to 
 appears here with no change.
 """
 
+from typing import TYPE_CHECKING
+
 from trials.record import DATES, PART_CLASSES, StudyRecord, specs
 from trials.store import NESTED_COLUMNS
+
+if TYPE_CHECKING:
+    # The options of a ModelAdmin fieldset; django-stubs names the type only privately.
+    from django.contrib.admin.options import _FieldOpts
 
 # The API v2 module of a field -> the form section it stands in (None: the untitled first one).
 SECTIONS: dict[str, str | None] = {
@@ -41,7 +47,7 @@ def _lines(name: str, column: str) -> list[FieldLine]:
     return [column]
 
 
-def study_fieldsets() -> list[tuple[str | None, dict]]:
+def study_fieldsets() -> "tuple[tuple[str | None, _FieldOpts], ...]":
     """The Study form's fieldsets: the record's columns by module, then the import's own."""
     sections: dict[str | None, list[FieldLine]] = {None: ["nct_id"]}
     for name, spec in specs(StudyRecord):
@@ -51,8 +57,11 @@ def study_fieldsets() -> list[tuple[str | None, dict]]:
             continue
         title = SECTIONS.get(_module(spec.api), "Other")
         sections.setdefault(title, []).extend(_lines(name, spec.column or name))
-    return [
-        *((title, {"fields": lines}) for title, lines in sections.items()),
+    fieldsets: list[tuple[str | None, _FieldOpts]] = [
+        (title, {"fields": tuple(lines)}) for title, lines in sections.items()
+    ]
+    return (
+        *fieldsets,
         ("Sites", {"fields": ["sites"]}),
         (
             "Import",
@@ -61,4 +70,4 @@ def study_fieldsets() -> list[tuple[str | None, dict]]:
                 "fields": ["import_warnings", "record_hash", "created_at", "updated_at"],
             },
         ),
-    ]
+    )

@@ -27,7 +27,7 @@ class CurationAdmin(ReadOnlyAdmin):
     list_select_related = ["study", "curated_by"]
     search_fields = ["=study__nct_id", "path"]
     autocomplete_fields = ["study"]
-    fields = [
+    fields = readonly_fields = (
         "study",
         "path",
         "shown_value",
@@ -36,8 +36,7 @@ class CurationAdmin(ReadOnlyAdmin):
         "shown_new_source_value",
         "curated_by",
         "curated_at",
-    ]
-    readonly_fields = fields
+    )
     actions = ["keep_curated", "take_new_source"]
 
     @admin.display(description="curated value")
@@ -87,7 +86,7 @@ class StudyVersionAdmin(ReadOnlyAdmin):
     list_filter = ["format"]
     list_select_related = ["study"]
     search_fields = ["=study__nct_id", "source_name"]
-    fields = [
+    fields = readonly_fields = (
         "study",
         "format",
         "source_name",
@@ -96,8 +95,7 @@ class StudyVersionAdmin(ReadOnlyAdmin):
         "sha256",
         "parsed",
         "source",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("content")

@@ -5,6 +5,7 @@ import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -26,9 +27,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files from one input (Django's documented recipe)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
     def clean(self, data: object, initial: object = None) -> list:
         single = super().clean
@@ -38,7 +39,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(
+    # The form's metaclass moves a declared field into base_fields, so this never shadows the
+    # form's ``files`` (the uploads); the stubs see only a class attribute of another type.
+    files = MultipleFileField(  # type: ignore[assignment]
         required=False,
         help_text="Records in any form (page text or HTML, legacy XML, API or classic JSON), "
         "or .zip / .tar archives of them.",
@@ -50,8 +53,9 @@ class ImportForm(forms.Form):
         help_text="The text of a ClinicalTrials.gov study page, copied from the browser.",
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not data.get("files") and not data.get("text", "").strip():
             raise forms.ValidationError("Choose a file or paste a page's text.")
         return data

@@ -104,8 +104,7 @@ class VersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["format", "source_name", "record_date", "imported_at", "sha256"]
-    readonly_fields = fields
+    fields = readonly_fields = ("format", "source_name", "record_date", "imported_at", "sha256")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The bytes and the parsed record can be megabytes each: not for a list.
@@ -122,7 +121,7 @@ class CurationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = [
+    fields = readonly_fields = (
         "path",
         "value",
         "source_value",
@@ -130,8 +129,7 @@ class CurationInline(admin.TabularInline):
         "new_source_value",
         "curated_by",
         "curated_at",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("curated_by")

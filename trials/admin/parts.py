@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import admin
-from django.forms import ModelForm
+from django.forms import ModelForm, ModelMultipleChoiceField
 from django.http import HttpRequest
 
 from trials.models import (
@@ -82,9 +82,11 @@ class InterventionAdmin(PartAdmin):
     ) -> type[ModelForm]:
         form = super().get_form(request, obj, change, **kwargs)
         if "arms" in form.base_fields:
+            arms_field = form.base_fields["arms"]
+            assert isinstance(arms_field, ModelMultipleChoiceField)  # a many-to-many's form field
             # Only the arms of the intervention's own study can be linked to it.
             arms = Arm.objects.filter(study=obj.study) if obj is not None else Arm.objects.none()
-            form.base_fields["arms"].queryset = arms  # type: ignore[attr-defined]
+            arms_field.queryset = arms
         return form
 
 

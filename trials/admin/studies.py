@@ -168,6 +168,7 @@ class StudyAdmin(CuratedAdmin):
 
     @admin.display(description="needs decision", boolean=True, ordering="conflicted")
     def needs_decision(self, study: Study) -> bool:
+        # Annotated by get_queryset; the model does not declare it.
         return study.conflicted  # type: ignore[attr-defined]
 
     @admin.display(description="sites")

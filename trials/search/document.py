@@ -92,7 +92,7 @@ def _part(index: int) -> sql.Identifier:
     return sql.Identifier(f"v{index}")
 
 
-def _joined(vectors: list[sql.Composable]) -> sql.Composed:
+def _joined(vectors: Sequence[sql.Composable]) -> sql.Composed:
     return sql.SQL(" || ").join(vectors)
 
 
@@ -109,7 +109,7 @@ def _weighted(use: str) -> sql.Composed:
 
 def _keys_vector(kinds: Sequence[str] | None = None) -> sql.Composed:
     """The row's lexicon keys (only these kinds') as lexemes of their own ("I:revlimid")."""
-    keys = sql.Identifier("term_keys")
+    keys: sql.Composable = sql.Identifier("term_keys")
     if kinds is not None:
         keys = sql.SQL("ARRAY(SELECT k FROM unnest({}) AS k WHERE {})").format(
             keys,
@@ -238,8 +238,11 @@ def _upsert(model: type[models.Model], values: dict[str, sql.Composable]) -> sql
 
     A column's value is ``values[column]``, or the rows' column of the same name.
     """
-    columns = [field.column for field in model._meta.concrete_fields]
-    key = model._meta.pk.column
+    # A concrete field is one with a column (Django sets ``concrete = column is not None``).
+    columns = [field.column for field in model._meta.concrete_fields if field.column]
+    pk = model._meta.pk
+    assert pk is not None and pk.column, f"{model.__name__} has no primary key column"
+    key = pk.column
     return sql.SQL(
         "INSERT INTO {table} ({columns})\nSELECT {values} FROM rows\n"
         "ON CONFLICT ({key}) DO UPDATE SET {updates}"

@@ -42,8 +42,11 @@ def table(model: type[models.Model]) -> sql.Identifier:
 
 def column(model: type[models.Model], name: str, alias: str = "") -> sql.Composable:
     """A field's column, qualified by ``alias`` when given."""
-    field = sql.Identifier(model._meta.get_field(name).column)
-    return sql.SQL("{}.{}").format(sql.Identifier(alias), field) if alias else field
+    field = model._meta.get_field(name)
+    # Only a concrete field has a column; naming a reverse relation here is a bug in the layout.
+    assert isinstance(field, models.Field) and field.column, f"{model.__name__}.{name}"
+    identifier = sql.Identifier(field.column)
+    return sql.SQL("{}.{}").format(sql.Identifier(alias), identifier) if alias else identifier
 
 
 # What one text (a field, or one part's field) contributes to the search, in characters. Real
@@ -64,10 +67,12 @@ class Source:
 
     def select(self, ids: sql.Composable | None) -> sql.Composed:
         """SELECT study id, text: of the studies whose IDs ``ids`` holds (None: all)."""
+        joined: sql.Composable
         if self.model is Study:
             study, joined = column(Study, "id", "t"), sql.SQL("")
         elif self.via:
             parent = self.model._meta.get_field(self.via).related_model
+            assert parent is not None, f"{self.model.__name__}.{self.via} is not a relation"
             study = column(parent, "study", "p")
             joined = sql.SQL(" JOIN {} AS p ON {} = {}").format(
                 table(parent), column(parent, "id", "p"), column(self.model, self.via, "t")

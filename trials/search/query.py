@@ -47,13 +47,14 @@ class TsQuery(Expression):
 
     output_field = SearchQueryField()
 
-    def __init__(self, sql: str, params: Sequence[Any] = ()) -> None:
+    def __init__(self, sql: str, params: Sequence[str] = ()) -> None:
         super().__init__()
-        self.sql, self.params = sql, list(params)
+        self.sql, self.params = sql, tuple(params)
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
         return f"({self.sql})", self.params
 
+    # Combinable.__or__ makes a Q (a boolean OR); two tsqueries combine with || into a tsquery.
     def __or__(self, other: "TsQuery") -> "TsQuery":  # type: ignore[override]
         return TsQuery(f"({self.sql}) || ({other.sql})", self.params + other.params)
 
@@ -198,7 +199,7 @@ class Relevance:
         first = self.first_tier()
         if filters is not None:
             first = first.filter(pk__in=filters.values("pk"))
-        first = (
+        first_pks = (
             first.annotate(score=self.score())
             .order_by("-score", SORTS["updated"], "pk")
             .values_list("pk", flat=True)[:wanted]
@@ -213,7 +214,7 @@ class Relevance:
             later.append(
                 tier.order_by(SORTS["updated"], "pk").values_list("pk", flat=True)[:wanted]
             )
-        return list(first.union(*later, all=True).order_by()[offset:wanted])
+        return list(first_pks.union(*later, all=True).order_by()[offset:wanted])
 
     def order(self, queryset: QuerySet[SearchMatch]) -> QuerySet[SearchMatch]:
         """Every matching row in order, in one pass: the tiers become one sort key."""
@@ -265,7 +266,7 @@ def _first_match(query: str, skip_eligibility: bool) -> sql.Composed:
     PostgreSQL runs UNION ALL branches in order and stops at the LIMIT, so a title match never
     tokenizes the long texts.
     """
-    skip = sql.SQL("")
+    skip: sql.Composable = sql.SQL("")
     if skip_eligibility:
         skip = sql.SQL("AND f.weight <> {}").format(sql.Literal(ELIGIBILITY_WEIGHT))
     return sql.SQL(
@@ -302,7 +303,7 @@ def snippets(
         anything=_first_match("q", skip_eligibility),
     )
     # Positional parameters, in the order they appear in the statement.
-    params = [*query.params, *prefer.params, _HEADLINE_OPTIONS, list(ids)]
+    params: list[str | list[int]] = [*query.params, *prefer.params, _HEADLINE_OPTIONS, list(ids)]
     with connection.cursor() as cursor:
         cursor.execute(statement.as_string(), params)
         return {pk: Snippet(label, highlight(text)) for pk, label, text in cursor.fetchall()}

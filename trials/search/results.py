@@ -111,5 +111,7 @@ class SearchResults:
         found = snippets(ids, self.highlight, skip, self.prefer) if self.highlight else {}
         page = [rows[pk] for pk in ids if pk in rows]
         for row in page:
-            row.snippet = found.get(row.pk)
+            # The row carries its snippet to the template. SearchDocument cannot declare the
+            # attribute: models never import search, where Snippet lives.
+            row.snippet = found.get(row.pk)  # type: ignore[attr-defined]
         return page

@@ -26,11 +26,7 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=500)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    from scale import fresh_database  # sets Django up
 
     from trials.importer.pipeline import pieces_of
     from trials.importer.report import Outcome
@@ -46,14 +42,7 @@ def main() -> None:
     rate, throughput = parsed / parse_seconds, megabytes / parse_seconds
     print(f"parse only      {rate:8.0f} records/s {throughput:6.1f} MB/s")
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        cursor.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    connection.close()
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = BENCH_DATABASE
-    try:
-        call_command("migrate", verbosity=0)
+    with fresh_database(BENCH_DATABASE):
         for label in ("first import", "second import"):
             started = time.perf_counter()
             outcomes: dict[str, int] = {}
@@ -69,11 +58,6 @@ def main() -> None:
             )
             if outcomes.get(Outcome.FAILED):
                 print("  some records failed: run import_trials on the archive to see why")
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = original
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
 
 
 if __name__ == "__main__":

@@ -258,8 +258,8 @@ def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = Tr
 
 
 def validate(record: StudyRecord) -> None:
-    """Raise ValidationError if the record's Study columns break a field's rules (a too-long
-    acronym, an unknown enum value) so a refusal can say which field and why."""
+    """Raise ValidationError if the record's Study columns break a field's rules (a value too
+    long for its column, an unknown enum value) so a refusal can say which field and why."""
     # The NCT ID is checked by the record itself, and is unique by the writer's lookup.
     study = Study(nct_id=record.nct_id, **study_columns(record))
     study.full_clean(exclude=["nct_id"], validate_unique=False)

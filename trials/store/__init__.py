@@ -52,14 +52,13 @@ from trials.search import refresh_search_many
 
 from .copy import copy_rows, reserve_ids
 
-# Record fields kept as Study columns: (field, column); dates are kept apart (DATED_FIELDS).
+# Record fields kept as Study columns: (field, column); dates are kept apart (DATES: each
+# as its first day and precision, and a typed one with its type too).
 COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (name, spec.column or name)
     for name, spec in specs(StudyRecord)
     if spec.column is not None and name not in PART_CLASSES and name not in DATES
 )
-# Each date is kept as its first day and precision, and a typed one with its type too.
-DATED_FIELDS = DATES
 # Single parts kept as Study columns (the responsible party): field -> (part field, column).
 NESTED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     name: tuple((part_field, s.column or part_field) for part_field, s in specs(cls))
@@ -131,7 +130,7 @@ def study_columns(record: StudyRecord) -> dict[str, Any]:
     for name, column in COLUMNS:
         value = getattr(record, name)
         columns[column] = list(value) if isinstance(value, tuple) else value
-    for name, typed in DATED_FIELDS.items():
+    for name, typed in DATES.items():
         partial: PartialDate | None = getattr(record, name)
         columns[f"{name}_date"] = partial.first_day if partial else None
         columns[f"{name}_precision"] = partial.precision if partial else ""
@@ -159,11 +158,7 @@ def _table_rows(record: StudyRecord, table: tuple[Rows, ...]) -> list[dict[str, 
         items = value if isinstance(value, tuple) else () if value is None else (value,)
         for item in items:
             if dataclasses.is_dataclass(item):
-                columns = {
-                    held.renamed.get(name, spec.column or name): getattr(item, name)
-                    for name, spec in specs(type(item))
-                    if spec.column is not None
-                }
+                columns = _part_columns(item, held.renamed)
             else:
                 columns = {held.renamed[""]: item}
             rows.append({**held.fixed, **columns})
@@ -213,9 +208,11 @@ def _arms_and_interventions(
         )
 
 
-def _part_columns(part: Any) -> dict[str, Any]:
+def _part_columns(part: Any, renamed: dict[str, str] | None = None) -> dict[str, Any]:
+    """A part's columns: each declared field under its column (or the table's name for it)."""
+    renamed = renamed or {}
     return {
-        spec.column or name: getattr(part, name)
+        renamed.get(name, spec.column or name): getattr(part, name)
         for name, spec in specs(type(part))
         if spec.column is not None
     }
@@ -299,7 +296,7 @@ def read(study: Study) -> Read:
     for name, column in COLUMNS:
         value = getattr(study, column)
         data[name] = list(value) if isinstance(value, list) else value
-    for name, typed in DATED_FIELDS.items():
+    for name, typed in DATES.items():
         iso = _iso(getattr(study, f"{name}_date"), getattr(study, f"{name}_precision"))
         data[name] = (
             {"iso": iso, "type": getattr(study, f"{name}_type") if typed else ""} if iso else None

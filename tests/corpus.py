@@ -1,7 +1,11 @@
 """Where the tests' copies of the real records live (never ../shared: a clone lacks it)."""
 
+import json
 import tarfile
 from pathlib import Path
+from typing import Any
+
+from trials.record import StudyRecord, specs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -18,3 +22,80 @@ def extracted(archive: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
     handle = archive.extractfile(member)
     assert handle is not None, f"{member} is not a file"
     return handle.read()
+
+
+# The corpus's one API v2 file the importer refuses: an AACT fragment without a status module.
+API_V2_FRAGMENT = "NCT00465816.json"
+
+
+def api_v2_studies(name: str) -> list[dict[str, Any]]:
+    """The study objects of an API v2 file of the corpus (a study, a list or a response)."""
+    document = json.loads((CORPUS / "json" / name).read_text())
+    if isinstance(document, dict) and "studies" in document:
+        return document["studies"]
+    return document if isinstance(document, list) else [document]
+
+
+def _version(study: dict[str, Any]) -> tuple[str, str]:
+    status = study["protocolSection"].get("statusModule", {})
+    posted = status.get("lastUpdatePostDateStruct", {}).get("date", "")
+    derived = study.get("derivedSection", {}).get("miscInfoModule", {}).get("versionHolder", "")
+    return posted, derived
+
+
+def newest_api_v2_files() -> list[str]:
+    """The corpus's API v2 files, less those another file holds a newer capture of (the
+    database keeps the newest: ``trials.record.effective_record``)."""
+    names = sorted(p.name for p in (CORPUS / "json").glob("*.json") if p.name != API_V2_FRAGMENT)
+    newest: dict[str, tuple[tuple[str, str], str]] = {}
+    for name in names:
+        for study in api_v2_studies(name):
+            nct_id = study["protocolSection"]["identificationModule"]["nctId"]
+            if nct_id not in newest or _version(study) >= newest[nct_id][0]:
+                newest[nct_id] = (_version(study), name)
+    kept = {name for _, name in newest.values()}
+    return [name for name in names if name in kept]
+
+
+# What the page parsers (text and HTML) do not read (yet): modules the seed's page does not
+# print, and the protocol fields of the whole record they have no reading for. They name these
+# in ``lacks``, so importing a page never blanks what a fuller version gave.
+_UNREAD_MODULES = (
+    "resultsSection",
+    "annotationSection",
+    "documentSection",
+    "derivedSection.miscInfoModule",
+    "protocolSection.referencesModule",
+    "protocolSection.ipdSharingStatementModule",
+    "protocolSection.oversightModule",
+)
+_UNREAD_FIELDS = {
+    "central_contacts",
+    "adverse_events",
+    "browse_leaves",
+    "browse_branches",
+    "bio_spec_description",
+    "bio_spec_retention",
+    "expanded_access_individual",
+    "expanded_access_intermediate",
+    "expanded_access_treatment",
+    "target_duration",
+    "gender_description",
+    "delayed_posting",
+    "disp_first_posted",
+    "disp_first_submitted",
+    "disp_first_submitted_qc",
+    "expanded_access_nct_id",
+    "expanded_access_status",
+    "first_submitted_qc",
+    "has_expanded_access",
+    "results_first_submitted",
+    "results_first_submitted_qc",
+    "results_waived",
+}
+
+
+UNREAD_FROM_PAGES = frozenset(
+    {name for name, spec in specs(StudyRecord) if spec.api.startswith(_UNREAD_MODULES)}
+    | _UNREAD_FIELDS
+)

@@ -231,6 +231,16 @@ ALLOWED: dict[tuple[str, str], Allowance] = {
             (("xml/NCT00001177.xml",), (_bulk("NCT00001177"),)),
         ),
     ),
+    # The two API v2 snapshots of one version: the registry re-derived its browse data (leaves,
+    # branches) between them, on the dates each snapshot's version holder gives.
+    **_each(
+        "NCT02552212",
+        "version_holder browse_leaves browse_branches",
+        Changed(
+            "browse data re-derived between the snapshots",
+            (("json/NCT02552212~NCT02552212.json",), ("json/NCT02552212.json",)),
+        ),
+    ),
     # MeSH terms are derived by the registry, not registered: re-derived for the 2016, 2017 and
     # 2023 releases, though all three captures hold the record as last changed on 2013-07-09.
     ("NCT00002475", "mesh_terms"): Changed(

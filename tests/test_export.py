@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.corpus import CORPUS
+from tests.corpus import API_V2_FRAGMENT, CORPUS, newest_api_v2_files
 from trials.export import study_to_api
 from trials.importer.json import api_v2 as api_json
 from trials.models import Study
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 # The corpus's one refusal, an AACT fragment without a status module (test_importer_json tests
 # the refusal). Any other file the parser refuses is a regression, not a reason to skip.
-FRAGMENT = "NCT00465816.json"
-API_V2_FILES = sorted(p.name for p in (CORPUS / "json").glob("*.json") if p.name != FRAGMENT)
+FRAGMENT = API_V2_FRAGMENT
+API_V2_FILES = newest_api_v2_files()
 
 
 def comparable(record: dict) -> dict:

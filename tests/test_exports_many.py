@@ -79,10 +79,10 @@ def test_a_download_follows_the_order_of_the_search_page(client, thousands):
 def test_a_download_costs_a_fixed_number_of_queries_per_chunk_not_per_study(
     client, thousands, monkeypatch, django_assert_num_queries
 ):
-    # The ID cursor once, then per chunk: the studies and the 13 queries of their parts
+    # The ID cursor once, then per chunk: the studies and the 40 queries of their parts
     # (Study.objects.with_parts()), whatever the chunk holds.
     monkeypatch.setattr(downloads, "CHUNK_SIZE", 400)
-    chunks, per_chunk = math.ceil(1050 / 400), 14
+    chunks, per_chunk = math.ceil(1050 / 400), 41
 
     with django_assert_num_queries(1 + chunks * per_chunk):
         rows = csv_rows(client)

@@ -531,5 +531,9 @@ def test_classic_aliases_typed_ids_and_an_old_responsible_party_are_read():
     assert (record.org_study_id, record.org_study_id_type) == ("R01HL123456", "NIH")
     assert record.org_study_id_link == "https://reporter.nih.gov/quickSearch/R01HL123456"
     assert record.responsible_party == ResponsibleParty(
-        "", investigator_name="Dr. Jane Roe", investigator_affiliation="Inselspital"
+        "",
+        investigator_name="Dr. Jane Roe",
+        investigator_affiliation="Inselspital",
+        old_name_title="Dr. Jane Roe",
+        old_organization="Inselspital",
     )

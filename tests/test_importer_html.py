@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, read
+from tests.corpus import CORPUS, UNREAD_FROM_PAGES, read
 from trials.importer import page_html
 from trials.importer.detect import read_studies
 from trials.record import (
@@ -267,7 +267,7 @@ def test_the_full_text_view_reads_field_by_field_as_the_page_shows_it():
         "Vascular Diseases",
         "Cardiovascular Diseases",
     ]
-    assert record.lacks == NEVER_IN_2014_PAGES
+    assert record.lacks == NEVER_IN_2014_PAGES | UNREAD_FROM_PAGES
 
 
 def test_mesh_terms_of_a_study_without_interventions_are_condition_terms_with_a_doubt_noted():
@@ -434,7 +434,12 @@ def test_the_tabular_view_reads_field_by_field_as_the_page_shows_it():
         ResponsiblePartyType.PRINCIPAL_INVESTIGATOR, "Brett Meyer", "", UCSD
     )
     # The table lists location countries only, and no keywords or MeSH terms.
-    assert record.lacks == NEVER_IN_2014_PAGES | {"sites", "keywords", "mesh_terms", "nct_aliases"}
+    assert record.lacks == NEVER_IN_2014_PAGES | UNREAD_FROM_PAGES | {
+        "sites",
+        "keywords",
+        "mesh_terms",
+        "nct_aliases",
+    }
 
 
 def test_the_tabular_view_reads_the_current_outcomes_not_the_original_ones():

@@ -78,7 +78,7 @@ def test_parsers_and_the_record_reach_django_only_through_vocab(name):
 
 @pytest.mark.parametrize("name", ["trials.record", "trials.vocab"])
 def test_the_record_and_the_vocabulary_stand_below_everything(name):
-    assert _app_imports(name) <= {"trials.vocab"}
+    assert {m for m in _app_imports(name) if not m.startswith(f"{name}.")} <= {"trials.vocab"}
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,8 @@ def _sample(name: str, hint: object) -> object:
         return True
     if int in args:
         return 7
+    if float in args:
+        return 27.5
     return f"value of {name}"
 
 

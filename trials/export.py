@@ -10,7 +10,7 @@ from typing import Any
 
 from trials import store
 from trials.models import Study
-from trials.record import PART_CLASSES, Spec, StudyRecord, specs
+from trials.record import PART_CLASSES, Spec, StudyRecord, part_classes, specs
 
 # The order in which API v2 lists the protocol's modules.
 MODULE_ORDER = (
@@ -69,10 +69,17 @@ def _value(spec: Spec, value: Any) -> Any:
 
 
 def _part(cls: type, item: dict[str, Any]) -> dict[str, Any]:
+    """A part's API v2 object, its own parts too."""
+    nested = part_classes(cls)
     out: dict[str, Any] = {}
     for name, spec in specs(cls):
-        if spec.api and item.get(name) not in ("", None, [], ()):
-            _put(out, spec.api, _value(spec, item[name]))
+        value = item.get(name)
+        if not spec.api or value in ("", None, [], ()):
+            continue
+        if name in nested:
+            _put(out, spec.api, [_part(nested[name], sub) for sub in value])
+        else:
+            _put(out, spec.api, _value(spec, value))
     return out
 
 

@@ -218,6 +218,163 @@ class MeshKind(TextChoices):
     INTERVENTION = "INTERVENTION", "Intervention"
 
 
+class ContactRole(TextChoices):
+    STUDY_CHAIR = "STUDY_CHAIR", "Study Chair"
+    STUDY_DIRECTOR = "STUDY_DIRECTOR", "Study Director"
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal Investigator"
+    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", "Sub-Investigator"
+    CONTACT = "CONTACT", "Contact"
+
+
+class ReferenceType(TextChoices):
+    BACKGROUND = "BACKGROUND", "Background"
+    RESULT = "RESULT", "Result"
+    DERIVED = "DERIVED", "Derived from this study"
+
+
+class IpdSharing(TextChoices):
+    YES = "YES", "Yes"
+    NO = "NO", "No"
+    UNDECIDED = "UNDECIDED", "Undecided"
+
+
+class IpdSharingInfoType(TextChoices):
+    STUDY_PROTOCOL = "STUDY_PROTOCOL", "Study Protocol"
+    SAP = "SAP", "Statistical Analysis Plan (SAP)"
+    ICF = "ICF", "Informed Consent Form (ICF)"
+    CSR = "CSR", "Clinical Study Report (CSR)"
+    ANALYTIC_CODE = "ANALYTIC_CODE", "Analytic Code"
+
+
+class ExpandedAccessStatus(TextChoices):
+    AVAILABLE = "AVAILABLE", "Available"
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+
+
+class BioSpecRetention(TextChoices):
+    NONE_RETAINED = "NONE_RETAINED", "None Retained"
+    SAMPLES_WITH_DNA = "SAMPLES_WITH_DNA", "Samples With DNA"
+    SAMPLES_WITHOUT_DNA = "SAMPLES_WITHOUT_DNA", "Samples Without DNA"
+
+
+class AgreementRestrictionType(TextChoices):
+    LTE60 = "LTE60", "60 days or less"
+    GT60 = "GT60", "More than 60 days"
+    OTHER = "OTHER", "Other"
+
+
+class BrowseLeafRelevance(TextChoices):
+    LOW = "LOW", "Low"
+    HIGH = "HIGH", "High"
+
+
+class UnpostedEventType(TextChoices):
+    RESET = "RESET", "Reset"
+    RELEASE = "RELEASE", "Release"
+    UNRELEASE = "UNRELEASE", "Unrelease"
+
+
+class ViolationEventType(TextChoices):
+    VIOLATION_IDENTIFIED = "VIOLATION_IDENTIFIED", "Violation identified"
+    CORRECTION_CONFIRMED = "CORRECTION_CONFIRMED", "Correction confirmed"
+    PENALTY_IMPOSED = "PENALTY_IMPOSED", "Penalty imposed"
+    ISSUES_IN_LETTER_ADDRESSED_CONFIRMED = (
+        "ISSUES_IN_LETTER_ADDRESSED_CONFIRMED",
+        "Issues in letter addressed, confirmed",
+    )
+
+
+# --- Results ---
+
+
+class MeasureParam(TextChoices):
+    GEOMETRIC_MEAN = "GEOMETRIC_MEAN", "Geometric Mean"
+    GEOMETRIC_LEAST_SQUARES_MEAN = "GEOMETRIC_LEAST_SQUARES_MEAN", "Geometric Least Squares Mean"
+    LEAST_SQUARES_MEAN = "LEAST_SQUARES_MEAN", "Least Squares Mean"
+    LOG_MEAN = "LOG_MEAN", "Log Mean"
+    MEAN = "MEAN", "Mean"
+    MEDIAN = "MEDIAN", "Median"
+    NUMBER = "NUMBER", "Number"
+    COUNT_OF_PARTICIPANTS = "COUNT_OF_PARTICIPANTS", "Count of Participants"
+    COUNT_OF_UNITS = "COUNT_OF_UNITS", "Count of Units"
+
+
+class MeasureDispersionType(TextChoices):
+    NA = "NA", "Not Applicable"
+    STANDARD_DEVIATION = "STANDARD_DEVIATION", "Standard Deviation"
+    STANDARD_ERROR = "STANDARD_ERROR", "Standard Error"
+    INTER_QUARTILE_RANGE = "INTER_QUARTILE_RANGE", "Inter-Quartile Range"
+    FULL_RANGE = "FULL_RANGE", "Full Range"
+    CONFIDENCE_80 = "CONFIDENCE_80", "80% Confidence Interval"
+    CONFIDENCE_90 = "CONFIDENCE_90", "90% Confidence Interval"
+    CONFIDENCE_95 = "CONFIDENCE_95", "95% Confidence Interval"
+    CONFIDENCE_975 = "CONFIDENCE_975", "97.5% Confidence Interval"
+    CONFIDENCE_99 = "CONFIDENCE_99", "99% Confidence Interval"
+    CONFIDENCE_OTHER = "CONFIDENCE_OTHER", "Other Confidence Interval"
+    GEOMETRIC_COEFFICIENT = "GEOMETRIC_COEFFICIENT", "Geometric Coefficient of Variation"
+
+
+class OutcomeMeasureType(TextChoices):
+    PRIMARY = "PRIMARY", "Primary"
+    SECONDARY = "SECONDARY", "Secondary"
+    OTHER_PRE_SPECIFIED = "OTHER_PRE_SPECIFIED", "Other Pre-specified"
+    POST_HOC = "POST_HOC", "Post-Hoc"
+
+
+class ReportingStatus(TextChoices):
+    NOT_POSTED = "NOT_POSTED", "Not Posted"
+    POSTED = "POSTED", "Posted"
+
+
+class EventAssessment(TextChoices):
+    NON_SYSTEMATIC_ASSESSMENT = "NON_SYSTEMATIC_ASSESSMENT", "Non-systematic Assessment"
+    SYSTEMATIC_ASSESSMENT = "SYSTEMATIC_ASSESSMENT", "Systematic Assessment"
+
+
+class EventKind(TextChoices):
+    """Which table of adverse events an event stands in."""
+
+    SERIOUS = "SERIOUS", "Serious"
+    OTHER = "OTHER", "Other (not including serious)"
+
+
+class AnalysisDispersionType(TextChoices):
+    STANDARD_DEVIATION = "STANDARD_DEVIATION", "Standard Deviation"
+    STANDARD_ERROR_OF_MEAN = "STANDARD_ERROR_OF_MEAN", "Standard Error of the Mean"
+
+
+class ConfidenceIntervalNumSides(TextChoices):
+    ONE_SIDED = "ONE_SIDED", "1-Sided"
+    TWO_SIDED = "TWO_SIDED", "2-Sided"
+
+
+class NonInferiorityType(TextChoices):
+    SUPERIORITY = "SUPERIORITY", "Superiority"
+    NON_INFERIORITY = "NON_INFERIORITY", "Non-Inferiority"
+    EQUIVALENCE = "EQUIVALENCE", "Equivalence"
+    OTHER = "OTHER", "Other"
+    NON_INFERIORITY_OR_EQUIVALENCE = (
+        "NON_INFERIORITY_OR_EQUIVALENCE",
+        "Non-Inferiority or Equivalence",
+    )
+    SUPERIORITY_OR_OTHER = "SUPERIORITY_OR_OTHER", "Superiority or Other"
+    NON_INFERIORITY_OR_EQUIVALENCE_LEGACY = (
+        "NON_INFERIORITY_OR_EQUIVALENCE_LEGACY",
+        "Non-Inferiority or Equivalence (legacy)",
+    )
+    SUPERIORITY_OR_OTHER_LEGACY = "SUPERIORITY_OR_OTHER_LEGACY", "Superiority or Other (legacy)"
+
+
+class ResultsModule(TextChoices):
+    """Which part of the results a result group belongs to."""
+
+    FLOW = "FLOW", "Participant flow"
+    BASELINE = "BASELINE", "Baseline characteristics"
+    OUTCOME = "OUTCOME", "Outcome measure"
+
+
 class SourceFormat(TextChoices):
     PAGE_TEXT = "PAGE_TEXT", "Page text"
     PAGE_HTML = "PAGE_HTML", "Classic HTML page"

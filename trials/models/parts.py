@@ -161,3 +161,139 @@ class MeshTerm(StudyPart):
 
     def __str__(self) -> str:
         return self.term
+
+
+class Contact(StudyPart):
+    """Whom to call: a central contact of the study (no site), or a contact at one site."""
+
+    # Deleted with the study, as the site is (see trials.models.results._parent).
+    site = models.ForeignKey(
+        Site, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="contacts"
+    )
+    name = models.TextField(blank=True)
+    role = _enum(vocab.ContactRole)
+    phone = models.TextField(blank=True)
+    phone_ext = models.TextField(blank=True)
+    email = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone
+
+
+class Reference(StudyPart):
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    type = _enum(vocab.ReferenceType)
+    citation = models.TextField(blank=True)
+
+    class Meta(StudyPart.Meta):
+        indexes = [models.Index(fields=["pmid"], name="reference_pmid_idx")]
+
+    def __str__(self) -> str:
+        return self.citation or self.pmid
+
+
+class Retraction(StudyPart):
+    reference = models.ForeignKey(
+        Reference, on_delete=models.DO_NOTHING, related_name="retractions"
+    )
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    source = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.pmid
+
+
+class SeeAlsoLink(StudyPart):
+    label = models.TextField(blank=True)
+    url = models.TextField("URL")
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class AvailableIpd(StudyPart):
+    ipd_id = models.TextField("ID", blank=True)
+    type = models.TextField(blank=True)
+    url = models.TextField("URL", blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta(StudyPart.Meta):
+        verbose_name = "available IPD or information"
+
+    def __str__(self) -> str:
+        return self.type or self.ipd_id
+
+
+class Document(StudyPart):
+    """A protocol, statistical analysis plan or consent form filed with the record."""
+
+    type_abbrev = models.CharField(max_length=30, blank=True)
+    has_protocol = models.BooleanField(null=True, blank=True)
+    has_sap = models.BooleanField("has SAP", null=True, blank=True)
+    has_icf = models.BooleanField("has ICF", null=True, blank=True)
+    label = models.TextField(blank=True)
+    date = models.CharField(max_length=30, blank=True)
+    upload_date = models.CharField(max_length=30, blank=True)
+    filename = models.TextField(blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.label or self.filename
+
+
+class BrowseLeaf(StudyPart):
+    kind = _enum(vocab.MeshKind)
+    mesh_id = models.CharField("MeSH ID", max_length=20, blank=True)
+    name = models.TextField()
+    as_found = models.TextField(blank=True)
+    relevance = _enum(vocab.BrowseLeafRelevance)
+
+    class Meta(StudyPart.Meta):
+        verbose_name_plural = "browse leaves"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrowseBranch(StudyPart):
+    kind = _enum(vocab.MeshKind)
+    abbrev = models.CharField(max_length=20, blank=True)
+    name = models.TextField()
+
+    class Meta(StudyPart.Meta):
+        verbose_name_plural = "browse branches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnpostedEvent(StudyPart):
+    type = _enum(vocab.UnpostedEventType)
+    date = models.CharField(max_length=30, blank=True)
+    date_unknown = models.BooleanField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.date}".strip()
+
+
+class ViolationEvent(StudyPart):
+    type = _enum(vocab.ViolationEventType)
+    description = models.TextField(blank=True)
+    creation_date = models.CharField(max_length=30, blank=True)
+    issued_date = models.CharField(max_length=30, blank=True)
+    release_date = models.CharField(max_length=30, blank=True)
+    posted_date = models.CharField(max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.issued_date}".strip()
+
+
+class SubmissionInfo(StudyPart):
+    release_date = models.CharField(max_length=30, blank=True)
+    unrelease_date = models.CharField(max_length=30, blank=True)
+    unrelease_date_unknown = models.BooleanField(null=True, blank=True)
+    reset_date = models.CharField(max_length=30, blank=True)
+    mcp_release_n = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.release_date

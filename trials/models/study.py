@@ -26,19 +26,20 @@ class StudyQuerySet(models.QuerySet["Study"]):
         ).distinct()
 
     def with_parts(self) -> "StudyQuerySet":
-        """Every part a study page shows, fetched in a fixed number of queries."""
+        """Every part a study page shows, fetched in a fixed number of queries: one per table
+        of parts (each row keeps its study, however deep it sits in the record)."""
+        from .parts import StudyPart
+
+        tables = [
+            relation.get_accessor_name() or ""
+            for relation in Study._meta.related_objects
+            if issubclass(relation.related_model, StudyPart) and relation.field.name == "study"
+        ]
         return self.prefetch_related(
-            "conditions",
-            "keywords",
+            *tables,
             "arms__interventions",
             "interventions__other_names",
             "interventions__arms",
-            "outcomes",
-            "sites",
-            "identifiers",
-            "sponsors",
-            "officials",
-            "mesh_terms",
         )
 
 
@@ -72,7 +73,20 @@ class Study(models.Model):
     last_known_status = _enum(vocab.Status)
     why_stopped = models.TextField(blank=True)
     has_results = models.BooleanField(null=True, blank=True)
+    delayed_posting = models.BooleanField(null=True, blank=True)
+    has_expanded_access = models.BooleanField("expanded access", null=True, blank=True)
+    expanded_access_nct_id = models.CharField("expanded access record", max_length=11, blank=True)
+    expanded_access_status = _enum(vocab.ExpandedAccessStatus)
+    results_waived = models.BooleanField(null=True, blank=True)
+
+    # Oversight
     oversight_has_dmc = models.BooleanField("data monitoring committee", null=True, blank=True)
+    is_fda_regulated_drug = models.BooleanField(null=True, blank=True)
+    is_fda_regulated_device = models.BooleanField(null=True, blank=True)
+    is_unapproved_device = models.BooleanField(null=True, blank=True)
+    is_ppsd = models.BooleanField(null=True, blank=True)
+    is_us_export = models.BooleanField(null=True, blank=True)
+    fdaaa801_violation = models.BooleanField(null=True, blank=True)
 
     # Dates: each as its first day, how precise the record is, and whether it is actual.
     status_verified_date = models.DateField(null=True, blank=True)
@@ -99,10 +113,36 @@ class Study(models.Model):
     results_first_posted_date = models.DateField(null=True, blank=True)
     results_first_posted_precision = _enum(vocab.DatePrecision)
     results_first_posted_type = _enum(vocab.DateType)
+    first_submitted_qc_date = models.DateField(null=True, blank=True)
+    first_submitted_qc_precision = _enum(vocab.DatePrecision)
+    results_first_submitted_date = models.DateField(null=True, blank=True)
+    results_first_submitted_precision = _enum(vocab.DatePrecision)
+    results_first_submitted_qc_date = models.DateField(null=True, blank=True)
+    results_first_submitted_qc_precision = _enum(vocab.DatePrecision)
+    disp_first_submitted_date = models.DateField(null=True, blank=True)
+    disp_first_submitted_precision = _enum(vocab.DatePrecision)
+    disp_first_submitted_qc_date = models.DateField(null=True, blank=True)
+    disp_first_submitted_qc_precision = _enum(vocab.DatePrecision)
+    disp_first_posted_date = models.DateField(null=True, blank=True)
+    disp_first_posted_precision = _enum(vocab.DatePrecision)
+    disp_first_posted_type = _enum(vocab.DateType)
+    version_holder_date = models.DateField(null=True, blank=True)
+    version_holder_precision = _enum(vocab.DatePrecision)
+    estimated_results_first_submitted_date = models.DateField(null=True, blank=True)
+    estimated_results_first_submitted_precision = _enum(vocab.DatePrecision)
+    first_mcp_posted_date = models.DateField(null=True, blank=True)
+    first_mcp_posted_precision = _enum(vocab.DatePrecision)
+    first_mcp_posted_type = _enum(vocab.DateType)
 
     # Design
     study_type = _enum(vocab.StudyType)
     patient_registry = models.BooleanField(null=True, blank=True)
+    target_duration = models.TextField(blank=True)
+    expanded_access_individual = models.BooleanField(null=True, blank=True)
+    expanded_access_intermediate = models.BooleanField(null=True, blank=True)
+    expanded_access_treatment = models.BooleanField(null=True, blank=True)
+    bio_spec_retention = _enum(vocab.BioSpecRetention, verbose_name="biospecimen retention")
+    bio_spec_description = models.TextField("biospecimen description", blank=True)
     phases = _enum_list(vocab.Phase)
     enrollment = models.IntegerField(null=True, blank=True)
     enrollment_type = _enum(vocab.DateType)
@@ -124,6 +164,7 @@ class Study(models.Model):
     eligibility_criteria = models.TextField(blank=True)
     sex = _enum(vocab.Sex)
     gender_based = models.BooleanField(null=True, blank=True)
+    gender_description = models.TextField(blank=True)
     minimum_age = models.CharField(max_length=30, blank=True)
     maximum_age = models.CharField(max_length=30, blank=True)
     # The written ages in days, so "who can a 70-year-old join" is a range query.
@@ -139,6 +180,44 @@ class Study(models.Model):
     responsible_party_name = models.TextField(blank=True)
     responsible_party_title = models.TextField(blank=True)
     responsible_party_affiliation = models.TextField(blank=True)
+    responsible_party_old_name_title = models.TextField(blank=True)
+    responsible_party_old_organization = models.TextField(blank=True)
+
+    # Sharing of individual participant data
+    ipd_sharing = _enum(vocab.IpdSharing, verbose_name="plans to share IPD")
+    ipd_description = models.TextField("IPD sharing plan", blank=True)
+    ipd_info_types = _enum_list(vocab.IpdSharingInfoType)
+    ipd_time_frame = models.TextField("IPD sharing time frame", blank=True)
+    ipd_access_criteria = models.TextField("IPD access criteria", blank=True)
+    ipd_url = models.TextField("IPD URL", blank=True)
+
+    # Documents and what the registry noted of the record
+    no_sap = models.BooleanField("no statistical analysis plan", null=True, blank=True)
+    removed_countries = ArrayField(models.TextField(), default=list, blank=True)
+    bmi_min = models.FloatField("lowest BMI", null=True, blank=True)
+    bmi_max = models.FloatField("highest BMI", null=True, blank=True)
+    unposted_responsible_party = models.TextField(blank=True)
+
+    # Results: the tables' own texts (their rows are in trials.models.results)
+    flow_recruitment_details = models.TextField(blank=True)
+    flow_pre_assignment_details = models.TextField(blank=True)
+    flow_type_units_analyzed = models.TextField(blank=True)
+    baseline_population_description = models.TextField(blank=True)
+    baseline_type_units_analyzed = models.TextField(blank=True)
+    events_frequency_threshold = models.TextField(blank=True)
+    events_time_frame = models.TextField(blank=True)
+    events_description = models.TextField(blank=True)
+    all_cause_mortality_comment = models.TextField(blank=True)
+    limitations = models.TextField("limitations and caveats", blank=True)
+    agreement_pi_sponsor_employee = models.BooleanField(null=True, blank=True)
+    agreement_restriction_type = _enum(vocab.AgreementRestrictionType)
+    agreement_restrictive = models.BooleanField(null=True, blank=True)
+    agreement_other_details = models.TextField(blank=True)
+    results_contact_title = models.TextField(blank=True)
+    results_contact_organization = models.TextField(blank=True)
+    results_contact_email = models.TextField(blank=True)
+    results_contact_phone = models.TextField(blank=True)
+    results_contact_phone_ext = models.TextField(blank=True)
 
     # What the importer could not settle from the record's evidence, for a person to read.
     import_warnings = ArrayField(models.TextField(), default=list, blank=True)

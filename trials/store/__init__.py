@@ -15,13 +15,15 @@ reach hundreds of studies a second (docs/engineering.md: row-by-row saves are fa
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
+from trials import models as m
+from trials import record as r
 from trials import vocab
 from trials.models import (
     Arm,
@@ -45,6 +47,7 @@ from trials.record import (
     StudyRecord,
     arm_links,
     intervention_label,
+    part_classes,
     spec_of,
     specs,
 )
@@ -65,6 +68,10 @@ NESTED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     for name, cls in PART_CLASSES.items()
     if spec_of(StudyRecord, name).column is not None
 }
+
+
+# A single part as it is when the record has none: what its columns hold then.
+_EMPTY: dict[str, Any] = {name: PART_CLASSES[name]() for name in NESTED_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -112,10 +119,71 @@ TABLES: dict[type[models.Model], tuple[Rows, ...]] = {
     ),
     Official: (Rows("officials"),),
     MeshTerm: (Rows("mesh_terms"),),
+    m.Contact: (Rows("central_contacts", fixed={"site_id": None}),),
+    m.Reference: (Rows("references"),),
+    m.SeeAlsoLink: (Rows("see_also_links"),),
+    m.AvailableIpd: (Rows("available_ipds"),),
+    m.Document: (Rows("documents"),),
+    m.BrowseLeaf: (Rows("browse_leaves"),),
+    m.BrowseBranch: (Rows("browse_branches"),),
+    m.UnpostedEvent: (Rows("unposted_events"),),
+    m.ViolationEvent: (Rows("violation_events"),),
+    m.SubmissionInfo: (Rows("submission_infos"),),
+    m.ResultGroup: (
+        Rows("flow_groups", fixed={"module": vocab.ResultsModule.FLOW}),
+        Rows("baseline_groups", fixed={"module": vocab.ResultsModule.BASELINE}),
+    ),
+    m.FlowPeriod: (Rows("flow_periods"),),
+    m.Denom: (
+        Rows(
+            "baseline_denoms",
+            fixed={"baseline_measure_id": None, "outcome_id": None, "measure_class_id": None},
+        ),
+    ),
+    m.BaselineMeasure: (Rows("baseline_measures"),),
+    m.OutcomeResult: (Rows("outcome_results"),),
+    m.EventGroup: (Rows("event_groups"),),
+    m.AdverseEvent: (Rows("adverse_events"),),
+}
+
+
+@dataclass(frozen=True)
+class Child:
+    """The table of a part's own parts (a site's contacts): its model, the column that points at
+    the parent row, and the columns that tell these rows from others of the same table."""
+
+    model: type[models.Model]
+    parent: str
+    fixed: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+# Parts within parts: (the parent part's class, its field) -> where those parts are kept.
+CHILDREN: dict[tuple[type, str], Child] = {
+    (r.Site, "contacts"): Child(m.Contact, "site_id"),
+    (r.Reference, "retractions"): Child(m.Retraction, "reference_id"),
+    (r.FlowPeriod, "milestones"): Child(m.FlowMilestone, "period_id"),
+    (r.FlowPeriod, "drop_withdraws"): Child(m.DropWithdraw, "period_id"),
+    (r.FlowMilestone, "achievements"): Child(m.FlowCount, "milestone_id"),
+    (r.DropWithdraw, "reasons"): Child(m.FlowCount, "drop_withdraw_id"),
+    (r.BaselineMeasure, "denoms"): Child(m.Denom, "baseline_measure_id"),
+    (r.BaselineMeasure, "classes"): Child(m.MeasureClass, "baseline_measure_id"),
+    (r.OutcomeResult, "groups"): Child(
+        m.ResultGroup, "outcome_id", {"module": vocab.ResultsModule.OUTCOME}
+    ),
+    (r.OutcomeResult, "denoms"): Child(m.Denom, "outcome_id"),
+    (r.OutcomeResult, "classes"): Child(m.MeasureClass, "outcome_id"),
+    (r.OutcomeResult, "analyses"): Child(m.Analysis, "outcome_id"),
+    (r.MeasureClass, "denoms"): Child(m.Denom, "measure_class_id"),
+    (r.MeasureClass, "categories"): Child(m.MeasureCategory, "measure_class_id"),
+    (r.MeasureCategory, "measurements"): Child(m.Measurement, "category_id"),
+    (r.Denom, "counts"): Child(m.DenomCount, "denom_id"),
+    (r.AdverseEvent, "stats"): Child(m.EventStat, "event_id"),
 }
 # Every table of a study's parts, for replacing them (deleting arms and interventions takes
 # their other names and links with them).
-PART_MODELS: tuple[type[models.Model], ...] = (*TABLES, Arm, Intervention)
+PART_MODELS: tuple[type[models.Model], ...] = tuple(
+    dict.fromkeys([*TABLES, *(child.model for child in CHILDREN.values()), Arm, Intervention])
+)
 
 # Arms and interventions are linked through the many-to-many table Django made for them.
 _ArmLink: type[models.Model] = Intervention.arms.through
@@ -139,7 +207,7 @@ def study_columns(record: StudyRecord) -> dict[str, Any]:
     for name, nested in NESTED_COLUMNS.items():
         part = getattr(record, name)
         for part_field, column in nested:
-            columns[column] = getattr(part, part_field) if part else ""
+            columns[column] = getattr(part or _EMPTY[name], part_field)
     # The written ages in days, so "who can a 70-year-old join" is a range query.
     columns["minimum_age_days"] = vocab.age_in_days(record.minimum_age)
     columns["maximum_age_days"] = vocab.age_in_days(record.maximum_age)
@@ -147,36 +215,72 @@ def study_columns(record: StudyRecord) -> dict[str, Any]:
     return columns
 
 
-def _table_rows(record: StudyRecord, table: tuple[Rows, ...]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+Tables = dict[type[models.Model], list[dict[str, Any]]]
+
+
+def _table_rows(record: StudyRecord, table: tuple[Rows, ...]) -> list[tuple[dict[str, Any], Any]]:
+    """The rows of one table a record fills, each with the part it holds (None: plain values)."""
+    rows: list[tuple[dict[str, Any], Any]] = []
     for held in table:
         if held.flat:
             if getattr(record, next(iter(held.flat))):
-                rows.append({**held.fixed, **{c: getattr(record, f) for f, c in held.flat.items()}})
+                flat = {c: getattr(record, f) for f, c in held.flat.items()}
+                rows.append(({**held.fixed, **flat}, None))
             continue
         value = getattr(record, held.field)
         items = value if isinstance(value, tuple) else () if value is None else (value,)
         for item in items:
             if dataclasses.is_dataclass(item):
-                columns = _part_columns(item, held.renamed)
+                rows.append(({**held.fixed, **_part_columns(item, held.renamed)}, item))
             else:
-                columns = {held.renamed[""]: item}
-            rows.append({**held.fixed, **columns})
+                rows.append(({**held.fixed, held.renamed[""]: item}, None))
     return rows
 
 
 def insert_parts(studies: Sequence[tuple[int, StudyRecord]]) -> None:
     """Insert every part of many saved studies (by id): one COPY per table, whatever the count."""
-    tables: dict[type[models.Model], list[dict[str, Any]]] = defaultdict(list)
+    tables: Tables = defaultdict(list)
+    parents: set[type[models.Model]] = set()  # tables whose rows others point at
     for study_id, record in studies:
         for model, held in TABLES.items():
-            tables[model] += (
-                {"study_id": study_id, "position": i, **row}
-                for i, row in enumerate(_table_rows(record, held))
-            )
+            for i, (columns, item) in enumerate(_table_rows(record, held)):
+                row = {"study_id": study_id, "position": i, **columns}
+                tables[model].append(row)
+                if item is not None:
+                    _children(item, model, row, tables, parents)
     _arms_and_interventions(studies, tables)
+    # A part's own parts point at its row: give those tables' rows their ids (all of them: a
+    # COPY sends ids for every row or none), then turn the pointers into ids.
+    for model in parents:
+        for row, row_id in zip(tables[model], reserve_ids(model, len(tables[model])), strict=True):
+            row["id"] = row_id
     for model, rows in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                if isinstance(value, dict):
+                    row[column] = value["id"]
         copy_rows(model, rows)
+
+
+def _children(
+    part: Any,
+    model: type[models.Model],
+    row: dict[str, Any],
+    tables: Tables,
+    parents: set[type[models.Model]],
+) -> None:
+    """The rows of a part's own parts (a site's contacts, a measure's classes...), at any depth;
+    each points at its parent's row (the dict, until ids are given)."""
+    for name in part_classes(type(part)):
+        child = CHILDREN[type(part), name]
+        items = getattr(part, name)
+        if items:
+            parents.add(model)
+        for i, item in enumerate(items):
+            columns = {"study_id": row["study_id"], "position": i, **child.fixed}
+            child_row = {**columns, **_part_columns(item), child.parent: row}
+            tables[child.model].append(child_row)
+            _children(item, child.model, child_row, tables, parents)
 
 
 def _arms_and_interventions(
@@ -211,11 +315,14 @@ def _arms_and_interventions(
 def _part_columns(part: Any, renamed: dict[str, str] | None = None) -> dict[str, Any]:
     """A part's columns: each declared field under its column (or the table's name for it)."""
     renamed = renamed or {}
-    return {
-        renamed.get(name, spec.column or name): getattr(part, name)
-        for name, spec in specs(type(part))
-        if spec.column is not None
-    }
+    columns = {}
+    for name, spec in specs(type(part)):
+        if spec.column is not None:
+            value = getattr(part, name)
+            columns[renamed.get(name, spec.column or name)] = (
+                list(value) if isinstance(value, tuple) else value
+            )
+    return columns
 
 
 def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = True) -> list[int]:
@@ -303,23 +410,12 @@ def read(study: Study) -> Read:
         )
     for name, nested in NESTED_COLUMNS.items():
         values = {part_field: getattr(study, column) for part_field, column in nested}
-        data[name] = values if any(values.values()) else None
-    related: dict[type[models.Model], Iterable[Any]] = {
-        Condition: study.conditions.all(),
-        Keyword: study.keywords.all(),
-        OutcomeMeasure: study.outcomes.all(),
-        Site: study.sites.all(),
-        Identifier: study.identifiers.all(),
-        Sponsor: study.sponsors.all(),
-        Official: study.officials.all(),
-        MeshTerm: study.mesh_terms.all(),
-    }
+        data[name] = values if any(v not in ("", None) for v in values.values()) else None
+    tree = _Tree(study)
     for model, table in TABLES.items():
-        # In the record's order (outcomes are listed by kind for pages).
-        in_order = sorted(related[model], key=lambda row: (row.position, row.pk))
         for held in table:
-            rows = [row for row in in_order if held.matches(row)]
-            _read_rows(held, rows, data, row_ids)
+            rows = [row for row in tree.rows(model) if held.matches(row)]
+            _read_rows(held, rows, data, row_ids, tree)
     arms = list(study.arms.all())
     interventions = list(study.interventions.all())
     data["arms"] = [
@@ -335,7 +431,8 @@ def read(study: Study) -> Read:
         {
             **_columns_of(x, "interventions"),
             "other_names": [n.name for n in x.other_names.all()],
-            "arm_labels": [arm.label for arm in x.arms.all()],
+            # Sorted, as API v2 lists them and the parsers give them.
+            "arm_labels": sorted(arm.label for arm in x.arms.all()),
         }
         for x in interventions
     ]
@@ -345,17 +442,61 @@ def read(study: Study) -> Read:
     return Read(data, dict(row_ids), arm_ids)
 
 
-def _columns_of(row: models.Model, name: str, renamed: dict[str, str] | None = None) -> dict:
-    renamed = renamed or {}
+class _Tree:
+    """A study's rows of every part table (prefetched with ``with_parts()``), in the record's
+    order, and each part's own parts by the row they point at."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        self._rows: dict[type[models.Model], list[Any]] = {}
+        self._under: dict[tuple[type[models.Model], str], dict[int, list[Any]]] = {}
+
+    def rows(self, model: type[models.Model]) -> list[Any]:
+        if model not in self._rows:
+            accessor = model._meta.get_field("study").remote_field.get_accessor_name()
+            # In the record's order (outcomes are listed by kind for pages).
+            rows = getattr(self.study, accessor or "").all()
+            self._rows[model] = sorted(rows, key=lambda row: (row.position, row.pk))
+        return self._rows[model]
+
+    def under(self, child: Child, parent_id: int) -> list[Any]:
+        key = (child.model, child.parent)
+        if key not in self._under:
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            for row in self.rows(child.model):
+                if all(getattr(row, k) == v for k, v in child.fixed.items()):
+                    grouped[getattr(row, child.parent)].append(row)
+            self._under[key] = grouped
+        return self._under[key].get(parent_id, [])
+
+    def part(self, cls: type, row: models.Model, renamed: dict[str, str] | None = None) -> dict:
+        """The record dict of the part ``row`` holds, with its own parts."""
+        renamed = renamed or {}
+        data = {
+            part_field: getattr(row, renamed.get(part_field, spec.column or part_field))
+            for part_field, spec in specs(cls)
+            if spec.column is not None
+        }
+        for name, child_cls in part_classes(cls).items():
+            child = CHILDREN[cls, name]
+            data[name] = [self.part(child_cls, sub) for sub in self.under(child, row.pk)]
+        return data
+
+
+def _columns_of(row: models.Model, name: str) -> dict:
     return {
-        part_field: getattr(row, renamed.get(part_field, spec.column or part_field))
+        part_field: getattr(row, spec.column or part_field)
         for part_field, spec in specs(PART_CLASSES[name])
         if spec.column is not None
     }
 
 
 def _read_rows(
-    held: Rows, rows: list[Any], data: dict[str, Any], row_ids: dict[str, list[int]]
+    held: Rows,
+    rows: list[Any],
+    data: dict[str, Any],
+    row_ids: dict[str, list[int]],
+    tree: _Tree,
 ) -> None:
     if held.flat:
         first = rows[0] if rows else None
@@ -365,7 +506,7 @@ def _read_rows(
     if "" in held.renamed:  # plain names
         data[held.field] = [getattr(row, held.renamed[""]) for row in rows]
         return
-    parts = [_columns_of(row, held.field, held.renamed) for row in rows]
+    parts = [tree.part(PART_CLASSES[held.field], row, held.renamed) for row in rows]
     if isinstance(StudyRecord.__dataclass_fields__[held.field].default, tuple):
         data[held.field] = parts
         row_ids[held.field] = [row.pk for row in rows]

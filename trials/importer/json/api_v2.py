@@ -24,6 +24,7 @@ from trials.record import (
     Spec,
     Sponsor,
     StudyRecord,
+    part_classes,
     spec_of,
     specs,
 )
@@ -49,9 +50,14 @@ _PLAIN = tuple(
     for name, spec in specs(StudyRecord)
     if spec.api and not spec.provenance and name not in PART_CLASSES and name not in _QUIRKS
 )
-# Lists of parts read by their declarations alone (the rest need a word more: see ``build``).
-_PLAIN_PARTS = ("secondary_ids", "arms", "outcomes", "sites", "officials")
+# Parts read by their declarations alone (the rest need a word more: see ``build``).
+_SPECIAL_PARTS = frozenset(
+    {"interventions", "collaborators", "mesh_terms", "lead_sponsor", "responsible_party"}
+)
+_PLAIN_PARTS = tuple(name for name in PART_CLASSES if name not in _SPECIAL_PARTS)
 
+# Sections API v2 leaves out when they would be empty: a study object without them has none.
+_SAID_WHEN_ABSENT = frozenset({"resultsSection", "annotationSection", "documentSection"})
 # Modules every complete record has (the registry requires them); the rest may be left out.
 CORE_MODULES = (
     "identificationModule",
@@ -153,6 +159,8 @@ def _lacks(study: dict[str, Any]) -> frozenset[str]:
     lacks = set()
     for name, path in FIELD_PATHS.items():
         top, *rest = path.split(".")
+        if top in _SAID_WHEN_ABSENT:
+            continue
         if top != "protocolSection":
             if top not in study:
                 lacks.add(name)
@@ -189,7 +197,9 @@ def _value(cls: type, name: str, spec: Spec, raw: object, read: common.Reader) -
         return read.count(raw)
     if float in kinds:
         return _coordinate(raw)
-    return read.markup(raw) if spec.markup else line(raw)
+    if spec.markup:
+        return read.markup(raw)
+    return common.paragraphs(raw) if spec.lines else line(raw)
 
 
 @functools.cache
@@ -198,21 +208,29 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _part(cls: type, item: dict[str, Any], read: common.Reader, **fixed: Any) -> Any:
-    """One part read field by field at the paths its class declares."""
+    """One part read field by field at the paths its class declares, its own parts too."""
+    nested = part_classes(cls)
     values = {
-        name: _value(cls, name, spec, _at(item, spec.api), read)
+        name: tuple(_part(nested[name], sub, read) for sub in _dicts(_at(item, spec.api)))
+        if name in nested
+        else _value(cls, name, spec, _at(item, spec.api), read)
         for name, spec in specs(cls)
         if spec.api and name not in fixed
     }
     return cls(**values, **fixed)
 
 
-def _parts(study: dict[str, Any], name: str, read: common.Reader) -> tuple[Any, ...]:
-    """The record's list of parts ``name``, read where the record declares it: at its path, or,
-    for parts listed by kind (outcomes, MeSH terms), at each of their paths in turn."""
+def _parts(study: dict[str, Any], name: str, read: common.Reader) -> Any:
+    """The record's parts ``name``, read where the record declares them: at their path, or,
+    for parts listed by kind (outcomes, MeSH terms), at each of their paths in turn. A single
+    part (``one``) is None where the study has none."""
     cls = PART_CLASSES[name]
+    declared = spec_of(StudyRecord, name)
+    if not isinstance(StudyRecord.__dataclass_fields__[name].default, tuple):
+        raw = _at(study, declared.api)
+        return _part(cls, raw, read) if isinstance(raw, dict) and raw else None
     grouping: Grouping | None = getattr(cls, "GROUPING", None)
-    places = grouping.paths() if grouping else [(spec_of(StudyRecord, name).api, {})]
+    places = grouping.paths() if grouping else [(declared.api, {})]
     return tuple(
         _part(cls, item, read, **fixed)
         for path, fixed in places
@@ -261,6 +279,8 @@ def _sponsors(sponsors: dict[str, Any], read: common.Reader) -> dict[str, Any]:
             investigator_title=line(party.get("investigatorTitle")),
             investigator_affiliation=line(party.get("investigatorAffiliation"))
             or line(party.get("oldOrganization")),
+            old_name_title=line(party.get("oldNameTitle")),
+            old_organization=line(party.get("oldOrganization")),
         )
         if party
         else None,

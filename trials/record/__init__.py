@@ -17,280 +17,143 @@ keeps what a fuller version already gave instead of blanking it.
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 import re
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, cast
 
 from trials import vocab
 
-_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+from .declare import (
+    Grouping,
+    PartialDate,
+    RecordError,
+    Spec,
+    choice,
+    choices,
+    date,
+    flag,
+    label_of,
+    names,
+    number,
+    one,
+    parts,
+    prose,
+    spec_of,
+    specs,
+    text,
+)
+from .protocol import (
+    Arm,
+    AvailableIpd,
+    BrowseBranch,
+    BrowseLeaf,
+    CertainAgreement,
+    Contact,
+    Document,
+    Intervention,
+    MeshTerm,
+    Official,
+    Outcome,
+    PointOfContact,
+    Reference,
+    ResponsibleParty,
+    Retraction,
+    SecondaryId,
+    SeeAlsoLink,
+    Site,
+    Sponsor,
+    SubmissionInfo,
+    UnpostedEvent,
+    ViolationEvent,
+)
+from .results import (
+    AdverseEvent,
+    Analysis,
+    BaselineMeasure,
+    Denom,
+    DenomCount,
+    DropWithdraw,
+    EventGroup,
+    EventStat,
+    FlowCount,
+    FlowMilestone,
+    FlowPeriod,
+    MeasureCategory,
+    MeasureClass,
+    Measurement,
+    OutcomeResult,
+    ResultGroup,
+)
 
-
-class RecordError(ValueError):
-    """A source that cannot become a record: the message names the record and the problem."""
-
-    def __init__(self, source: str, problem: str) -> None:
-        self.source = source
-        self.problem = problem
-        super().__init__(f"{source}: {problem}")
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """An ISO partial date ("2007", "2007-03", "2007-03-14"), and whether it is actual."""
-
-    iso: str
-    type: str = ""  # vocab.DateType, or "" where the source gives none
-
-    def __post_init__(self) -> None:
-        if not _ISO_PARTIAL.match(self.iso):
-            raise ValueError(f"{self.iso!r} is not an ISO partial date")
-
-    @property
-    def precision(self) -> str:
-        """DAY, MONTH or YEAR (vocab.DatePrecision)."""
-        return {1: "YEAR", 2: "MONTH", 3: "DAY"}[self.iso.count("-") + 1]
-
-    @property
-    def first_day(self) -> datetime.date:
-        """The earliest day the partial date may mean: 2007-03 -> 2007-03-01."""
-        match = _ISO_PARTIAL.match(self.iso)
-        assert match is not None  # __post_init__ refused any other form
-        year, month, day = match.groups()
-        return datetime.date(int(year), int(month or 1), int(day or 1))
-
-
-# --- How a field is declared ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spec:
-    """Where a record field stands in API v2 and in the database, and how people name it.
-
-    ``api`` is the dotted path of the value in an API v2 study object (for a field of a part: in
-    the part's own object). ``column`` is the Study column that holds it: the field's own name
-    by default, None where the value lives in a part's table or nowhere. A date is kept in
-    ``<name>_date`` and ``<name>_precision`` columns, and a ``typed`` date (API v2 ``{date,
-    type}``) in ``<name>_type`` too. ``markup`` marks Markdown text, ``choices`` an enumeration.
-    """
-
-    api: str = ""
-    column: str | None = ""
-    label: str = ""
-    choices: type[vocab.TextChoices] | None = None
-    markup: bool = False
-    typed: bool = False
-    provenance: bool = False  # says where the record came from, not what the study is
-
-
-def _declared(default: Any, **spec: Any) -> Any:
-    return field(default=default, metadata={"spec": Spec(**spec)})
-
-
-def text(api: str = "", **spec: Any) -> Any:
-    """A text field ("" when absent)."""
-    return _declared("", api=api, **spec)
-
-
-def choice(choices: type[vocab.TextChoices], api: str = "", **spec: Any) -> Any:
-    """One API v2 enum value ("" when absent)."""
-    return _declared("", api=api, choices=choices, **spec)
-
-
-def choices(choices: type[vocab.TextChoices], api: str = "", **spec: Any) -> Any:
-    """Several API v2 enum values, in the record's order."""
-    return _declared((), api=api, choices=choices, **spec)
-
-
-def flag(api: str = "", **spec: Any) -> Any:
-    """A yes/no value (None when the record does not say)."""
-    return _declared(None, api=api, **spec)
-
-
-def number(api: str = "", **spec: Any) -> Any:
-    """A number (None when absent)."""
-    return _declared(None, api=api, **spec)
-
-
-def date(api: str, typed: bool = False, **spec: Any) -> Any:
-    """A PartialDate; ``typed`` dates say whether they are actual or estimated."""
-    return _declared(None, api=api, typed=typed, **spec)
-
-
-def names(api: str = "", **spec: Any) -> Any:
-    """A list of plain names (conditions, keywords, other names)."""
-    return _declared((), api=api, **spec)
-
-
-def parts(api: str = "", **spec: Any) -> Any:
-    """A list of parts (dataclasses below), kept in a table of their own."""
-    return _declared((), api=api, column=None, **spec)
-
-
-def one(api: str = "", column: str | None = None, **spec: Any) -> Any:
-    """A single nested part (the lead sponsor), or None; ``column=""`` keeps its fields in Study
-    columns of their own declared names (the responsible party) rather than in a table."""
-    return _declared(None, api=api, column=column, **spec)
-
-
-def spec_of(cls: type, name: str) -> Spec:
-    """The declaration of field ``name`` of record class ``cls``."""
-    declared: dataclasses.Field[Any] | None = getattr(cls, "__dataclass_fields__", {}).get(name)
-    return declared.metadata.get("spec", Spec(column=None)) if declared else Spec(column=None)
-
-
-def specs(cls: type) -> Iterator[tuple[str, Spec]]:
-    """Every declared field of a record class, in declaration order."""
-    for f in dataclasses.fields(cls):
-        yield f.name, f.metadata.get("spec") or Spec(column=None)
-
-
-def label_of(cls: type, name: str) -> str:
-    """How people name a field: its declared label, else its name in words."""
-    return spec_of(cls, name).label or name.replace("_", " ").capitalize()
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """A part listed under several API v2 paths by the value of its fields.
-
-    Outcomes stand in ``primaryOutcomes``, ``secondaryOutcomes`` or ``otherOutcomes`` by kind;
-    MeSH terms under a condition or intervention browse module, as terms or as ancestors.
-    ``template`` is the path with a ``{field}`` hole per field, ``values`` what fills each hole.
-    """
-
-    template: str
-    values: dict[str, dict[Any, str]]
-
-    def path(self, item: dict[str, Any]) -> str:
-        return self.template.format(**{k: self.values[k][item[k]] for k in self.values})
-
-    def paths(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every path, with the field values that lead to it, in the API's order."""
-        combos: list[dict[str, Any]] = [{}]
-        for name, mapping in self.values.items():
-            combos = [{**c, name: value} for c in combos for value in mapping]
-        for combo in combos:
-            yield self.path(combo), combo
-
-
-# --- The parts -----------------------------------------------------------------------------
+__all__ = [
+    "AdverseEvent",
+    "Analysis",
+    "Arm",
+    "AvailableIpd",
+    "BaselineMeasure",
+    "BrowseBranch",
+    "BrowseLeaf",
+    "CertainAgreement",
+    "Contact",
+    "Denom",
+    "DenomCount",
+    "Document",
+    "DropWithdraw",
+    "EventGroup",
+    "EventStat",
+    "FlowCount",
+    "FlowMilestone",
+    "FlowPeriod",
+    "Grouping",
+    "Intervention",
+    "MeasureCategory",
+    "MeasureClass",
+    "Measurement",
+    "MeshTerm",
+    "Official",
+    "Outcome",
+    "OutcomeResult",
+    "PartialDate",
+    "PointOfContact",
+    "RecordError",
+    "Reference",
+    "ResponsibleParty",
+    "ResultGroup",
+    "Retraction",
+    "SecondaryId",
+    "SeeAlsoLink",
+    "Site",
+    "Spec",
+    "Sponsor",
+    "StudyRecord",
+    "SubmissionInfo",
+    "UnpostedEvent",
+    "ViolationEvent",
+    "label_of",
+    "spec_of",
+    "specs",
+]
 
 _IDENT = "protocolSection.identificationModule"
 _STATUS = "protocolSection.statusModule"
 _SPONSORS = "protocolSection.sponsorCollaboratorsModule"
 _DESIGN = "protocolSection.designModule"
 _ELIGIBILITY = "protocolSection.eligibilityModule"
-
-
-@dataclass(frozen=True)
-class SecondaryId:
-    KEY: ClassVar[str | None] = "id"  # what names a part in curation paths (None: its index)
-    id: str = text("id")
-    type: str = choice(vocab.IdType, "type")
-    domain: str = text("domain")
-    link: str = text("link")
-
-
-@dataclass(frozen=True)
-class Arm:
-    KEY: ClassVar[str | None] = "label"
-    label: str = text("label")
-    type: str = choice(vocab.ArmType, "type")
-    description: str = text("description", markup=True)
-    # As the source writes them, "Drug: placebo"; the database keeps the link, not the names.
-    intervention_names: tuple[str, ...] = names("interventionNames", column=None)
-
-
-@dataclass(frozen=True)
-class Intervention:
-    KEY: ClassVar[str | None] = "name"
-    type: str = choice(vocab.InterventionType, "type")
-    name: str = text("name")
-    description: str = text("description", markup=True)
-    other_names: tuple[str, ...] = names("otherNames", column=None)
-    # Sorted, as API v2 lists them, so forms compare equal; the database keeps the link.
-    arm_labels: tuple[str, ...] = names("armGroupLabels", column=None)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    KEY: ClassVar[str | None] = None
-    GROUPING: ClassVar = Grouping(
-        "protocolSection.outcomesModule.{kind}",
-        {
-            "kind": {
-                vocab.OutcomeKind.PRIMARY: "primaryOutcomes",
-                vocab.OutcomeKind.SECONDARY: "secondaryOutcomes",
-                vocab.OutcomeKind.OTHER: "otherOutcomes",
-            }
-        },
-    )
-    kind: str = choice(vocab.OutcomeKind)
-    measure: str = text("measure")
-    time_frame: str = text("timeFrame")
-    description: str = text("description", markup=True)
-
-
-@dataclass(frozen=True)
-class Site:
-    KEY: ClassVar[str | None] = None
-    facility: str = text("facility")
-    city: str = text("city")
-    state: str = text("state")
-    zip: str = text("zip")
-    country: str = text("country")
-    status: str = choice(vocab.Status, "status")  # the location's recruitment status
-    latitude: float | None = number("geoPoint.lat")
-    longitude: float | None = number("geoPoint.lon")
-
-
-@dataclass(frozen=True)
-class Sponsor:
-    KEY: ClassVar[str | None] = "name"
-    name: str = text("name")
-    agency_class: str = choice(vocab.AgencyClass, "class")
-
-
-@dataclass(frozen=True)
-class Official:
-    KEY: ClassVar[str | None] = "name"
-    name: str = text("name")
-    role: str = choice(vocab.OfficialRole, "role")
-    affiliation: str = text("affiliation")
-
-
-@dataclass(frozen=True)
-class ResponsibleParty:
-    type: str = choice(vocab.ResponsiblePartyType, "type", column="responsible_party_type")
-    investigator_name: str = text("investigatorFullName", column="responsible_party_name")
-    investigator_title: str = text("investigatorTitle", column="responsible_party_title")
-    investigator_affiliation: str = text(
-        "investigatorAffiliation", column="responsible_party_affiliation"
-    )
-
-
-@dataclass(frozen=True)
-class MeshTerm:
-    KEY: ClassVar[str | None] = None
-    GROUPING: ClassVar = Grouping(
-        "derivedSection.{kind}.{is_ancestor}",
-        {
-            "kind": {
-                vocab.MeshKind.CONDITION: "conditionBrowseModule",
-                vocab.MeshKind.INTERVENTION: "interventionBrowseModule",
-            },
-            "is_ancestor": {False: "meshes", True: "ancestors"},
-        },
-    )
-    term: str = text("term", label="MeSH term")
-    kind: str = choice(vocab.MeshKind)
-    mesh_id: str = text("id", label="MeSH ID")
-    is_ancestor: bool = _declared(False)
+_OVERSIGHT = "protocolSection.oversightModule"
+_CONTACTS = "protocolSection.contactsLocationsModule"
+_REFERENCES = "protocolSection.referencesModule"
+_IPD = "protocolSection.ipdSharingStatementModule"
+_MISC = "derivedSection.miscInfoModule"
+_ANNOTATION = "annotationSection.annotationModule"
+_FLOW = "resultsSection.participantFlowModule"
+_BASELINE = "resultsSection.baselineCharacteristicsModule"
+_EVENTS = "resultsSection.adverseEventsModule"
+_MORE = "resultsSection.moreInfoModule"
 
 
 @dataclass(frozen=True)
@@ -341,15 +204,81 @@ class StudyRecord:
         f"{_STATUS}.resultsFirstPostDateStruct", typed=True
     )
     has_results: bool | None = flag("hasResults")
+    delayed_posting: bool | None = flag(f"{_STATUS}.delayedPosting")
+    has_expanded_access: bool | None = flag(
+        f"{_STATUS}.expandedAccessInfo.hasExpandedAccess", label="Expanded access"
+    )
+    expanded_access_nct_id: str = text(
+        f"{_STATUS}.expandedAccessInfo.nctId", label="Expanded access record"
+    )
+    expanded_access_status: str = choice(
+        vocab.ExpandedAccessStatus, f"{_STATUS}.expandedAccessInfo.statusForNctId"
+    )
+    first_submitted_qc: PartialDate | None = date(
+        f"{_STATUS}.studyFirstSubmitQcDate", label="First submitted that met QC criteria"
+    )
+    results_waived: bool | None = flag(f"{_STATUS}.resultsWaived")
+    results_first_submitted: PartialDate | None = date(f"{_STATUS}.resultsFirstSubmitDate")
+    results_first_submitted_qc: PartialDate | None = date(
+        f"{_STATUS}.resultsFirstSubmitQcDate", label="Results first submitted that met QC criteria"
+    )
+    disp_first_submitted: PartialDate | None = date(
+        f"{_STATUS}.dispFirstSubmitDate", label="Certification/extension first submitted"
+    )
+    disp_first_submitted_qc: PartialDate | None = date(
+        f"{_STATUS}.dispFirstSubmitQcDate",
+        label="Certification/extension first submitted that met QC criteria",
+    )
+    disp_first_posted: PartialDate | None = date(
+        f"{_STATUS}.dispFirstPostDateStruct",
+        typed=True,
+        label="Certification/extension first posted",
+    )
 
     # Oversight
     oversight_has_dmc: bool | None = flag(
-        "protocolSection.oversightModule.oversightHasDmc", label="Data monitoring committee"
+        f"{_OVERSIGHT}.oversightHasDmc", label="Data monitoring committee"
+    )
+    is_fda_regulated_drug: bool | None = flag(
+        f"{_OVERSIGHT}.isFdaRegulatedDrug", label="Studies a U.S. FDA-regulated drug product"
+    )
+    is_fda_regulated_device: bool | None = flag(
+        f"{_OVERSIGHT}.isFdaRegulatedDevice", label="Studies a U.S. FDA-regulated device product"
+    )
+    is_unapproved_device: bool | None = flag(
+        f"{_OVERSIGHT}.isUnapprovedDevice", label="Device product not approved or cleared by FDA"
+    )
+    is_ppsd: bool | None = flag(
+        f"{_OVERSIGHT}.isPpsd", label="Pediatric postmarket surveillance of a device product"
+    )
+    is_us_export: bool | None = flag(
+        f"{_OVERSIGHT}.isUsExport", label="Product manufactured in and exported from the U.S."
+    )
+    fdaaa801_violation: bool | None = flag(
+        f"{_OVERSIGHT}.fdaaa801Violation", label="FDAAA 801 violation"
     )
 
     # Design
     study_type: str = choice(vocab.StudyType, f"{_DESIGN}.studyType")
     patient_registry: bool | None = flag(f"{_DESIGN}.patientRegistry")
+    target_duration: str = text(f"{_DESIGN}.targetDuration")
+    expanded_access_individual: bool | None = flag(
+        f"{_DESIGN}.expandedAccessTypes.individual", label="Expanded access for individuals"
+    )
+    expanded_access_intermediate: bool | None = flag(
+        f"{_DESIGN}.expandedAccessTypes.intermediate",
+        label="Expanded access for intermediate-size populations",
+    )
+    expanded_access_treatment: bool | None = flag(
+        f"{_DESIGN}.expandedAccessTypes.treatment",
+        label="Expanded access under a treatment protocol",
+    )
+    bio_spec_retention: str = choice(
+        vocab.BioSpecRetention, f"{_DESIGN}.bioSpec.retention", label="Biospecimen retention"
+    )
+    bio_spec_description: str = prose(
+        f"{_DESIGN}.bioSpec.description", label="Biospecimen description"
+    )
     phases: tuple[str, ...] = choices(vocab.Phase, f"{_DESIGN}.phases")
     enrollment: int | None = number(f"{_DESIGN}.enrollmentInfo.count")
     enrollment_type: str = choice(vocab.DateType, f"{_DESIGN}.enrollmentInfo.type")
@@ -379,6 +308,7 @@ class StudyRecord:
     eligibility_criteria: str = text(f"{_ELIGIBILITY}.eligibilityCriteria", markup=True)
     sex: str = choice(vocab.Sex, f"{_ELIGIBILITY}.sex")
     gender_based: bool | None = flag(f"{_ELIGIBILITY}.genderBased")
+    gender_description: str = prose(f"{_ELIGIBILITY}.genderDescription")
     # As written, "18 Years"; "" where the record states no bound.
     minimum_age: str = text(f"{_ELIGIBILITY}.minimumAge")
     maximum_age: str = text(f"{_ELIGIBILITY}.maximumAge")
@@ -403,6 +333,93 @@ class StudyRecord:
         "protocolSection.contactsLocationsModule.overallOfficials", label="Investigators"
     )
     mesh_terms: tuple[MeshTerm, ...] = parts(label="MeSH terms")
+    central_contacts: tuple[Contact, ...] = parts(f"{_CONTACTS}.centralContacts")
+    references: tuple[Reference, ...] = parts(f"{_REFERENCES}.references")
+    see_also_links: tuple[SeeAlsoLink, ...] = parts(f"{_REFERENCES}.seeAlsoLinks", label="Links")
+    available_ipds: tuple[AvailableIpd, ...] = parts(
+        f"{_REFERENCES}.availIpds", label="Available IPD and information"
+    )
+
+    # Sharing of individual participant data (IPD)
+    ipd_sharing: str = choice(vocab.IpdSharing, f"{_IPD}.ipdSharing", label="Plans to share IPD")
+    ipd_description: str = prose(f"{_IPD}.description", label="IPD sharing plan")
+    ipd_info_types: tuple[str, ...] = choices(
+        vocab.IpdSharingInfoType, f"{_IPD}.infoTypes", label="Supporting information shared"
+    )
+    ipd_time_frame: str = prose(f"{_IPD}.timeFrame", label="IPD sharing time frame")
+    ipd_access_criteria: str = prose(f"{_IPD}.accessCriteria", label="IPD access criteria")
+    ipd_url: str = text(f"{_IPD}.url", label="IPD URL")
+
+    # Documents filed with the record
+    no_sap: bool | None = flag(
+        "documentSection.largeDocumentModule.noSap", label="No statistical analysis plan"
+    )
+    documents: tuple[Document, ...] = parts("documentSection.largeDocumentModule.largeDocs")
+
+    # What the registry derived or noted of the record
+    version_holder: PartialDate | None = date(f"{_MISC}.versionHolder")
+    removed_countries: tuple[str, ...] = names(f"{_MISC}.removedCountries")
+    # The body-mass-index bounds the registry's model reads in the eligibility criteria.
+    bmi_min: float | None = number(f"{_MISC}.modelPredictions.bmiLimits.minBmi", label="Lowest BMI")
+    bmi_max: float | None = number(
+        f"{_MISC}.modelPredictions.bmiLimits.maxBmi", label="Highest BMI"
+    )
+    estimated_results_first_submitted: PartialDate | None = date(
+        f"{_MISC}.submissionTracking.estimatedResultsFirstSubmitDate"
+    )
+    first_mcp_posted: PartialDate | None = date(
+        f"{_MISC}.submissionTracking.firstMcpInfo.postDateStruct",
+        typed=True,
+        label="First posted with a QC concern",
+    )
+    submission_infos: tuple[SubmissionInfo, ...] = parts(
+        f"{_MISC}.submissionTracking.submissionInfos", label="Results submissions"
+    )
+    browse_leaves: tuple[BrowseLeaf, ...] = parts(label="Browse leaves")
+    browse_branches: tuple[BrowseBranch, ...] = parts(label="Browse branches")
+    unposted_responsible_party: str = text(
+        f"{_ANNOTATION}.unpostedAnnotation.unpostedResponsibleParty"
+    )
+    unposted_events: tuple[UnpostedEvent, ...] = parts(
+        f"{_ANNOTATION}.unpostedAnnotation.unpostedEvents", label="Results submission events"
+    )
+    violation_events: tuple[ViolationEvent, ...] = parts(
+        f"{_ANNOTATION}.violationAnnotation.violationEvents", label="FDAAA 801 violations"
+    )
+
+    # Results: participant flow
+    flow_recruitment_details: str = prose(f"{_FLOW}.recruitmentDetails")
+    flow_pre_assignment_details: str = prose(f"{_FLOW}.preAssignmentDetails")
+    flow_type_units_analyzed: str = text(f"{_FLOW}.typeUnitsAnalyzed")
+    flow_groups: tuple[ResultGroup, ...] = parts(f"{_FLOW}.groups", label="Participant flow groups")
+    flow_periods: tuple[FlowPeriod, ...] = parts(f"{_FLOW}.periods", label="Participant flow")
+    # Results: baseline characteristics
+    baseline_population_description: str = prose(f"{_BASELINE}.populationDescription")
+    baseline_type_units_analyzed: str = text(f"{_BASELINE}.typeUnitsAnalyzed")
+    baseline_groups: tuple[ResultGroup, ...] = parts(f"{_BASELINE}.groups")
+    baseline_denoms: tuple[Denom, ...] = parts(f"{_BASELINE}.denoms", label="Baseline analysed")
+    baseline_measures: tuple[BaselineMeasure, ...] = parts(f"{_BASELINE}.measures")
+    # Results: outcome measures
+    outcome_results: tuple[OutcomeResult, ...] = parts(
+        "resultsSection.outcomeMeasuresModule.outcomeMeasures", label="Outcome results"
+    )
+    # Results: adverse events
+    events_frequency_threshold: str = text(
+        f"{_EVENTS}.frequencyThreshold", label="Adverse events frequency threshold"
+    )
+    events_time_frame: str = text(f"{_EVENTS}.timeFrame", label="Adverse events time frame")
+    events_description: str = prose(f"{_EVENTS}.description", label="Adverse events description")
+    all_cause_mortality_comment: str = prose(f"{_EVENTS}.allCauseMortalityComment")
+    event_groups: tuple[EventGroup, ...] = parts(f"{_EVENTS}.eventGroups")
+    adverse_events: tuple[AdverseEvent, ...] = parts()
+    # Results: more information
+    limitations: str = prose(
+        f"{_MORE}.limitationsAndCaveats.description", label="Limitations and caveats"
+    )
+    certain_agreement: CertainAgreement | None = one(f"{_MORE}.certainAgreement", column="")
+    results_contact: PointOfContact | None = one(
+        f"{_MORE}.pointOfContact", column="", label="Results point of contact"
+    )
 
     # What the source could not show (names of the fields above), and what the parser noticed
     # but could not settle from the evidence (a person should read these).
@@ -474,9 +491,18 @@ class StudyRecord:
 def effective_record(versions: Iterable[StudyRecord]) -> StudyRecord:
     """The study as its versions say together: oldest first, each newer over the older.
 
-    ``versions`` come in import order; the sort is stable, so it breaks ties of date.
+    Of two captures of the same version (same date), the one the registry derived later (its
+    ``version_holder``) is the newer; ``versions`` come in import order and the sort is stable,
+    so import order breaks the remaining ties.
     """
-    ordered = sorted(versions, key=lambda r: r.record_date or PartialDate("0001").first_day)
+    never = PartialDate("0001").first_day
+    ordered = sorted(
+        versions,
+        key=lambda r: (
+            r.record_date or never,
+            r.version_holder.first_day if r.version_holder else never,
+        ),
+    )
     state = ordered[0]
     for newer in ordered[1:]:
         state = newer.merged_over(state)
@@ -508,12 +534,18 @@ def _part_class(hint: Any) -> type | None:
     return None
 
 
+@functools.cache
+def part_classes(cls: type) -> dict[str, type]:
+    """Each field of a record class (the record, or a part) that holds parts, and their class."""
+    return {
+        name: part
+        for name, hint in typing.get_type_hints(cls).items()
+        if (part := _part_class(hint)) is not None
+    }
+
+
 # Each field of the record that holds parts, and the dataclass of its parts.
-PART_CLASSES: dict[str, type] = {
-    name: cls
-    for name, hint in typing.get_type_hints(StudyRecord).items()
-    if (cls := _part_class(hint)) is not None
-}
+PART_CLASSES: dict[str, type] = part_classes(StudyRecord)
 # The record's dates, and whether each is typed (says actual or estimated).
 DATES: dict[str, bool] = {
     name: spec_of(StudyRecord, name).typed
@@ -540,6 +572,7 @@ PART_LISTS: dict[str, type[Listed]] = {
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
     kwargs: dict[str, Any] = {}
+    nested = part_classes(cls)
     for f in dataclasses.fields(cls):
         if f.name not in data:
             continue
@@ -548,10 +581,10 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
             kwargs[f.name] = None
         elif f.name == "lacks":
             kwargs[f.name] = frozenset(value)
-        elif f.name in PART_CLASSES and isinstance(value, list):
-            kwargs[f.name] = tuple(_build(PART_CLASSES[f.name], item) for item in value)
-        elif f.name in PART_CLASSES:
-            kwargs[f.name] = _build(PART_CLASSES[f.name], value)
+        elif f.name in nested and isinstance(value, list):
+            kwargs[f.name] = tuple(_build(nested[f.name], item) for item in value)
+        elif f.name in nested:
+            kwargs[f.name] = _build(nested[f.name], value)
         elif isinstance(value, dict) and "iso" in value:
             kwargs[f.name] = PartialDate(**value)
         elif isinstance(value, list):

@@ -28,9 +28,9 @@ def extracted(archive: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
 API_V2_FRAGMENT = "NCT00465816.json"
 
 
-def api_v2_studies(name: str) -> list[dict[str, Any]]:
+def api_v2_studies(name: str, folder: Path = CORPUS / "json") -> list[dict[str, Any]]:
     """The study objects of an API v2 file of the corpus (a study, a list or a response)."""
-    document = json.loads((CORPUS / "json" / name).read_text())
+    document = json.loads((folder / name).read_text())
     if isinstance(document, dict) and "studies" in document:
         return document["studies"]
     return document if isinstance(document, list) else [document]
@@ -43,13 +43,13 @@ def _version(study: dict[str, Any]) -> tuple[str, str]:
     return posted, derived
 
 
-def newest_api_v2_files() -> list[str]:
+def newest_api_v2_files(folder: Path = CORPUS / "json") -> list[str]:
     """The corpus's API v2 files, less those another file holds a newer capture of (the
     database keeps the newest: ``trials.record.effective_record``)."""
-    names = sorted(p.name for p in (CORPUS / "json").glob("*.json") if p.name != API_V2_FRAGMENT)
+    names = sorted(p.name for p in folder.glob("*.json") if p.name != API_V2_FRAGMENT)
     newest: dict[str, tuple[tuple[str, str], str]] = {}
     for name in names:
-        for study in api_v2_studies(name):
+        for study in api_v2_studies(name, folder):
             nct_id = study["protocolSection"]["identificationModule"]["nctId"]
             if nct_id not in newest or _version(study) >= newest[nct_id][0]:
                 newest[nct_id] = (_version(study), name)

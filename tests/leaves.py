@@ -98,3 +98,16 @@ def canonical(source: dict) -> dict:
         return value
 
     return fix(source, "")
+
+
+# Keys some corpus files carry that are not API v2's: dgg32/clinical-trials-public's export adds
+# `locations_nested`, a second copy of `locations`.
+NOT_API_V2 = {"locations_nested"}
+
+
+def api_v2_only(source: dict) -> dict:
+    """``source`` without the keys API v2 does not have (see NOT_API_V2)."""
+    module = source["protocolSection"].get("contactsLocationsModule", {})
+    for key in NOT_API_V2 & module.keys():
+        del module[key]
+    return source

@@ -7,24 +7,12 @@ exported from its rows and compared with its source leaf by leaf (tests/leaves.p
 import pytest
 
 from tests.corpus import api_v2_studies, newest_api_v2_files
-from tests.leaves import canonical, declared_paths, leaves, lost, without_indices
+from tests.leaves import api_v2_only, canonical, declared_paths, leaves, lost, without_indices
 from trials.export import study_to_api
 from trials.importer.json.common import markdown_outline
 from trials.models import Study
 
 pytestmark = pytest.mark.django_db
-
-# Keys some corpus files carry that are not API v2's: dgg32/clinical-trials-public's export adds
-# `locations_nested`, a second copy of `locations`.
-NOT_API_V2 = {"locations_nested"}
-
-
-def api_v2_only(source: dict) -> dict:
-    module = source["protocolSection"].get("contactsLocationsModule", {})
-    for key in NOT_API_V2 & module.keys():
-        del module[key]
-    return source
-
 
 # Markdown texts are kept as the parser's outline of them (escapes undone, nesting re-indented),
 # not verbatim: the one loss issue 9 still asks to end. The test holds them to exactly that.

@@ -24,6 +24,11 @@ SECTIONS: dict[str, str | None] = {
     "descriptionModule": "Description",
     "eligibilityModule": "Eligibility",
     "sponsorCollaboratorsModule": "Responsible party",
+    "ipdSharingStatementModule": "Sharing of individual participant data",
+    "documentSection": "Documents",
+    "resultsSection": "Results",
+    "derivedSection": "Derived by the registry",
+    "annotationSection": "Annotations",
 }
 # Columns the writer derives from others: shown beside their source, never edited.
 DERIVED = {"minimum_age": "minimum_age_days", "maximum_age": "maximum_age_days"}

@@ -271,8 +271,9 @@ def _children(
 ) -> None:
     """The rows of a part's own parts (a site's contacts, a measure's classes...), at any depth;
     each points at its parent's row (the dict, until ids are given)."""
-    for name in part_classes(type(part)):
-        child = CHILDREN[type(part), name]
+    cls: type = type(part)
+    for name in part_classes(cls):
+        child = CHILDREN[cls, name]
         items = getattr(part, name)
         if items:
             parents.add(model)
@@ -453,7 +454,9 @@ class _Tree:
 
     def rows(self, model: type[models.Model]) -> list[Any]:
         if model not in self._rows:
-            accessor = model._meta.get_field("study").remote_field.get_accessor_name()
+            study = model._meta.get_field("study")
+            assert isinstance(study, models.ForeignKey)  # every part table's link to its study
+            accessor = study.remote_field.get_accessor_name()
             # In the record's order (outcomes are listed by kind for pages).
             rows = getattr(self.study, accessor or "").all()
             self._rows[model] = sorted(rows, key=lambda row: (row.position, row.pk))

@@ -100,18 +100,19 @@ class ResponsibleParty:
     old_organization: str = text("oldOrganization", column="responsible_party_old_organization")
 
 
+# Where API v2 keeps a study's MeSH data, by the kind of term: its conditions' or its drugs'.
+_BROWSE_MODULES = {
+    vocab.MeshKind.CONDITION: "conditionBrowseModule",
+    vocab.MeshKind.INTERVENTION: "interventionBrowseModule",
+}
+
+
 @dataclass(frozen=True)
 class MeshTerm:
     KEY: ClassVar[str | None] = None
     GROUPING: ClassVar = Grouping(
         "derivedSection.{kind}.{is_ancestor}",
-        {
-            "kind": {
-                vocab.MeshKind.CONDITION: "conditionBrowseModule",
-                vocab.MeshKind.INTERVENTION: "interventionBrowseModule",
-            },
-            "is_ancestor": {False: "meshes", True: "ancestors"},
-        },
+        {"kind": _BROWSE_MODULES, "is_ancestor": {False: "meshes", True: "ancestors"}},
     )
     term: str = text("term", label="MeSH term")
     kind: str = choice(vocab.MeshKind)
@@ -187,15 +188,7 @@ class BrowseLeaf:
     """A MeSH term the registry's browse tree files the study under, and how it was found."""
 
     KEY: ClassVar[str | None] = None
-    GROUPING: ClassVar = Grouping(
-        "derivedSection.{kind}.browseLeaves",
-        {
-            "kind": {
-                vocab.MeshKind.CONDITION: "conditionBrowseModule",
-                vocab.MeshKind.INTERVENTION: "interventionBrowseModule",
-            }
-        },
-    )
+    GROUPING: ClassVar = Grouping("derivedSection.{kind}.browseLeaves", {"kind": _BROWSE_MODULES})
     kind: str = choice(vocab.MeshKind)
     mesh_id: str = text("id", label="MeSH ID")
     name: str = text("name")
@@ -206,15 +199,7 @@ class BrowseLeaf:
 @dataclass(frozen=True)
 class BrowseBranch:
     KEY: ClassVar[str | None] = None
-    GROUPING: ClassVar = Grouping(
-        "derivedSection.{kind}.browseBranches",
-        {
-            "kind": {
-                vocab.MeshKind.CONDITION: "conditionBrowseModule",
-                vocab.MeshKind.INTERVENTION: "interventionBrowseModule",
-            }
-        },
-    )
+    GROUPING: ClassVar = Grouping("derivedSection.{kind}.browseBranches", {"kind": _BROWSE_MODULES})
     kind: str = choice(vocab.MeshKind)
     abbrev: str = text("abbrev")
     name: str = text("name")

@@ -167,13 +167,9 @@ class OutcomeResult:
 
 
 @dataclass(frozen=True)
-class EventGroup:
+class EventGroup(ResultGroup):
     """A group as the adverse events report it, with its totals."""
 
-    KEY: ClassVar[str | None] = "id"
-    id: str = text("id", column="code", label="Group ID")
-    title: str = text("title")
-    description: str = prose("description")
     deaths_num_affected: int | None = number("deathsNumAffected")
     deaths_num_at_risk: int | None = number("deathsNumAtRisk")
     serious_num_affected: int | None = number("seriousNumAffected")

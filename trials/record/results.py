@@ -170,6 +170,7 @@ class OutcomeResult:
 class EventGroup(ResultGroup):
     """A group as the adverse events report it, with its totals."""
 
+    KEY: ClassVar[str | None] = "id"
     deaths_num_affected: int | None = number("deathsNumAffected")
     deaths_num_at_risk: int | None = number("deathsNumAtRisk")
     serious_num_affected: int | None = number("seriousNumAffected")

@@ -8,7 +8,6 @@ import pytest
 from tests.corpus import CORPUS, read
 from trials.importer import detect
 from trials.importer.json import classic as classic_json
-from trials.importer.json.common import plain_outline
 from trials.record import (
     Arm,
     Intervention,
@@ -22,6 +21,7 @@ from trials.record import (
     Site,
     Sponsor,
 )
+from trials.text import plain_outline
 
 CLASSIC_FILES = sorted(path.name for path in (CORPUS / "json_v1").glob("*.json"))
 

@@ -8,7 +8,6 @@ import pytest
 from tests.corpus import CORPUS, read
 from trials.importer import detect
 from trials.importer.json import api_v2 as api_json
-from trials.importer.json.common import markdown_outline
 from trials.record import (
     Arm,
     Contact,
@@ -23,6 +22,7 @@ from trials.record import (
     Site,
     Sponsor,
 )
+from trials.text import markdown_outline
 
 JSON_FILES = sorted(path.name for path in (CORPUS / "json").glob("*.json"))
 
@@ -101,8 +101,11 @@ def test_an_interventional_record_maps_field_by_field():
     assert record.observational_model == record.time_perspective == ""
 
     assert record.brief_summary.startswith("This randomized controlled clinical trial is designed")
-    # "Tsumura \\& Co." in the file: the Markdown escape is undone.
-    assert "2.5g of Bosinji granule (Tsumura & Co., Tokyo, Japan)" in record.detailed_description
+    # "Tsumura \\& Co." in the file: kept as written; the page reads the Markdown escape.
+    assert "(Tsumura \\& Co., Tokyo, Japan)" in record.detailed_description
+    assert "2.5g of Bosinji granule (Tsumura & Co., Tokyo, Japan)" in markdown_outline(
+        record.detailed_description
+    )
     assert record.conditions == ("Lumbar Disc Herniation",)
     assert record.keywords == (
         "Herniated Intervertebral Disc of Lumbar Spine",
@@ -122,7 +125,7 @@ def test_an_interventional_record_maps_field_by_field():
         type="DRUG",
         name="Bosinji",
         description=(
-            "Product name : Bosinji Granule Manufacturer : Tsumura & Co. Ingredient : Bosinji "
+            "Product name : Bosinji Granule Manufacturer : Tsumura \\& Co. Ingredient : Bosinji "
             "granule 2.5g (Bosinji extract 1.523g)\n"
             "\n"
             "Bosinji extract is composed of following proportion of ingredient\n"
@@ -162,7 +165,7 @@ def test_an_interventional_record_maps_field_by_field():
     assert record.eligibility_criteria.startswith(
         "Inclusion Criteria:\n\n1. Men or women aged over 19 years\n2. Radiating pain"
     )
-    assert "7. Renal fuction abnormaility (Serum creatinine > 2.0㎎/㎗)" in (
+    assert "7. Renal fuction abnormaility (Serum creatinine > 2.0㎎/㎗)" in markdown_outline(
         record.eligibility_criteria
     )
     assert record.eligibility_criteria.endswith(
@@ -274,9 +277,11 @@ def test_an_observational_patient_registry_maps_field_by_field():
     assert record.healthy_volunteers is True
     assert (record.minimum_age, record.maximum_age) == ("2 Years", "")
     assert record.std_ages == ("CHILD", "ADULT", "OLDER_ADULT")
-    # "(n\\~1500)" and "\\<17 years" in the file.
-    assert "Children's Wisconsin (n~1500) and Froedtert Hospital (n~800)" in record.study_population
-    assert "must include children <17 years of age" in record.study_population
+    # "(n\\~1500)" and "\\<17 years" in the file: kept as written, read as the page shows it.
+    assert "(n\\~1500)" in record.study_population
+    population = markdown_outline(record.study_population)
+    assert "Children's Wisconsin (n~1500) and Froedtert Hospital (n~800)" in population
+    assert "must include children <17 years of age" in population
     assert record.sampling_method == "NON_PROBABILITY_SAMPLE"
     assert record.sites == (
         Site(
@@ -374,7 +379,7 @@ def test_a_status_the_vocabulary_does_not_know_becomes_a_warning_not_a_guess():
 
 
 def test_markdown_criteria_keep_their_nesting_at_two_spaces_a_level():
-    criteria = parse("NCT05809934.json").eligibility_criteria
+    criteria = markdown_outline(parse("NCT05809934.json").eligibility_criteria)
     # Items under "3. " sit three columns in; an empty HTML comment separates two lists.
     assert (
         "3. Participants with histological evidence of NASH based on central pathologist "
@@ -396,7 +401,7 @@ def test_markdown_criteria_keep_their_nesting_at_two_spaces_a_level():
 
 
 def test_a_sub_list_after_a_blank_line_joins_its_item_and_an_empty_bullet_is_dropped():
-    criteria = parse("NCT02552212.json").eligibility_criteria
+    criteria = markdown_outline(parse("NCT02552212.json").eligibility_criteria)
     assert (
         "* Active disease at Screening as defined by\n"
         "  * Bath Ankylosing Spondylitis Disease Activity Index (BASDAI) score >= 4\n"
@@ -404,7 +409,7 @@ def test_a_sub_list_after_a_blank_line_joins_its_item_and_an_empty_bullet_is_dro
         "* Inadequate response to"
     ) in criteria
     # NCT04207047 ends its criteria with a lone "-" under item 19.3 (four columns in).
-    last = parse("NCT04207047.json").eligibility_criteria.splitlines()[-1]
+    last = markdown_outline(parse("NCT04207047.json").eligibility_criteria).splitlines()[-1]
     assert last == (
         "  3. Psychiatric drugs that in the investigators opinion would impair the subject from "
         "understanding the protocol requirements or understanding and signing the informed consent."
@@ -571,7 +576,7 @@ def test_the_api_record_agrees_with_the_2017_page_text_allowing_for_four_years_o
         "National Cancer Institute, France",
         "Pfizer",
     ]
-    summary = record.brief_summary.split("\n")
+    summary = markdown_outline(record.brief_summary).split("\n")
     assert summary[:3] == ["The main purpose of this study is :", "", summary[2]]
     assert summary[2].startswith("1. To establish which number of doses of gemtuzumab ozogamicin")
     # The page's item 2 ends "as induction therapy."; the 2021 record adds why R1 closed early.

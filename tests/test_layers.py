@@ -72,7 +72,7 @@ def test_the_parsers_are_found():
 @pytest.mark.parametrize("name", [*PARSERS, "trials.record"])
 def test_parsers_and_the_record_reach_django_only_through_vocab(name):
     assert not {m for m in MODULES[name] if m.split(".")[0] == "django"}
-    allowed = ("trials.record", "trials.vocab", "trials.importer")
+    allowed = ("trials.record", "trials.vocab", "trials.text", "trials.importer")
     assert all(m.startswith(allowed) for m in _app_imports(name)), _app_imports(name)
 
 

@@ -9,8 +9,8 @@ import pytest
 from tests.corpus import api_v2_studies, newest_api_v2_files
 from tests.leaves import api_v2_only, canonical, declared_paths, leaves, lost, without_indices
 from trials.export import study_to_api
-from trials.importer.json.common import markdown_outline
 from trials.models import Study
+from trials.text import markdown_outline
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from trials import vocab
 from trials.filters import FACET_OF
 from trials.models import Study
+from trials.text import markdown_outline
 
 register = template.Library()
 
@@ -136,9 +137,10 @@ def _render_list(nodes: list[_Node]) -> SafeString:
 
 @register.filter
 def criteria(text: str) -> SafeString:
-    """Eligibility criteria as headed, nested lists (bullets nested by two spaces a level)."""
+    """Eligibility criteria as headed, nested lists (bullets nested by two spaces a level); API
+    v2 Markdown is read as its outline first."""
     parts = []
-    for block in _outline(text or ""):
+    for block in _outline(markdown_outline(text)):
         if isinstance(block, str):
             parts.append(format_html("<p>{}</p>", block))
         else:
@@ -148,8 +150,9 @@ def criteria(text: str) -> SafeString:
 
 @register.filter
 def paragraphs(text: str) -> SafeString:
-    """Plain record text as escaped paragraphs, keeping its line breaks."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text or "") if b.strip()]
+    """Record text as escaped paragraphs, keeping its line breaks (API v2 Markdown read as its
+    outline: escapes undone, lists one item a line)."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", markdown_outline(text)) if b.strip()]
     return mark_safe(
         "".join(
             format_html('<p class="text">{}</p>', escape(block)) for block in blocks

@@ -28,10 +28,10 @@ from trials.record import (
     spec_of,
     specs,
 )
+from trials.text import line, paragraphs, verbatim
 from trials.vocab import SourceFormat
 
 from . import common
-from .common import line
 
 # The API v2 path of every field the record declares one for (grouped parts: their template).
 FIELD_PATHS: dict[str, str] = {
@@ -109,7 +109,7 @@ def build(
     study: Any,
     source: str,
     source_format: str = SourceFormat.API_V2_JSON,
-    markup: common.Markup = common.markdown_outline,
+    markup: common.Markup = verbatim,
 ) -> StudyRecord:
     """A StudyRecord from one API v2 study object; ``markup`` reads the Markdown text fields."""
     if not isinstance(study, dict) or not isinstance(study.get("protocolSection"), dict):
@@ -199,7 +199,7 @@ def _value(cls: type, name: str, spec: Spec, raw: object, read: common.Reader) -
         return _coordinate(raw)
     if spec.markup:
         return read.markup(raw)
-    return common.paragraphs(raw) if spec.lines else line(raw)
+    return paragraphs(raw) if spec.lines else line(raw)
 
 
 @functools.cache
@@ -295,11 +295,9 @@ def _design(design: dict[str, Any], read: common.Reader) -> dict[str, Any]:
     # classic API gave lists, and plain text kept line by line.
     return {
         "phases": read.phases(design.get("phases")),
-        "intervention_model_description": common.paragraphs(
-            info.get("interventionModelDescription")
-        ),
+        "intervention_model_description": paragraphs(info.get("interventionModelDescription")),
         "masking": masking,
-        "masking_description": common.paragraphs(masking_info.get("maskingDescription")),
+        "masking_description": paragraphs(masking_info.get("maskingDescription")),
         "who_masked": read.enums(vocab.WhoMasked, masking_info.get("whoMasked")) or who_in_label,
         "observational_model": read.single(
             vocab.ObservationalModel, info.get("observationalModel"), "observationalModel"

@@ -6,7 +6,7 @@ booleans and dates written out ("March 14, 2007", "March 2007"). ``parse`` renam
 the API v2 layout, converting dates and booleans, and lets ``api_json.build`` do the rest, so the
 two JSON forms cannot drift apart field by field.
 
-Its text is plain, not Markdown: see ``json_common.plain_outline`` for what the API dropped.
+Its text is plain, not Markdown: see ``trials.text.plain_outline`` for what the API dropped.
 """
 
 import calendar
@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from trials.record import RecordError, StudyRecord
+from trials.text import plain_outline
 from trials.vocab import SourceFormat
 
 from . import api_v2 as api_json
@@ -53,9 +54,7 @@ def parse(data: bytes, source: str) -> StudyRecord:
     study = studies[0].get("Study") if isinstance(studies[0], dict) else None
     if not isinstance(study, dict) or not isinstance(study.get("ProtocolSection"), dict):
         raise RecordError(source, "the FullStudy has no Study.ProtocolSection")
-    return api_json.build(
-        to_api_v2(study), source, SourceFormat.CLASSIC_JSON, markup=common.plain_outline
-    )
+    return api_json.build(to_api_v2(study), source, SourceFormat.CLASSIC_JSON, markup=plain_outline)
 
 
 def _response(document: Any, source: str) -> dict[str, Any]:

@@ -138,6 +138,49 @@ def test_adverse_events_read_affected_of_at_risk_with_the_percent(client, corpus
     assert table(soup, "events-other").select("tbody tr")
 
 
+RESULTS_RECORDS = sorted(
+    path.stem
+    for path in (CORPUS / "json").glob("NCT*.json")
+    if "~" not in path.stem and "resultsSection" in json.loads(path.read_text())
+)
+
+
+@pytest.mark.parametrize("nct_id", RESULTS_RECORDS)
+def test_every_posted_value_of_every_results_record_has_its_cell(client, corpus, nct_id):
+    results = api_record(nct_id)["resultsSection"]
+    soup = page(client, nct_id)
+
+    measures = results.get("outcomeMeasuresModule", {}).get("outcomeMeasures", [])
+    for number, measure in enumerate(measures, 1):
+        if measure.get("reportingStatus") == "NOT_POSTED":
+            continue
+        outcome = table(soup, f"outcome-{number}")
+        assert header(outcome) == [g.get("title", g["id"]) for g in measure.get("groups", [])]
+        posted = [
+            m["value"]
+            for c in measure.get("classes", [])
+            for category in c.get("categories", [])
+            for m in category.get("measurements", [])
+            if m.get("value")
+        ] + [
+            count["value"]
+            for owner in (measure, *measure.get("classes", []))
+            for denom in owner.get("denoms", [])
+            for count in denom.get("counts", [])
+        ]
+        shown = [td.get_text(strip=True) for td in outcome.find_all("td")]
+        assert len([cell for cell in shown if cell]) == len(posted), measure["title"]
+        assert all(any(cell.startswith(value) for cell in shown) for value in posted)
+
+    events = results.get("adverseEventsModule", {})
+    for kind in ("serious", "other"):
+        terms = [e["term"] for e in events.get(f"{kind}Events", [])]
+        if terms:
+            rows = table(soup, f"events-{kind}").select("tbody tr:not(.row-head) th")
+            # The term, before any note on it.
+            assert [th.find(string=True, recursive=False).strip() for th in rows] == terms
+
+
 def test_contacts_call_and_write_by_link_centrally_and_per_site(client, corpus):
     module = api_record(WITHOUT_RESULTS)["protocolSection"]["contactsLocationsModule"]
     soup = page(client, WITHOUT_RESULTS)

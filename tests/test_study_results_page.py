@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from tests.corpus import CORPUS
-from trials.models import OutcomeResult
-from trials.results_view import mailto_href, tel_href
+from trials.models import OutcomeResult, Study
+from trials.results_view import document_url, mailto_href, tel_href
 
 WITH_RESULTS = "NCT02552212"  # certolizumab: two flow periods, baseline, outcomes, analyses, AEs
 # No results; two central contacts and site contacts with phone and email, references with PMIDs.
@@ -305,3 +305,20 @@ def test_a_phone_number_becomes_a_tel_address_or_stays_text(phone, ext, href):
 )
 def test_only_one_plain_address_becomes_a_mailto_link(email, href):
     assert mailto_href(email) == href
+
+
+@pytest.mark.parametrize(
+    ("filename", "url"),
+    [
+        ("SAP_002.pdf", "https://cdn.clinicaltrials.gov/large-docs/12/NCT02552212/SAP_002.pdf"),
+        (
+            "Prot SAP?v=1.pdf",
+            "https://cdn.clinicaltrials.gov/large-docs/12/NCT02552212/Prot%20SAP%3Fv%3D1.pdf",
+        ),
+        ("../secret.pdf", ""),
+        ("a/b.pdf", ""),
+        ("", ""),
+    ],
+)
+def test_a_document_links_to_the_registry_only_by_a_plain_file_name(filename, url):
+    assert document_url(Study(nct_id="NCT02552212"), filename) == url

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import quote
 
 from trials import vocab
 from trials.models import Study
@@ -181,7 +182,8 @@ def document_url(study: Study, filename: str) -> str:
     """Where ClinicalTrials.gov serves a filed document, or "" for a name it could not serve."""
     if not filename or "/" in filename or filename.startswith("."):
         return ""
-    return DOCUMENT_URL.format(tail=study.nct_id[-2:], nct_id=study.nct_id, filename=filename)
+    name = quote(filename)
+    return DOCUMENT_URL.format(tail=study.nct_id[-2:], nct_id=study.nct_id, filename=name)
 
 
 def documents(study: Study) -> list[tuple[Any, str]]:
@@ -442,6 +444,7 @@ def _analysis(analysis: Any, titles: dict[str, str]) -> AnalysisView:
             analysis.p_value_comment,
             analysis.statistical_comment,
             analysis.estimate_comment,
+            analysis.non_inferiority_comment,
             analysis.other_analysis_description,
         )
         if text

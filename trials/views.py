@@ -86,6 +86,7 @@ def _study_or_redirect(nct_id: str, url_name: str) -> Study | HttpResponse:
 
 @require_GET
 def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """The whole record on one page, in a fixed number of queries whatever its size."""
     study = _study_or_redirect(nct_id, "trials:study")
     if isinstance(study, HttpResponse):
         return study

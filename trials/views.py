@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from . import results_view, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -85,6 +86,7 @@ def _study_or_redirect(nct_id: str, url_name: str) -> Study | HttpResponse:
 
 @require_GET
 def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """The whole record on one page, in a fixed number of queries whatever its size."""
     study = _study_or_redirect(nct_id, "trials:study")
     if isinstance(study, HttpResponse):
         return study
@@ -105,6 +107,23 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
             ("Intervention terms", study.intervention_mesh_terms),
         ],
         "date_fields": STUDY_DATES,
+        # Contacts, references and results, grouped in Python from the prefetched rows: the
+        # page's query count stays fixed however large the record.
+        "central_contacts": results_view.central_contacts(study),
+        "site_contacts": results_view.site_contacts(study),
+        "references": results_view.references(study),
+        "documents": results_view.documents(study),
+        "ipd_info_types": results_view.labels_of(vocab.IpdSharingInfoType, study.ipd_info_types),
+        "oversight": [
+            ("Data monitoring committee", study.oversight_has_dmc),
+            ("FDA-regulated drug", study.is_fda_regulated_drug),
+            ("FDA-regulated device", study.is_fda_regulated_device),
+            ("Unapproved device", study.is_unapproved_device),
+            ("Pediatric postmarket surveillance of a device", study.is_ppsd),
+            ("Product manufactured in and exported from the U.S.", study.is_us_export),
+        ],
+        "results": results_view.results(study),
+        "results_contact": results_view.results_contact(study),
         "versions": versions,
         "compare_from": compare_from,
         "compare_to": compare_to,

@@ -99,7 +99,15 @@ _NEVER_SHOWN = frozenset(
     }
 )
 # Nor, before the 2017 schema, the posted dates (it had only firstreceived/lastchanged dates).
-_OLD_VINTAGE_LACKS = _NEVER_SHOWN | {"first_posted", "last_update_posted", "results_first_posted"}
+_OLD_VINTAGE_LACKS = _NEVER_SHOWN | {
+    "first_posted",
+    "last_update_posted",
+    "results_first_posted",
+    "first_submitted_qc",
+    "results_first_submitted_qc",
+    "disp_first_submitted_qc",
+    "disp_first_posted",
+}
 # Withheld device trials name their sponsor "[Redacted]": a placeholder, not an organisation.
 _REDACTED = "[Redacted]"
 # "... complications. Exclusion Criteria: - Child is ...": a heading in mid-paragraph.
@@ -467,7 +475,10 @@ def _more(study: Node) -> dict[str, object]:
         "target_duration": study.text("target_duration"),
         "removed_countries": study.child("removed_countries").texts("country"),
         "unposted_events": tuple(
-            UnpostedEvent(type=kind, date=_iso(study, e.text))
+            # "Unknown" is how the XML says what API v2 flags as dateUnknown.
+            UnpostedEvent(type=kind, date="", date_unknown=True)
+            if one_line(e.text).lower() == "unknown"
+            else UnpostedEvent(type=kind, date=_iso(study, e.text))
             for pending in study.kids.get("pending_results", ())
             for e in pending
             if (kind := _PENDING.get(cast(str, e.tag)))

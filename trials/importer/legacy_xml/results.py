@@ -45,6 +45,18 @@ from .node import Node
 from .text import one_line, plain_text
 
 _GROUP_ID = re.compile(r"([PBOE])(\d+)")
+_RANGES = frozenset(
+    {
+        MeasureDispersionType.INTER_QUARTILE_RANGE,
+        MeasureDispersionType.FULL_RANGE,
+        MeasureDispersionType.CONFIDENCE_80,
+        MeasureDispersionType.CONFIDENCE_90,
+        MeasureDispersionType.CONFIDENCE_95,
+        MeasureDispersionType.CONFIDENCE_975,
+        MeasureDispersionType.CONFIDENCE_99,
+        MeasureDispersionType.CONFIDENCE_OTHER,
+    }
+)
 _API_PREFIX = {"P": "FG", "B": "BG", "O": "OG", "E": "EG"}
 # The "Total" rows of the events tables, by the EventGroup fields they fill.
 _TOTALS = {
@@ -148,7 +160,10 @@ def _denoms(node: Node) -> tuple[Denom, ...]:
     )
 
 
-def _classes(node: Node) -> tuple[MeasureClass, ...]:
+def _classes(node: Node, dispersion: str) -> tuple[MeasureClass, ...]:
+    # A value "NA" of a measure given with a range (IQR, full range, CI) has its limits left
+    # out in the XML; API v2 gives them as "NA" too, so the record does.
+    absent = "NA" if dispersion in _RANGES else ""
     return tuple(
         MeasureClass(
             title=c.text("title"),
@@ -161,8 +176,10 @@ def _classes(node: Node) -> tuple[MeasureClass, ...]:
                             group_id=group_id(e.get("group_id")),
                             value=one_line(e.get("value")),
                             spread=one_line(e.get("spread")),
-                            lower_limit=one_line(e.get("lower_limit")),
-                            upper_limit=one_line(e.get("upper_limit")),
+                            lower_limit=one_line(e.get("lower_limit"))
+                            or (absent if e.get("value") == "NA" else ""),
+                            upper_limit=one_line(e.get("upper_limit"))
+                            or (absent if e.get("value") == "NA" else ""),
                             comment=plain_text(e.text),
                         )
                         for e in cat.child("measurement_list").kids.get("measurement", ())
@@ -176,15 +193,16 @@ def _classes(node: Node) -> tuple[MeasureClass, ...]:
 
 
 def _baseline_measure(node: Node) -> BaselineMeasure:
+    dispersion = node.vocab(MeasureDispersionType, "dispersion")
     return BaselineMeasure(
         title=node.text("title"),
         description=plain_text(node.raw("description")),
         population_description=plain_text(node.raw("population")),
         param_type=node.vocab(MeasureParam, "param"),
-        dispersion_type=node.vocab(MeasureDispersionType, "dispersion"),
+        dispersion_type=dispersion,
         unit_of_measure=node.text("units"),
         denoms=_denoms(node),
-        classes=_classes(node),
+        classes=_classes(node, dispersion),
     )
 
 
@@ -192,19 +210,20 @@ def _outcome(node: Node) -> OutcomeResult:
     # The XML splits an outcome in two: its identity (type, title, time frame, groups) and its
     # ``<measure>`` table; API v2 keeps both on one object.
     measure = node.child("measure")
+    dispersion = measure.vocab(MeasureDispersionType, "dispersion")
     return OutcomeResult(
         type=node.vocab(OutcomeMeasureType, "type"),
         title=node.text("title"),
         description=plain_text(node.raw("description")),
         population_description=plain_text(node.raw("population") or measure.raw("population")),
         param_type=measure.vocab(MeasureParam, "param"),
-        dispersion_type=measure.vocab(MeasureDispersionType, "dispersion"),
+        dispersion_type=dispersion,
         unit_of_measure=measure.text("units"),
         time_frame=node.text("time_frame"),
         type_units_analyzed=measure.text("units_analyzed"),
         groups=_groups(node),
         denoms=_denoms(measure),
-        classes=_classes(measure),
+        classes=_classes(measure, dispersion),
         analyses=tuple(_analysis(a) for a in node.child("analysis_list").children("analysis")),
     )
 

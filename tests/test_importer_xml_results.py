@@ -15,7 +15,13 @@ from tests.corpus import read
 from trials.importer import legacy_xml
 from trials.importer.legacy_xml.results import group_id
 from trials.record import Contact, Reference, StudyRecord
-from trials.vocab import EventAssessment, MeasureParam, OutcomeMeasureType, normalize
+from trials.vocab import (
+    EventAssessment,
+    MeasureParam,
+    OutcomeMeasureType,
+    ReportingStatus,
+    normalize,
+)
 
 
 def parse(name: str) -> StudyRecord:
@@ -135,6 +141,28 @@ def test_what_the_xml_never_shows_is_lacked_so_an_import_keeps_it():
     assert "outcome_results" not in record.lacks
 
 
+def test_outcomes_still_to_be_posted_say_when():
+    outcomes = parse("NCT01207388.xml").outcome_results
+    waiting = [o for o in outcomes if o.reporting_status == "NOT_POSTED"]
+    assert waiting and all(not o.classes for o in waiting)
+    assert {o.anticipated_posting_date for o in waiting} <= {"2020-12", "2020-01", "2025", ""}
+    assert any(o.reporting_status == "POSTED" and o.classes for o in outcomes)
+
+
+def test_certain_agreements_read_from_their_sentences():
+    standard = parse("NCT00008385.xml").certain_agreement
+    assert standard is not None
+    assert (standard.restrictive_agreement, standard.restriction_type) == (True, "LTE60")
+    assert standard.other_details == ""
+    own = parse("NCT01357915.xml").certain_agreement
+    assert own is not None
+    assert (own.restrictive_agreement, own.restriction_type) == (True, "OTHER")
+    assert own.other_details.startswith("GSK agreements may vary")
+    none = parse("NCT02028676.xml").certain_agreement
+    assert none is not None
+    assert (none.pi_sponsor_employee, none.restrictive_agreement) == (False, False)
+
+
 def test_pending_results_become_unposted_events():
     record = parse("NCT03435185.xml")
     assert any(e.date_unknown for e in record.unposted_events)
@@ -213,11 +241,14 @@ def test_results_agree_with_the_classic_json_of_the_same_study(nct_id):
         for x in _items(cat, "BaselineMeasurement")
     ]
     outcomes = _items(classic["OutcomeMeasuresModule"], "OutcomeMeasure")
-    assert [(o.type, o.title, o.time_frame) for o in record.outcome_results] == [
+    assert [
+        (o.type, o.title, o.time_frame, o.reporting_status) for o in record.outcome_results
+    ] == [
         (
             normalize(OutcomeMeasureType, o["OutcomeMeasureType"]),
             o["OutcomeMeasureTitle"],
             o.get("OutcomeMeasureTimeFrame", ""),
+            normalize(ReportingStatus, o.get("OutcomeMeasureReportingStatus")),
         )
         for o in outcomes
     ]
@@ -239,7 +270,7 @@ def test_results_agree_with_the_classic_json_of_the_same_study(nct_id):
         for x in _items(cat, "OutcomeMeasurement")
     ]
     assert [
-        (a.group_ids, a.p_value, a.param_value, a.ci_lower_limit)
+        (a.group_ids, a.p_value, a.param_value, a.ci_lower_limit, a.tested_non_inferiority)
         for o in record.outcome_results
         for a in o.analyses
     ] == [
@@ -248,6 +279,7 @@ def test_results_agree_with_the_classic_json_of_the_same_study(nct_id):
             a.get("OutcomeAnalysisPValue", ""),
             a.get("OutcomeAnalysisParamValue", ""),
             a.get("OutcomeAnalysisCILowerLimit", ""),
+            _flag(a.get("OutcomeAnalysisTestedNonInferiority")),
         )
         for o in outcomes
         for a in _items(o, "OutcomeAnalysis")
@@ -297,3 +329,7 @@ def test_results_agree_with_the_classic_json_of_the_same_study(nct_id):
 
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw else None
+
+
+def _flag(raw: str | None) -> bool | None:
+    return {"Yes": True, "No": False}.get(raw) if raw else None

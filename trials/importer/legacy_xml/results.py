@@ -31,6 +31,7 @@ from trials.record import (
     ResultGroup,
 )
 from trials.vocab import (
+    AgreementRestrictionType,
     AnalysisDispersionType,
     ConfidenceIntervalNumSides,
     EventAssessment,
@@ -39,6 +40,7 @@ from trials.vocab import (
     MeasureParam,
     NonInferiorityType,
     OutcomeMeasureType,
+    ReportingStatus,
 )
 
 from .node import Node
@@ -57,6 +59,24 @@ _RANGES = frozenset(
         MeasureDispersionType.CONFIDENCE_OTHER,
     }
 )
+# The registry's standard sentences for the two fixed embargo periods.
+_EMBARGO = (
+    "the only disclosure restriction on the pi is that the sponsor can review results"
+    " communications prior to public release and can embargo communications regarding trial"
+    " results for a period that is "
+)
+_EMBARGOES = (
+    (f"{_EMBARGO}less than or equal to 60 days", "LTE60"),
+    (f"{_EMBARGO}more than 60 days", "GT60"),
+)
+# API v2's testedNonInferiority, stated by the pre-2017 combined types alone.
+_TESTED = {
+    NonInferiorityType.NON_INFERIORITY_OR_EQUIVALENCE: True,
+    NonInferiorityType.NON_INFERIORITY_OR_EQUIVALENCE_LEGACY: True,
+    NonInferiorityType.SUPERIORITY_OR_OTHER: False,
+    NonInferiorityType.SUPERIORITY_OR_OTHER_LEGACY: False,
+}
+_POSTING_DATE = re.compile(r"(?:(\d{1,2})/)?(\d{4})")
 _API_PREFIX = {"P": "FG", "B": "BG", "O": "OG", "E": "EG"}
 # The "Total" rows of the events tables, by the EventGroup fields they fill.
 _TOTALS = {
@@ -219,6 +239,13 @@ def _outcome(node: Node) -> OutcomeResult:
         param_type=measure.vocab(MeasureParam, "param"),
         dispersion_type=dispersion,
         unit_of_measure=measure.text("units"),
+        # An outcome whose results are still to come has no table, only a date they are due.
+        reporting_status=(
+            ReportingStatus.POSTED.value
+            if measure.element is not None
+            else ReportingStatus.NOT_POSTED.value
+        ),
+        anticipated_posting_date=_posting_date(node.text("posting_date")),
         time_frame=node.text("time_frame"),
         type_units_analyzed=measure.text("units_analyzed"),
         groups=_groups(node),
@@ -228,7 +255,17 @@ def _outcome(node: Node) -> OutcomeResult:
     )
 
 
+def _posting_date(text: str) -> str:
+    """ "12/2020" as API v2 gives it ("2020-12"); a year stays a year."""
+    match = _POSTING_DATE.fullmatch(text)
+    if not match:
+        return text
+    month, year = match.groups()
+    return f"{year}-{int(month):02d}" if month else year
+
+
 def _analysis(node: Node) -> Analysis:
+    non_inferiority = node.vocab(NonInferiorityType, "non_inferiority_type")
     return Analysis(
         param_type=node.text("param_type"),
         param_value=node.text("param_value"),
@@ -244,7 +281,8 @@ def _analysis(node: Node) -> Analysis:
         ci_upper_limit=node.text("ci_upper_limit"),
         ci_upper_limit_comment=plain_text(node.raw("ci_upper_limit_na_comment")),
         estimate_comment=plain_text(node.raw("estimate_desc")),
-        non_inferiority_type=node.vocab(NonInferiorityType, "non_inferiority_type"),
+        tested_non_inferiority=_TESTED.get(non_inferiority),  # type: ignore[call-overload]
+        non_inferiority_type=non_inferiority,
         non_inferiority_comment=plain_text(node.raw("non_inferiority_desc")),
         other_analysis_description=plain_text(node.raw("other_analysis_desc")),
         group_description=plain_text(node.raw("groups_desc")),
@@ -299,7 +337,7 @@ def _events(node: Node) -> dict[str, object]:
             id=group.id,
             title=group.title,
             description=group.description,
-            **totals.get(group.id, {}),  # type: ignore[arg-type]
+            **totals.get(group.id, {}),
         )
         for group in _groups(node)
     )
@@ -318,19 +356,30 @@ def _count(node: Node, raw: str | None) -> int | None:
 
 
 def _agreement(node: Node) -> CertainAgreement | None:
-    # The XML states both facts as sentences: "Principal Investigators are NOT employed by the
-    # organization sponsoring the study."; a restrictive agreement is given by its terms alone.
+    # The XML states each fact as a sentence ("Principal Investigators are NOT employed by the
+    # organization sponsoring the study."); the registry's two standard embargo sentences stand
+    # for API v2's restriction types, any other text is the sponsor's own terms (OTHER).
     if node.element is None:
         return None
     employee = node.text("pi_employee")
     terms = plain_text(node.raw("restrictive_agreement"))
-    restrictive = None
-    if terms:
-        restrictive = not terms.lower().startswith("there is not")
+    folded = " ".join(terms.lower().split())
+    restrictive: bool | None = None
+    restriction = details = ""
+    if folded.startswith("there is not an agreement"):
+        restrictive = False
+    elif terms:
+        restrictive = True
+        restriction = next(
+            (kind for sentence, kind in _EMBARGOES if folded.startswith(sentence)),
+            AgreementRestrictionType.OTHER.value,
+        )
+        details = terms if restriction == AgreementRestrictionType.OTHER else ""
     return CertainAgreement(
         pi_sponsor_employee=(" NOT " not in employee) if employee else None,
+        restriction_type=restriction,
         restrictive_agreement=restrictive,
-        other_details=terms if restrictive else "",
+        other_details=details,
     )
 
 

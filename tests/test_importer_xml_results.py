@@ -166,6 +166,17 @@ def test_certain_agreements_read_from_their_sentences():
     assert (none.pi_sponsor_employee, none.restrictive_agreement) == (False, False)
 
 
+def test_provided_documents_are_read_and_a_fuller_list_is_kept():
+    record = parse("NCT00001322.xml")
+    document = record.documents[0]
+    assert (document.filename, document.type_abbrev) == ("Prot_SAP_000.pdf", "Prot_SAP")
+    assert (document.has_protocol, document.has_sap, document.has_icf) == (True, True, False)
+    assert document.date == "2019-05-20"
+    # No upload date or size in the XML: an import keeps what API v2 gave of the documents.
+    assert "documents" in record.lacks
+    assert "documents" not in parse("NCT02028676.xml").lacks  # lists none: none to keep
+
+
 def test_pending_results_become_unposted_events():
     record = parse("NCT03435185.xml")
     assert any(e.date_unknown for e in record.unposted_events)

@@ -167,6 +167,7 @@ def parse(data: bytes, source: str) -> StudyRecord:
     org_name = study.text("source")
     org_name = "" if org_name == _REDACTED else org_name
     interventions = tuple(_intervention(node) for node in study.children("intervention"))
+    more = _more(study)
     try:
         return StudyRecord(
             nct_id=nct_id,
@@ -261,9 +262,12 @@ def parse(data: bytes, source: str) -> StudyRecord:
                     for term in study.inner_texts("intervention_browse", "mesh_term")
                 ),
             ),
-            **_more(study),  # type: ignore[arg-type]
+            **more,  # type: ignore[arg-type]
             **results(study),  # type: ignore[arg-type]
-            lacks=_NEVER_SHOWN if "study_first_submitted" in study.kids else _OLD_VINTAGE_LACKS,
+            lacks=(_NEVER_SHOWN if "study_first_submitted" in study.kids else _OLD_VINTAGE_LACKS)
+            # The XML lists documents without their upload date and size: a fuller form's
+            # list is kept rather than blanked.
+            | ({"documents"} if more["documents"] else set()),
             warnings=tuple(study.warnings),
         )
     except RecordError as exc:

@@ -5,7 +5,8 @@ keep up 500 records a second including the database, so reading stays far faster
 bench/parse_xml.py). Old vintages differ from the 2017+ schema in a few places handled here:
 ``firstreceived_date`` and ``lastchanged_date`` instead of the submitted and posted dates, a
 one-line ``study_design`` instead of ``study_design_info``, and a responsible party given as
-``name_title`` and ``organization``.
+``name_title`` and ``organization``. The results (``<clinical_results>``) are read in
+``results.py``; what public.xsd has no element for is named in the record's ``lacks``.
 """
 
 import re

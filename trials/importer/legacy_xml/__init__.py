@@ -5,7 +5,8 @@ keep up 500 records a second including the database, so reading stays far faster
 bench/parse_xml.py). Old vintages differ from the 2017+ schema in a few places handled here:
 ``firstreceived_date`` and ``lastchanged_date`` instead of the submitted and posted dates, a
 one-line ``study_design`` instead of ``study_design_info``, and a responsible party given as
-``name_title`` and ``organization``.
+``name_title`` and ``organization``. The results (``<clinical_results>``) are read in
+``results.py``; what public.xsd has no element for is named in the record's ``lacks``.
 """
 
 import re
@@ -15,29 +16,40 @@ from lxml import etree
 
 from trials.record import (
     Arm,
+    AvailableIpd,
+    Contact,
+    Document,
     Intervention,
     MeshTerm,
     Official,
     Outcome,
     RecordError,
+    Reference,
     ResponsibleParty,
     SecondaryId,
+    SeeAlsoLink,
     Site,
     Sponsor,
     StudyRecord,
+    UnpostedEvent,
 )
 from trials.vocab import (
     AgencyClass,
     Allocation,
     ArmType,
+    BioSpecRetention,
+    ContactRole,
     DateType,
     InterventionModel,
     InterventionType,
+    IpdSharing,
+    IpdSharingInfoType,
     MeshKind,
     ObservationalModel,
     OfficialRole,
     OutcomeKind,
     PrimaryPurpose,
+    ReferenceType,
     ResponsiblePartyType,
     SamplingMethod,
     Sex,
@@ -45,10 +57,12 @@ from trials.vocab import (
     Status,
     StudyType,
     TimePerspective,
+    UnpostedEventType,
 )
 
 from .node import Node, normalized
-from .text import design_line, outline, plain_text
+from .results import results
+from .text import design_line, one_line, outline, partial_date, plain_text
 
 # No entity is ever expanded, no DTD loaded, nothing fetched: what a document declares cannot
 # make the parser read files, call out, or grow without bound.
@@ -56,10 +70,45 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=True
 )
 
-# public.xsd has no element for these, so a legacy XML record can never show them.
-_NEVER_SHOWN = frozenset({"std_ages", "org_study_id_type", "org_study_id_link"})
+# public.xsd has no element for these, so a legacy XML record can never show them: what the
+# registry derives (browse tree, BMI bounds, version holder), tracks (submissions, annotations)
+# or added to API v2 alone. Named so that an XML import never blanks what a fuller form gave.
+_NEVER_SHOWN = frozenset(
+    {
+        "std_ages",
+        "org_study_id_type",
+        "org_study_id_link",
+        "version_holder",
+        "bmi_min",
+        "bmi_max",
+        "browse_leaves",
+        "browse_branches",
+        "estimated_results_first_submitted",
+        "first_mcp_posted",
+        "submission_infos",
+        "unposted_responsible_party",
+        "violation_events",
+        "fdaaa801_violation",
+        "results_waived",
+        "delayed_posting",
+        "expanded_access_nct_id",
+        "expanded_access_status",
+        "no_sap",
+        "flow_type_units_analyzed",
+        "baseline_type_units_analyzed",
+        "all_cause_mortality_comment",
+    }
+)
 # Nor, before the 2017 schema, the posted dates (it had only firstreceived/lastchanged dates).
-_OLD_VINTAGE_LACKS = _NEVER_SHOWN | {"first_posted", "last_update_posted", "results_first_posted"}
+_OLD_VINTAGE_LACKS = _NEVER_SHOWN | {
+    "first_posted",
+    "last_update_posted",
+    "results_first_posted",
+    "first_submitted_qc",
+    "results_first_submitted_qc",
+    "disp_first_submitted_qc",
+    "disp_first_posted",
+}
 # Withheld device trials name their sponsor "[Redacted]": a placeholder, not an organisation.
 _REDACTED = "[Redacted]"
 # "... complications. Exclusion Criteria: - Child is ...": a heading in mid-paragraph.
@@ -68,6 +117,24 @@ _UNSAFE = "declares a DOCTYPE (entities, an external DTD): refused as unsafe"
 # lxml ends its messages with the position, which the refusal already gives.
 _POSITION = re.compile(r", line \d+, column \d+$")
 _SITE_LEAVES = ("name", "city", "state", "zip", "country", "status")
+# <pending_results>: results submitted, returned after review, or the submission withdrawn.
+_PENDING = {
+    "submitted": UnpostedEventType.RELEASE.value,
+    "returned": UnpostedEventType.RESET.value,
+    "submission_canceled": UnpostedEventType.UNRELEASE.value,
+}
+_REFERENCES = {
+    "reference": ReferenceType.BACKGROUND.value,
+    "results_reference": ReferenceType.RESULT.value,
+}
+_OVERSIGHT = (
+    ("oversight_has_dmc", "has_dmc"),
+    ("is_fda_regulated_drug", "is_fda_regulated_drug"),
+    ("is_fda_regulated_device", "is_fda_regulated_device"),
+    ("is_unapproved_device", "is_unapproved_device"),
+    ("is_ppsd", "is_ppsd"),
+    ("is_us_export", "is_us_export"),
+)
 _OUTCOMES = (
     ("primary_outcome", OutcomeKind.PRIMARY.value),
     ("secondary_outcome", OutcomeKind.SECONDARY.value),
@@ -101,6 +168,7 @@ def parse(data: bytes, source: str) -> StudyRecord:
     org_name = study.text("source")
     org_name = "" if org_name == _REDACTED else org_name
     interventions = tuple(_intervention(node) for node in study.children("intervention"))
+    more = _more(study)
     try:
         return StudyRecord(
             nct_id=nct_id,
@@ -127,6 +195,17 @@ def parse(data: bytes, source: str) -> StudyRecord:
             ),
             last_update_posted=study.date("last_update_posted"),
             results_first_posted=study.date("results_first_posted"),
+            first_submitted_qc=study.date("study_first_submitted_qc"),
+            results_first_submitted=(
+                study.date("results_first_submitted") or study.date("firstreceived_results_date")
+            ),
+            results_first_submitted_qc=study.date("results_first_submitted_qc"),
+            disp_first_submitted=(
+                study.date("disposition_first_submitted")
+                or study.date("firstreceived_results_disposition_date")
+            ),
+            disp_first_submitted_qc=study.date("disposition_first_submitted_qc"),
+            disp_first_posted=study.date("disposition_first_posted"),
             has_results="clinical_results" in study.kids,
             study_type="" if study_type_text == "N/A" else study.vocab(StudyType, "study_type"),
             patient_registry=(
@@ -158,6 +237,11 @@ def parse(data: bytes, source: str) -> StudyRecord:
                 for node in study.children(tag)
             ),
             sites=tuple(_site(e, study.warnings) for e in study.kids.get("location", ())),
+            central_contacts=tuple(
+                _contact(node, ContactRole.CONTACT.value)
+                for tag in ("overall_contact", "overall_contact_backup")
+                for node in study.children(tag)
+            ),
             lead_sponsor=lead,
             collaborators=collaborators,
             responsible_party=_responsible_party(study),
@@ -179,7 +263,12 @@ def parse(data: bytes, source: str) -> StudyRecord:
                     for term in study.inner_texts("intervention_browse", "mesh_term")
                 ),
             ),
-            lacks=_NEVER_SHOWN if "study_first_submitted" in study.kids else _OLD_VINTAGE_LACKS,
+            **more,  # type: ignore[arg-type]
+            **results(study),  # type: ignore[arg-type]
+            lacks=(_NEVER_SHOWN if "study_first_submitted" in study.kids else _OLD_VINTAGE_LACKS)
+            # The XML lists documents without their upload date and size: a fuller form's
+            # list is kept rather than blanked.
+            | ({"documents"} if more["documents"] else set()),
             warnings=tuple(study.warnings),
         )
     except RecordError as exc:
@@ -253,6 +342,7 @@ def _eligibility(node: Node) -> dict[str, object]:
         "healthy_volunteers": (
             volunteers in ("yes", "accepts healthy volunteers") if volunteers else None
         ),
+        "gender_description": plain_text(node.raw("gender_description")),
         "study_population": outline(node.inner("study_pop/textblock")),
         "sampling_method": node.vocab(SamplingMethod, "sampling_method"),
     }
@@ -315,7 +405,114 @@ def _site(location: etree._Element, warnings: list[str]) -> Site:
         except ValueError as exc:
             warnings.append(f"location status: {exc}")
             status = ""
-    return Site(facility, city, state, zip_code, country, status)
+    contacts = tuple(
+        _contact(Node(e, warnings), ContactRole.CONTACT.value if e.tag != "investigator" else "")
+        for e in location.iterchildren("contact", "contact_backup", "investigator")
+    )
+    return Site(facility, city, state, zip_code, country, status, contacts=contacts)
+
+
+def _contact(node: Node, role: str) -> Contact:
+    """A central or site contact (role CONTACT), or a site investigator with the role it states."""
+    return Contact(
+        name=node.text("last_name"),
+        role=role or node.vocab(ContactRole, "role"),
+        phone=node.text("phone"),
+        phone_ext=node.text("phone_ext"),
+        email=node.text("email"),
+    )
+
+
+def _yes(node: Node, tag: str) -> bool | None:
+    text = node.text(tag).lower()
+    return {"yes": True, "no": False}.get(text) if text else None
+
+
+def _more(study: Node) -> dict[str, object]:
+    """References, links, IPD sharing, documents, oversight, expanded access, biospecimens and
+    the results submissions pending review: what the XML says beside the protocol proper."""
+    oversight = study.child("oversight_info")
+    ipd = study.child("patient_data")
+    access = study.child("expanded_access_info")
+    element = study.element
+    assert element is not None  # parse() always reads a parsed document
+    return {
+        "references": tuple(
+            Reference(
+                pmid=one_line(e.findtext("PMID")),
+                type=_REFERENCES[cast(str, e.tag)],
+                citation=one_line(e.findtext("citation")),
+            )
+            for e in element.iterchildren(*_REFERENCES)
+        ),
+        "see_also_links": tuple(
+            SeeAlsoLink(label=node.text("description"), url=node.text("url"))
+            for node in study.children("link")
+        ),
+        "available_ipds": tuple(
+            AvailableIpd(
+                ipd_id=node.text("doc_id"),
+                type=node.text("doc_type"),
+                url=node.text("doc_url"),
+                comment=node.text("doc_comment"),
+            )
+            for node in study.child("study_docs").children("study_doc")
+        ),
+        "documents": tuple(
+            _document(node)
+            for node in study.child("provided_document_section").children("provided_document")
+        ),
+        **{name: _yes(oversight, tag) for name, tag in _OVERSIGHT},
+        "ipd_sharing": ipd.vocab(IpdSharing, "sharing_ipd"),
+        "ipd_description": plain_text(ipd.raw("ipd_description")),
+        "ipd_info_types": tuple(
+            info for text in ipd.texts("ipd_info_type") if (info := _info_type(ipd, text))
+        ),
+        "ipd_time_frame": plain_text(ipd.raw("ipd_time_frame")),
+        "ipd_access_criteria": plain_text(ipd.raw("ipd_access_criteria")),
+        "ipd_url": ipd.text("ipd_url"),
+        "has_expanded_access": _yes(study, "has_expanded_access"),
+        "expanded_access_individual": _yes(access, "expanded_access_type_individual"),
+        "expanded_access_intermediate": _yes(access, "expanded_access_type_intermediate"),
+        "expanded_access_treatment": _yes(access, "expanded_access_type_treatment"),
+        "bio_spec_retention": study.vocab(BioSpecRetention, "biospec_retention"),
+        "bio_spec_description": outline(study.inner("biospec_descr/textblock")),
+        "target_duration": study.text("target_duration"),
+        "removed_countries": study.child("removed_countries").texts("country"),
+        "unposted_events": tuple(
+            # "Unknown" is how the XML says what API v2 flags as dateUnknown.
+            UnpostedEvent(type=kind, date="", date_unknown=True)
+            if one_line(e.text).lower() == "unknown"
+            else UnpostedEvent(type=kind, date=_iso(study, e.text))
+            for pending in study.kids.get("pending_results", ())
+            for e in pending
+            if (kind := _PENDING.get(cast(str, e.tag)))
+        ),
+    }
+
+
+def _info_type(node: Node, text: str) -> str:
+    return node.settle(lambda: normalized(IpdSharingInfoType, text), "ipd_info_type: ", "")
+
+
+def _iso(node: Node, text: str | None) -> str:
+    """A written-out date ("March 24, 2014") as API v2 gives it ("2014-03-24")."""
+    date = node.settle(lambda: partial_date(text), "date: ", None)
+    return date.iso if date else ""
+
+
+def _document(node: Node) -> Document:
+    # API v2 names a document by its file ("Prot_SAP_000.pdf") and its kind by that file's prefix.
+    filename = node.text("document_url").rsplit("/", 1)[-1]
+    return Document(
+        type_abbrev=re.sub(r"_\d+\.\w+$", "", filename),
+        has_protocol=_yes(node, "document_has_protocol"),
+        has_sap=_yes(node, "document_has_sap"),
+        has_icf=_yes(node, "document_has_icf"),
+        label=node.text("document_type"),
+        date=_iso(node, node.raw("document_date")),
+        filename=filename,
+    )
 
 
 def _responsible_party(study: Node) -> ResponsibleParty | None:

@@ -9,7 +9,8 @@ is fixed. A difference passes only under an allowance named below for that study
 - ``Changed``: the record (or what the registry derives from it) changed between the captures'
   dates; values may differ between the versions named, never between captures of one version;
 - ``Unsaid``: one form cannot show part of a value; it must show exactly the rest;
-- ``Alike``: one form lost the shape of a value (list markup); the words must still agree.
+- ``Alike``: one form lost the shape of a value (list markup); the words must still agree;
+- ``Unread``: one form's parser does not read a field yet: it must hold nothing there.
 """
 
 import csv
@@ -176,7 +177,28 @@ class Alike:
         return set()
 
 
-Allowance = Changed | Unsaid | Alike
+@dataclass(frozen=True)
+class Unread:
+    """The parser of one form does not read the field yet, though the form holds it: that
+    capture must hold nothing there (the day it reads it, the allowance goes unused and fails)."""
+
+    reason: str
+    unread: str  # the format whose parser does not read the field
+
+    def accepts(self, a: Capture, b: Capture, name: str) -> bool:
+        blind = [c for c in (a, b) if c.format == self.unread]
+        if len(blind) != 1:
+            return False
+        default = StudyRecord.__dataclass_fields__[name].default
+        return getattr(blind[0].record, name) == (
+            None if default is dataclasses.MISSING else default
+        )
+
+    def names(self) -> set[str]:
+        return set()
+
+
+Allowance = Changed | Unsaid | Alike | Unread
 
 
 def _each(nct_id: str, fields: str, allowance: Allowance) -> dict[tuple[str, str], Allowance]:
@@ -209,6 +231,21 @@ XML_BARE_IDS = Unsaid(
     "The legacy XML's <secondary_id> carries the ID alone, without its type or domain.",
     frozenset({SourceFormat.LEGACY_XML}),
     _bare_ids,
+)
+XML_RESULTS_UNREAD = Unread(
+    "The legacy XML holds results (<clinical_results>), references, links, oversight, expanded"
+    " access and the QC and results submission dates, but trials/importer/legacy_xml does not"
+    " read them yet (taught on another branch); the classic API JSON now does. Its browse"
+    " leaves and branches and data version date the XML never had. The results both forms hold"
+    " are compared in tests/test_importer_classic_results.py.",
+    SourceFormat.LEGACY_XML,
+)
+_XML_UNREAD_COMMON = (
+    "has_expanded_access first_submitted_qc results_first_submitted results_first_submitted_qc"
+    " references version_holder browse_leaves browse_branches flow_groups flow_periods"
+    " baseline_population_description baseline_groups baseline_denoms baseline_measures"
+    " outcome_results events_frequency_threshold events_description event_groups adverse_events"
+    " certain_agreement results_contact"
 )
 CLASSIC_LIST_MARKUP_LOST = Alike(
     "The classic API stripped list markers and nesting from textblocks (the XML's '1.', '-' and "
@@ -253,6 +290,7 @@ ALLOWED: dict[tuple[str, str], Allowance] = {
     # Classic API data of October 2023 against the May 2018 XML, one record version (last
     # update 2017-11-27 in both).
     **_each("NCT00023673", "org_class lead_sponsor", XML_FOUR_CLASSES),
+    **_each("NCT00023673", _XML_UNREAD_COMMON, XML_RESULTS_UNREAD),
     ("NCT00023673", "secondary_ids"): XML_BARE_IDS,
     **_each("NCT00023673", "detailed_description eligibility_criteria", CLASSIC_LIST_MARKUP_LOST),
     # The first primary outcome's description breaks one line in the XML ("83%.\nRating scale")
@@ -307,6 +345,12 @@ ALLOWED: dict[tuple[str, str], Allowance] = {
     # Classic API data of October 2023 against the May 2018 XML, one record version (last
     # update 2014-06-04 in both).
     **_each("NCT02028676", "org_class lead_sponsor collaborators", XML_FOUR_CLASSES),
+    **_each(
+        "NCT02028676",
+        f"{_XML_UNREAD_COMMON} oversight_has_dmc see_also_links flow_recruitment_details"
+        " flow_pre_assignment_details events_time_frame",
+        XML_RESULTS_UNREAD,
+    ),
     ("NCT02028676", "secondary_ids"): XML_BARE_IDS,
     **_each("NCT02028676", "brief_summary eligibility_criteria", CLASSIC_LIST_MARKUP_LOST),
     # The tenth official's affiliation reads "MRC/UVRI Uganda Research Unit on Aids" in 2018 and

@@ -21,6 +21,7 @@ from trials.record import (
     SecondaryId,
     Site,
     Sponsor,
+    StudyRecord,
 )
 
 CLASSIC_FILES = sorted(path.name for path in (CORPUS / "json_v1").glob("*.json"))
@@ -451,6 +452,22 @@ def test_classic_json_agrees_with_the_2018_legacy_xml_of_rtog_0117():
 
 _MARKER = re.compile(r"^\s*(?:[*-]|\d+\.)\s+", re.MULTILINE)
 
+# What the classic API JSON now gives and the legacy XML parser does not read yet.
+_XML_UNREAD = (
+    "has_expanded_access first_submitted_qc results_first_submitted results_first_submitted_qc"
+    " oversight_has_dmc references see_also_links version_holder browse_leaves browse_branches"
+    " flow_recruitment_details flow_pre_assignment_details flow_groups flow_periods"
+    " baseline_population_description baseline_groups baseline_denoms baseline_measures"
+    " outcome_results events_frequency_threshold events_time_frame events_description"
+    " event_groups adverse_events certain_agreement results_contact"
+).split()
+
+
+def _empty(name: str) -> object:
+    """A record field's empty value as ``to_dict`` writes it."""
+    default = StudyRecord.__dataclass_fields__[name].default
+    return [] if default == () else default
+
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", _MARKER.sub("", text))
@@ -486,11 +503,15 @@ def test_classic_json_and_the_legacy_xml_parser_agree_on_every_field_both_carry(
         "interventions",
         # NCT02028676's tenth official changed affiliation between 2018 and 2023.
         "officials",
+        # The legacy XML parser does not read these yet (see XML_RESULTS_UNREAD in
+        # tests/test_cross_format.py): it must give none of them (asserted below).
+        *_XML_UNREAD,
     }
     assert {key: xml[key] for key in xml if key not in different} == {
         key: classic[key] for key in classic if key not in different
     }
 
+    assert {name: xml[name] for name in _XML_UNREAD} == {name: _empty(name) for name in _XML_UNREAD}
     assert [sponsor["name"] for sponsor in xml["collaborators"]] == [
         sponsor["name"] for sponsor in classic["collaborators"]
     ]

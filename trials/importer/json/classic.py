@@ -127,7 +127,7 @@ def to_api_v2(study: dict[str, Any]) -> dict[str, Any]:
     """A classic ``Study`` in the API v2 layout: only the modules it has, values converted."""
     classic = study["ProtocolSection"]
     protocol = {
-        name[0].lower() + name[1:]: translate(module)
+        _API_MODULE.get(name, name[0].lower() + name[1:]): translate(module)
         for name, translate in _MODULES.items()
         if isinstance(module := classic.get(name), dict)
     }
@@ -516,6 +516,8 @@ def _browse(module: object, kind: str) -> dict[str, Any]:
     }
 
 
+# Module names API v2 spells otherwise than by lowering the first letter.
+_API_MODULE = {"IPDSharingStatementModule": "ipdSharingStatementModule"}
 _MODULES = {
     "IdentificationModule": _identification,
     "StatusModule": _status,

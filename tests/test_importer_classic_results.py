@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from tests.conftest import import_files
 from tests.corpus import read
+from trials import store
 from trials.importer.json import classic as classic_json
+from trials.models import Study
 from trials.record import (
     Analysis,
     Contact,
@@ -530,3 +533,28 @@ def test_classic_results_agree_with_the_legacy_xml_of_the_same_study(nct_id):
             (g.id, getattr(g, f"{kind}_num_affected"), getattr(g, f"{kind}_num_at_risk"))
             for g in record.event_groups
         ] == xml_totals, kind
+
+
+# Through the writer and back ----------------------------------------------------------------------
+
+_KEPT = (
+    "flow_groups flow_periods flow_recruitment_details baseline_groups baseline_denoms"
+    " baseline_measures outcome_results event_groups adverse_events events_frequency_threshold"
+    " events_time_frame events_description certain_agreement results_contact central_contacts"
+    " sites references see_also_links available_ipds ipd_sharing ipd_info_types documents"
+    " browse_leaves browse_branches oversight_has_dmc results_first_submitted version_holder"
+).split()
+
+
+@pytest.mark.usefixtures("empty_db")
+@pytest.mark.parametrize(
+    "name", ["NCT00023673.json", "NCT02028676.json", "NCT04656691.json", "NCT04780477.json"]
+)
+def test_a_classic_import_keeps_its_results_contacts_and_references(name):
+    record = parse(name)
+    import_files(f"json_v1/{name}")
+    kept = store.read(Study.objects.with_parts().get(nct_id=record.nct_id)).data
+    assert kept["flow_groups"] or kept["central_contacts"]  # something to keep
+    assert {field: kept[field] for field in _KEPT} == {
+        field: record.to_dict()[field] for field in _KEPT
+    }

@@ -290,8 +290,27 @@ def test_ipd_sharing_oversight_and_documents():
 
     documents = parse("NCT04656691.json")
     assert documents.documents[0].has_protocol is True
-    assert documents.documents[0].upload_date.count("T") == 1  # "03/11/2022 09:13" -> ISO
-    assert all(doc.date[:4].isdigit() for doc in documents.documents)
+    # "February 3, 2021" and "03/11/2022 09:13" as API v2 writes them.
+    assert (documents.documents[0].date, documents.documents[0].upload_date) == (
+        "2021-02-03",
+        "2022-03-11T09:13",
+    )
+    assert [doc.type_abbrev for doc in documents.documents] == ["Prot", "SAP"]
+    assert documents.documents[1].has_sap is True
+
+
+def test_design_extras_export_flag_and_gender_description():
+    registry = parse("NCT04581135.json")
+    assert registry.target_duration == "36 Months"
+    assert (registry.bio_spec_retention, registry.bio_spec_description) == (
+        "SAMPLES_WITHOUT_DNA",
+        "Coded biological material",
+    )
+    assert parse("NCT04978038.json").is_us_export is True
+    assert parse("NCT04780165.json").is_us_export is False
+    assert parse("NCT04779736.json").gender_description.startswith(
+        "For the formative phase of in-depth inte"
+    )
 
 
 def test_status_dates_derived_data_and_browse_data():

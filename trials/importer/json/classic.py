@@ -202,15 +202,18 @@ def _fields(raw: object, prefix: str, names: str) -> dict[str, Any]:
             value = _boolean(value)
         elif name in _DATES:
             value = iso_date(value)
-        elif name == "uploadDate" and isinstance(value, str):
-            match = _UPLOAD.fullmatch(value.strip())
-            value = (
-                f"{match['year']}-{match['month']}-{match['day']}T{match['time']}"
-                if match
-                else value
-            )
+        elif name == "uploadDate":
+            value = _upload_time(value)
         converted[name] = value
     return converted
+
+
+def _upload_time(raw: object) -> object:
+    """ "03/11/2022 09:13" -> "2022-03-11T09:13", as API v2 writes a document's upload time."""
+    match = _UPLOAD.fullmatch(raw.strip()) if isinstance(raw, str) else None
+    if match is None:
+        return raw
+    return f"{match['year']}-{match['month']}-{match['day']}T{match['time']}"
 
 
 def _list(raw: object, item: str, names: str, **nested: tuple[str, str]) -> list[dict[str, Any]]:
@@ -545,10 +548,12 @@ _MEASUREMENT = "groupId value spread lowerLimit upperLimit comment"
 
 
 def _denoms(raw: object, prefix: str) -> list[dict[str, Any]]:
+    """How many were analysed: the module's, a measure's or a class's (``prefix`` says which)."""
     return _list(raw, f"{prefix}Denom", "units", counts=(f"{prefix}DenomCount", "groupId value"))
 
 
 def _classes(raw: object, table: str) -> list[dict[str, Any]]:
+    """A measure's rows, of the baseline or of an outcome (``table``), down to measurements."""
     return [
         {
             **_fields(item, f"{table}Class", "title"),
@@ -668,7 +673,7 @@ def _adverse_events(module: dict[str, Any]) -> dict[str, Any]:
 
 
 def _more_info(module: dict[str, Any]) -> dict[str, Any]:
-    converted = {
+    return {
         "limitationsAndCaveats": _fields(
             module.get("LimitationsAndCaveats"), "LimitationsAndCaveats", "description"
         ),
@@ -683,7 +688,6 @@ def _more_info(module: dict[str, Any]) -> dict[str, Any]:
             "title organization email phone phoneExt",
         ),
     }
-    return {name: part for name, part in converted.items() if part}
 
 
 # Other sections ------------------------------------------------------------------------------

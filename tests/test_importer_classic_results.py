@@ -313,6 +313,38 @@ def test_design_extras_export_flag_and_gender_description():
     )
 
 
+def test_annotations_expanded_access_and_no_sap_are_read():
+    # No classic file of the corpus has them; the names are the API v2 piece names.
+    def annotate(study: dict) -> None:
+        study["AnnotationSection"] = {
+            "AnnotationModule": {
+                "UnpostedAnnotation": {
+                    "UnpostedResponsibleParty": "Mayo Clinic",
+                    "UnpostedEventList": {
+                        "UnpostedEvent": {
+                            "UnpostedEventType": "Release",
+                            "UnpostedEventDate": "June 2, 2021",
+                        }
+                    },
+                }
+            }
+        }
+        study["ProtocolSection"]["StatusModule"]["ExpandedAccessInfo"] = {
+            "HasExpandedAccess": "Yes",
+            "ExpandedAccessNCTId": "NCT04999999",
+            "ExpandedAccessStatusForNCTId": "Available",
+        }
+        study["DocumentSection"] = {"LargeDocumentModule": {"LargeDocNoSAP": "Yes"}}
+
+    record = edited("NCT04323787.json", annotate)
+    assert record.unposted_responsible_party == "Mayo Clinic"
+    assert [(e.type, e.date) for e in record.unposted_events] == [("RELEASE", "2021-06-02")]
+    assert (record.has_expanded_access, record.expanded_access_nct_id) == (True, "NCT04999999")
+    assert record.expanded_access_status == "AVAILABLE"
+    assert (record.no_sap, record.documents) == (True, ())
+    assert record.warnings == ()
+
+
 def test_status_dates_derived_data_and_browse_data():
     record = parse("NCT02028676.json")
     assert record.first_submitted_qc.iso == "2014-01-04"

@@ -42,7 +42,9 @@ def test_every_classic_file_parses_cleanly(name):
     assert record.nct_id == name[:11]
     assert record.source_format == "CLASSIC_JSON"
     assert record.warnings == ()
-    assert record.lacks == frozenset()
+    # Only what no classic study carried: model predictions and submission tracking came with
+    # API v2.
+    assert record.lacks == classic_json.NEVER_SHOWN
 
 
 def test_an_interventional_classic_record_maps_field_by_field():
@@ -449,6 +451,13 @@ def test_classic_json_agrees_with_the_2018_legacy_xml_of_rtog_0117():
 
 _MARKER = re.compile(r"^\s*(?:[*-]|\d+\.)\s+", re.MULTILINE)
 
+# Results the two forms both hold, compared value by value with their named differences (the
+# registry's renamed standard measures, "NA" limits, events listed by organ system, group
+# descriptions' line breaks) in tests/test_importer_classic_results.py.
+_RESULTS_COMPARED_THERE = (
+    "flow_groups baseline_groups baseline_measures outcome_results event_groups adverse_events"
+).split()
+
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", _MARKER.sub("", text))
@@ -484,11 +493,20 @@ def test_classic_json_and_the_legacy_xml_parser_agree_on_every_field_both_carry(
         "interventions",
         # NCT02028676's tenth official changed affiliation between 2018 and 2023.
         "officials",
+        *_RESULTS_COMPARED_THERE,
+        # The 2018 XML of NCT00023673 has limitations and caveats; the 2023 classic data none.
+        "limitations",
+        # Citations re-taken between 2018 and 2023 (with DOIs, errata): PMIDs compared below.
+        "references",
+        # What either form cannot show (derived browse data, say, is not in the XML).
+        *xml["lacks"],
+        *classic["lacks"],
     }
     assert {key: xml[key] for key in xml if key not in different} == {
         key: classic[key] for key in classic if key not in different
     }
 
+    assert {r["pmid"] for r in xml["references"]} <= {r["pmid"] for r in classic["references"]}
     assert [sponsor["name"] for sponsor in xml["collaborators"]] == [
         sponsor["name"] for sponsor in classic["collaborators"]
     ]

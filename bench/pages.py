@@ -28,6 +28,8 @@ PAGES = [
     ("no database (/healthz)", "/healthz"),
     ("study page, the seed", "/studies/NCT00398515/"),
     ("study page, 1,218 sites", "/studies/NCT02465060/"),
+    ("study page, 58 outcome tables", "/studies/NCT02028676/"),
+    ("API study, 58 outcome tables", "/api/v2/studies/NCT02028676"),
     ("API study, the seed", "/api/v2/studies/NCT00398515"),
     ("search, a common word", "/?q=cancer"),
     ("search, no parameters", "/"),

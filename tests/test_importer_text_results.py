@@ -141,8 +141,8 @@ def test_group_cells_one_a_line_give_the_groups_the_api_gives(oracle):
             *(g.title for g in groups),
             "Hide Arm/Group Description",
             *(g.description for g in groups),
-            "Period Title: Double-Blind Period (Week 0-52)",
-            "Started 105 10",
+            "Period Title: Double-Blind Period (Week 0 - 52)",
+            "Started 158 159 0",
         ]
     )
     record = parse_text("NCT02552212~results.txt", data)
@@ -161,7 +161,7 @@ def test_unequal_titles_and_descriptions_leave_the_flow_out_with_a_warning(oracl
             *(g.title for g in groups),
             "Arm/Group Description",
             *(g.description for g in groups[:2]),
-            "Period Title: Double-Blind Period (Week 0-52)",
+            "Period Title: Double-Blind Period (Week 0 - 52)",
         ]
     )
     record = parse_text("NCT02552212~results.txt", data)
@@ -170,6 +170,66 @@ def test_unequal_titles_and_descriptions_leave_the_flow_out_with_a_warning(oracl
     assert record.warnings == (
         "participant flow: 3 group titles but 2 descriptions, one a line; the groups cannot "
         "be paired: flow left out",
+    )
+
+
+def test_counts_for_fewer_groups_than_cells_leave_the_flow_out_with_a_warning(oracle):
+    groups = oracle.flow_groups
+    data = _edited(
+        [
+            "Arm/Group Title",
+            *(g.title for g in groups),
+            "Arm/Group Description",
+            *(g.description for g in groups),
+            "Period Title: Double-Blind Period (Week 0 - 52)",
+            "Started 158 159",
+        ]
+    )
+    record = parse_text("NCT02552212~results.txt", data)
+    assert record.flow_groups == ()
+    assert "flow_groups" in record.lacks
+    assert record.warnings == (
+        "participant flow: 3 group titles but 3 descriptions and 2 counts a row, one a line; "
+        "the groups cannot be paired: flow left out",
+    )
+
+
+def test_a_single_group_is_read_from_its_one_line_rows(oracle):
+    # With one count a row there is one group: its title and description are whole rows.
+    placebo = oracle.flow_groups[0]
+    data = _edited(
+        [
+            f"Arm/Group Title {placebo.title}",
+            f"Hide Arm/Group Description {placebo.description}",
+            "Period Title: Double-Blind Period (Week 0 - 52)",
+            "Started 158",
+            "Completed 139",
+        ]
+    )
+    record = parse_text("NCT02552212~results.txt", data)
+    assert record.flow_groups == (placebo,)
+    assert record.flow_groups[0].id == "FG000"
+    assert "flow_groups" not in record.lacks
+    assert record.warnings == ()
+
+
+def test_several_counts_a_row_keep_one_line_titles_out():
+    record = parse_text(
+        "NCT02552212~results.txt",
+        _edited(
+            [
+                "Arm/Group Title Placebo CZP 200 mg Q2W",
+                "Hide Arm/Group Description Matching placebo. Certolizumab pegol.",
+                "Period Title: Double-Blind Period (Week 0 - 52)",
+                "Started 158 159",
+            ]
+        ),
+    )
+    assert record.flow_groups == ()
+    assert record.warnings == (
+        "participant flow: the group titles run together on one line (its 'Started' row "
+        "counts 2 groups) ('Placebo CZP 200 mg Q2W'); where one ends and the next begins is "
+        "not in the text: flow left out",
     )
 
 

@@ -5,8 +5,9 @@ browser copy keeps the rows but joins a row's cells with a plain space ("Arm/Gro
 Placebo CZP 200 mg Q2W SFE OL CZP 200 mg Q2W"), so where one group's title ends and the next
 begins is lost; counts that follow ("Started 67 69 69 0") say how many groups there are, not
 where their titles split. A table is read only when its cells can be told apart with
-certainty: each cell on a line of its own. Otherwise the table is left out, its fields lacked,
-with a warning saying why (never a guessed column, never half a table).
+certainty: each cell on a line of its own, or a single group (one count a row), whose cell is
+the whole row. Otherwise the table is left out, its fields lacked, with a warning saying why
+(never a guessed column, never half a table).
 
 The two free-text rows above the flow table (recruitment and pre-assignment details) are
 plain paragraphs and are read whatever the table below them looks like.
@@ -46,9 +47,10 @@ def details(label: re.Pattern[str], lines: list[str]) -> str:
 def read_flow(lines: list[str]) -> FlowTable:
     """The flow table's groups from its rows (``lines`` start at the "Arm/Group Title" row).
 
-    The groups are read only when the title and description rows give one cell a line and
-    the same number of each, and the capture goes on past them; the periods below are never
-    read from text (their reason rows run as many words as the groups' titles do).
+    The groups are read when the capture goes on to the first "Period Title:" row and their
+    cells can be told apart: one a line, as many titles as descriptions (and as counts in the
+    "Started" row, when there is one), or a single group, which its counts show. The periods
+    below are not read from text: the capture would have to reach past the whole table.
     """
     if not lines or not _TITLE_ROW.match(lines[0].strip()):
         return FlowTable()
@@ -56,22 +58,26 @@ def read_flow(lines: list[str]) -> FlowTable:
     described = next((i for i, row in enumerate(rows) if _DESCRIPTION_ROW.match(row)), None)
     if described is None:
         return FlowTable()  # the capture stops in the title row
-    after = next((i for i in range(described + 1, len(rows)) if not _is_description(rows, i)), None)
-    inline_title = _TITLE_ROW.sub("", rows[0]).strip()
-    if inline_title:
-        return FlowTable(warnings=[_run_together(inline_title, rows)])
-    titles = rows[1:described]
-    descriptions = rows[described + 1 : after]
-    inline_description = _DESCRIPTION_ROW.sub("", rows[described]).strip()
-    if inline_description or after is None:
-        if inline_description:
-            return FlowTable(warnings=[_run_together(" ".join(titles), rows)])
-        return FlowTable()  # cut in the description row: the groups are not all there
-    if len(descriptions) != len(titles):
+    period = next(
+        (i for i in range(described + 1, len(rows)) if rows[i].startswith("Period Title:")), None
+    )
+    title_shared, titles = _cells(_TITLE_ROW, rows[:described])
+    description_shared, descriptions = _cells(_DESCRIPTION_ROW, rows[described:period])
+    counted = _counts(rows[period + 1 :] if period is not None else [])
+    if (title_shared and counted != 1) or (description_shared and counted not in (1, None)):
+        shared = "titles" if title_shared else "descriptions"
+        return FlowTable(warnings=[_shared(shared, titles if title_shared else descriptions, rows)])
+    if period is None:
+        return FlowTable()  # the capture stops in the description row: groups not all there
+    if counted == 1 and len(titles) == 1:
+        # One group: its title and description are whole rows, however many lines.
+        descriptions = [paragraphs(descriptions)]
+    if len(descriptions) != len(titles) or counted not in (len(titles), None):
         return FlowTable(
             warnings=[
                 f"participant flow: {len(titles)} group titles but {len(descriptions)} "
-                "descriptions, one a line; the groups cannot be paired: flow left out"
+                f"descriptions{'' if counted is None else f' and {counted} counts a row'}, "
+                "one a line; the groups cannot be paired: flow left out"
             ]
         )
     groups = tuple(
@@ -81,13 +87,19 @@ def read_flow(lines: list[str]) -> FlowTable:
     return FlowTable(groups=groups, read=frozenset({"flow_groups"}))
 
 
-def _is_description(rows: list[str], index: int) -> bool:
-    """Whether a row after the description label still belongs to the descriptions: every
-    flow table goes on with its first period's "Period Title:" row."""
-    return not rows[index].startswith("Period Title:")
+def _cells(label: re.Pattern[str], rows: list[str]) -> tuple[bool, list[str]]:
+    """A row's cells, one a line after its label; and whether some shared the label's line."""
+    rest = label.sub("", rows[0]).strip()
+    return bool(rest), ([rest] if rest else []) + rows[1:]
 
 
-def _run_together(titles: str, rows: list[str]) -> str:
+def _counts(rows: list[str]) -> int | None:
+    """How many groups the first count row ("Started 67 69 69 0") counts, if it is there."""
+    match = _COUNT_ROW.match(rows[0]) if rows else None
+    return len(match["counts"].split()) if match else None
+
+
+def _shared(what: str, cells: list[str], rows: list[str]) -> str:
     counted = next((row for row in rows if _COUNT_ROW.match(row)), None)
     how_many = ""
     if counted is not None:
@@ -96,6 +108,6 @@ def _run_together(titles: str, rows: list[str]) -> str:
         groups = len(match["counts"].split())
         how_many = f" (its '{match['label']}' row counts {groups} groups)"
     return (
-        f"participant flow: the group titles run together on one line{how_many} "
-        f"('{titles}'); where one ends and the next begins is not in the text: flow left out"
+        f"participant flow: the group {what} run together on one line{how_many} "
+        f"('{cells[0]}'); where one ends and the next begins is not in the text: flow left out"
     )

@@ -8,9 +8,13 @@ other expectations are written out by hand from the page text.
 
 import pytest
 
+from tests.conftest import import_files
 from tests.corpus import read
+from trials import store
 from trials.importer import page_text
 from trials.importer.json import api_v2
+from trials.importer.report import Outcome
+from trials.models import Study
 from trials.record import StudyRecord
 
 # Results fields no capture of the corpus reaches: the tables below the flow's group rows.
@@ -247,3 +251,19 @@ def test_a_capture_cut_in_the_descriptions_lacks_the_groups(oracle):
     assert record.flow_groups == ()
     assert "flow_groups" in record.lacks
     assert record.warnings == ()
+
+
+# -- imported over the API v2 record ----------------------------------------------------------
+
+
+def test_importing_the_tab_over_the_api_record_keeps_every_result(corpus):
+    def results() -> dict[str, object]:
+        data = store.read(Study.objects.with_parts().get(nct_id="NCT02552212")).data
+        return {name: data[name] for name in ("flow_groups", *sorted(_BELOW_THE_GROUPS))}
+
+    before = results()
+    assert before["flow_periods"] and before["adverse_events"]
+    (result,) = import_files("text/NCT02552212~results.txt")
+    # The details it read are the API's; what it lacks is kept, not blanked.
+    assert result.outcome == Outcome.UNCHANGED
+    assert results() == before

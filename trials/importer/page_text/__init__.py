@@ -2,9 +2,10 @@
 
 ``parse(data, source)`` reads one study from the plain text of a ``ct2/show`` page: any layout
 generation from 2009 to 2023, plain or Markdown pipe-table captures, the tabular record view and
-the results tab. A capture that stops part way gives what it holds, and the fields it never
-reached go into ``lacks``. What the copy lost and the evidence cannot restore (where one
-condition ends and the next begins, which MeSH term is a condition term) goes into ``warnings``.
+the results tab (its results as far as the text parts their cells: ``results``). A capture that
+stops part way gives what it holds, and the fields it never reached go into ``lacks``. What the
+copy lost and the evidence cannot restore (where one condition ends and the next begins, which
+MeSH term is a condition term, where one results group's title ends) goes into ``warnings``.
 """
 
 import re

@@ -2,9 +2,10 @@
 
 ``parse(data, source)`` reads one study from the plain text of a ``ct2/show`` page: any layout
 generation from 2009 to 2023, plain or Markdown pipe-table captures, the tabular record view and
-the results tab. A capture that stops part way gives what it holds, and the fields it never
-reached go into ``lacks``. What the copy lost and the evidence cannot restore (where one
-condition ends and the next begins, which MeSH term is a condition term) goes into ``warnings``.
+the results tab (its results as far as the text parts their cells: ``results``). A capture that
+stops part way gives what it holds, and the fields it never reached go into ``lacks``. What the
+copy lost and the evidence cannot restore (where one condition ends and the next begins, which
+MeSH term is a condition term, where one results group's title ends) goes into ``warnings``.
 """
 
 import re
@@ -35,6 +36,7 @@ from trials.vocab import (
 )
 
 from . import parties as parties
+from . import results as results
 from . import sections as sections
 from .conditions import classify_mesh, read_table
 from .header import Header, read_header
@@ -118,6 +120,7 @@ class _Page:
         self.header = header
         self.warnings: list[str] = list(header.warnings)
         self.extra_lacks: set[str] = set()
+        self.extra_reached: set[str] = set()  # results fields read, which no mark names
 
     def read(self) -> dict[str, object]:
         values: dict[str, object] = self.header.values()
@@ -140,6 +143,8 @@ class _Page:
         outcomes, warnings = sections.read_outcomes(self.region("outcomes", with_mark=True))
         self.warnings.extend(warnings)
         values["outcomes"] = outcomes
+        if self.layout == Layout.RESULTS:
+            values.update(self._results())
         return values
 
     def lacks(self) -> frozenset[str]:
@@ -153,6 +158,7 @@ class _Page:
             reached |= {"lead_sponsor", "responsible_party"}
         if self.layout == Layout.RESULTS:
             reached.add("has_results")
+        reached |= self.extra_reached
         return (ALL_FIELDS - reached) | _NEVER_PRINTED | self.extra_lacks
 
     # -- where things are -------------------------------------------------------------------
@@ -394,6 +400,24 @@ class _Page:
             "arms": arms,
             "interventions": interventions,
         }
+
+    def _results(self) -> dict[str, object]:
+        """The results tab's flow details, and its flow groups where the text parts them."""
+        labels = _LABELS[self.layout]
+        values: dict[str, object] = {
+            "flow_recruitment_details": results.details(
+                labels["recruitment"], self.region("recruitment", with_mark=True)
+            ),
+            "flow_pre_assignment_details": results.details(
+                labels["pre_assignment"], self.region("pre_assignment", with_mark=True)
+            ),
+        }
+        flow = results.read_flow(self.region("flow", with_mark=True))
+        self.warnings.extend(flow.warnings)
+        self.extra_reached |= flow.read
+        if "flow_groups" in flow.read:
+            values["flow_groups"] = flow.groups
+        return values
 
     def _results_list(self, key: str) -> list[str]:
         """A results tab's one-per-line list ("Conditions Type 2 Diabetes Mellitus", "…")."""

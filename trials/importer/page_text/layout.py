@@ -204,6 +204,21 @@ ORDERS: dict[Layout, tuple[Mark, ...]] = {
         _mark("conditions", r"^Conditions? (?=\S)", "conditions", multi_line=True),
         _mark("interventions", r"^Interventions? (?=\S)", "", multi_line=True),
         _mark("enrollment", r"^Enrollment (?=\d)", "enrollment"),
+        # The tab prints both details rows, empty or not, above the participant flow table.
+        _mark(
+            "recruitment",
+            r"^Recruitment Details\b",
+            "flow_recruitment_details",
+            multi_line=True,
+        ),
+        _mark(
+            "pre_assignment",
+            r"^Pre-assignment Details\b",
+            "flow_pre_assignment_details",
+            multi_line=True,
+        ),
+        # Its fields are those results.read_flow could tell apart, not the mark's.
+        _mark("flow", r"^Arm/Group Title\b", "", multi_line=True),
     ),
 }
 

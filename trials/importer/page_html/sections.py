@@ -25,6 +25,7 @@ from .parts import (
     read_sites,
     split_typed,
 )
+from .results import read_results_sections
 from .values import (
     DESIGN_FIELDS,
     Found,
@@ -106,10 +107,12 @@ def read_full_text(main: Tag, found: Found) -> None:
 
 
 def read_results(main: Tag, found: Found) -> None:
-    """The protocol rows above the results, and the identifiers of "More Information"."""
+    """The protocol rows above the results, the results, and the identifiers of "More
+    Information"."""
     rows = label_rows(main)
     read_protocol_rows(rows, found)
     read_identifier_rows(rows, found)
+    read_results_sections(main, found)
 
 
 def _after(main: Tag, heading: str) -> Tag | None:

@@ -40,6 +40,7 @@ _UNITS = re.compile(r"^\[units:\s*(?P<units>.*)\]$")
 # "Mean ± Standard Deviation", "Median (Full Range)", "Mean (95% Confidence Interval)".
 _PARAM = re.compile(r"^(?P<param>[^±(]+?)\s*(?:±\s*(?P<spread>.+)|\((?P<range>.+)\))?$")
 _SPREAD = re.compile(r"^(?P<value>\S+)\s*±\s*(?P<spread>\S+)$")
+_COUNT = re.compile(r"^\d+$")
 _RANGE = re.compile(r"^(?P<value>\S+)\s*\(\s*(?P<lower>\S+)\s+to\s+(?P<upper>\S+)\s*\)$")
 _SPREADS = frozenset(
     {
@@ -181,6 +182,8 @@ def _period(title: str, table: Tag, groups: tuple[ResultGroup, ...]) -> FlowPeri
             continue
         if len(values) != len(codes):
             raise _Layout(f"row {name!r} has {len(values)} values for {len(codes)} groups")
+        if not all(_COUNT.match(value) for value in values):
+            raise _Layout(f"row {name!r} has counts that are not whole numbers: {values}")
         counts = tuple(
             FlowCount(code, num_subjects=value) for code, value in zip(codes, values, strict=True)
         )
@@ -242,6 +245,8 @@ def _measures(
         heading, rows = _heading(label), []
         if not measures and not denoms and heading[0] == "Number of Participants":
             units = heading[1]
+            if not all(_COUNT.match(value) for value in values):
+                raise _Layout(f"numbers of participants that are not whole numbers: {values}")
             denoms.append(
                 Denom(
                     # API v2 capitalises the units analysed ("Participants"); the page does not.

@@ -661,6 +661,7 @@ def test_the_views_of_one_capture_agree_on_every_field_both_show(one, other):
 
 # The results the 2014 results view shows unfolded and reads (the Full Text View lacks them all).
 RESULTS_READ = {
+    "results_first_submitted",
     "flow_recruitment_details",
     "flow_pre_assignment_details",
     "flow_groups",

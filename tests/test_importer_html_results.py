@@ -25,6 +25,7 @@ from trials.record import (
     MeasureCategory,
     MeasureClass,
     Measurement,
+    PartialDate,
     PointOfContact,
     RecordError,
     ResultGroup,
@@ -45,6 +46,7 @@ TELEMEDICINE = (
 # The results this capture shows unfolded; its outcome measures and adverse events are folded
 # ("Show Outcome Measure 1", "Show Serious Adverse Events"), so their tables are not in it.
 SHOWN = {
+    "results_first_submitted",
     "flow_recruitment_details",
     "flow_pre_assignment_details",
     "flow_groups",
@@ -99,6 +101,14 @@ def test_the_results_it_shows_are_read_and_no_longer_lacked_while_folded_ones_st
     # Not on the page at all (a 2014 page has no "units analysed" line): still lacked.
     assert {"flow_type_units_analyzed", "baseline_type_units_analyzed"} <= record.lacks
     assert record.warnings == ()
+
+
+def test_results_first_received_is_the_results_submission_date():
+    record = parsed()
+
+    # "Results First Received: August 29, 2011", as the legacy XML's firstreceived_results_date.
+    assert record.results_first_submitted == PartialDate("2011-08-29")
+    assert "results_first_submitted" not in record.lacks
 
 
 def test_the_flow_groups_are_the_reporting_groups_coded_in_page_order():

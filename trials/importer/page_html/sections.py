@@ -112,6 +112,11 @@ def read_results(main: Tag, found: Found) -> None:
     rows = label_rows(main)
     read_protocol_rows(rows, found)
     read_identifier_rows(rows, found)
+    # The 2009-2016 "received" dates are submission dates, as "First received" is; the legacy
+    # XML's firstreceived_results_date is API v2's resultsFirstSubmitDate.
+    if "results first received" in rows:
+        cell = text_of(rows["results first received"][0])
+        found.put("results_first_submitted", found.date(cell, "results_first_submitted"))
     read_results_sections(main, found)
 
 

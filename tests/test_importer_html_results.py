@@ -19,6 +19,7 @@ from trials.record import (
     CertainAgreement,
     Denom,
     DenomCount,
+    DropWithdraw,
     FlowCount,
     FlowMilestone,
     FlowPeriod,
@@ -280,6 +281,58 @@ def test_a_measurement_not_written_as_value_and_spread_leaves_the_measures_out_w
     assert record.baseline_measures == ()
     assert record.baseline_groups  # the groups table itself parsed
     assert record.warnings == ("Baseline measures: '68 SD 13' is not a value ± spread; left out",)
+
+
+def _reasons_rows(label: str) -> bytes:
+    """The capture with a reasons heading and one indented reason row after NOT COMPLETED.
+
+    No corpus capture shows reasons for not completing; these rows copy the baseline table's
+    indented-row markup, the layout the parser assumes for them.
+    """
+    cell = '<td align="center" class="header3 br pale_participant_color">{}</td>'
+    rows = (
+        f'<tr><th align="left" class="header3 brt bold_participant_color">{label}</th>'
+        '<td class="brt pale_participant_color"></td><td class="brt pale_participant_color"></td>'
+        "</tr>"
+        '<tr><td class="header3 br bold_participant_color" style="padding-left:2em">'
+        f"Lost to Follow-up</td>{cell.format(0)}{cell.format(1)}</tr>"
+    )
+    html = read(RESULTS).decode()
+    table_end = html.index("</table>", html.index("NOT COMPLETED"))
+    return (html[:table_end] + rows + html[table_end:]).encode()
+
+
+def test_reasons_not_completed_become_the_periods_drop_withdraws():
+    record = parsed(_reasons_rows("Reason Not Completed"))
+
+    (period,) = record.flow_periods
+    assert [m.type for m in period.milestones] == ["STARTED", "COMPLETED", "NOT COMPLETED"]
+    assert period.drop_withdraws == (
+        DropWithdraw(
+            "Lost to Follow-up",
+            reasons=(FlowCount("FG000", num_subjects="0"), FlowCount("FG001", num_subjects="1")),
+        ),
+    )
+    assert record.warnings == ()
+
+
+def test_an_indented_flow_row_under_an_unknown_heading_leaves_the_flow_out():
+    record = parsed(_reasons_rows("Why They Left"))
+
+    assert record.flow_periods == ()
+    assert "flow_periods" in record.lacks
+    assert "counts that are not whole numbers" in record.warnings[0]
+
+
+def test_an_indented_flow_row_under_no_reasons_heading_is_not_read_as_a_milestone():
+    html = _reasons_rows("Reason Not Completed").decode()
+    heading = re.search(r"<tr><th[^>]*>Reason Not Completed</th>.*?</tr>", html)
+    assert heading is not None
+
+    record = parsed((html[: heading.start()] + html[heading.end() :]).encode())
+
+    assert record.flow_periods == ()
+    assert "indented row 'Lost to Follow-up' under no 'Reason Not Completed'" in record.warnings[0]
 
 
 def test_a_row_with_a_missing_cell_leaves_the_table_out_and_is_never_half_read():

@@ -111,7 +111,7 @@ def _boxed_text(table: Tag) -> str:
 
 def _groups(table: Tag, prefix: str) -> tuple[ResultGroup, ...]:
     """The "Reporting Groups" table: a title and a description a row, coded in page order."""
-    groups = []
+    groups: list[ResultGroup] = []
     for row in table.find_all("tr")[1:]:
         title, description = row.find("th"), row.find("td")
         if title is None or description is None:
@@ -170,7 +170,12 @@ def _read_flow(block: Tag, found: Found) -> None:
 
 
 def _period(title: str, table: Tag, groups: tuple[ResultGroup, ...]) -> FlowPeriod:
-    """Milestone rows (STARTED, COMPLETED, NOT COMPLETED...), then any reasons for leaving."""
+    """Milestone rows (STARTED, COMPLETED, NOT COMPLETED...), then any reasons for leaving.
+
+    The reasons are taken to follow a "Reason Not Completed" row, indented as the baseline
+    table indents a measure's rows; the corpus has no capture with reasons to confirm it, so
+    an indented row anywhere else leaves the table out rather than being read as a milestone.
+    """
     codes = _columns(table, groups)
     milestones: list[FlowMilestone] = []
     reasons: list[DropWithdraw] = []
@@ -180,6 +185,8 @@ def _period(title: str, table: Tag, groups: tuple[ResultGroup, ...]) -> FlowPeri
         if name.lower() == _NOT_COMPLETED_REASONS:
             in_reasons = True
             continue
+        if label.name == "td" and not in_reasons:
+            raise _Layout(f"indented row {name!r} under no 'Reason Not Completed'")
         if len(values) != len(codes):
             raise _Layout(f"row {name!r} has {len(values)} values for {len(codes)} groups")
         if not all(_COUNT.match(value) for value in values):

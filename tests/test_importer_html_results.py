@@ -230,6 +230,24 @@ def test_the_baseline_measures_read_mean_and_spread_apart_and_keep_rows_as_the_a
     assert read_cells == page_numbers("baseline")
 
 
+def test_a_median_with_its_full_range_gives_the_limits_and_keeps_other_heading_lines():
+    html = read(RESULTS).decode()
+    html = html.replace(
+        "Mean &#177;&nbsp;Standard Deviation", "Median (Full Range)<br/>At the first visit"
+    )
+    html, cells = re.subn(r"(\d+)\s*&nbsp;&#177;&nbsp;13", r"\1 (40 to 90)", html)
+    assert cells == 3
+
+    age = parsed(html.encode()).baseline_measures[0]
+
+    assert (age.param_type, age.dispersion_type) == (MeasureParam.MEDIAN, "FULL_RANGE")
+    assert age.description == "At the first visit"
+    assert age.unit_of_measure == "years"
+    assert age.classes[0].categories[0].measurements[0] == Measurement(
+        "BG000", "68", lower_limit="40", upper_limit="90"
+    )
+
+
 def test_limitations_agreement_and_point_of_contact_are_read():
     record = parsed()
 

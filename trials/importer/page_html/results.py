@@ -11,6 +11,7 @@ the one described here is left out, with a warning, rather than read in part.
 """
 
 import re
+from typing import NamedTuple
 
 from bs4 import Tag
 
@@ -233,7 +234,7 @@ def _measures(
     codes = _columns(table, groups)
     denoms: list[Denom] = []
     measures: list[BaselineMeasure] = []
-    heading: tuple[str, str, str, str, str] | None = None
+    heading: _Heading | None = None
     rows: list[tuple[str, list[str]]] = []
 
     def close() -> None:
@@ -250,8 +251,8 @@ def _measures(
             continue
         close()
         heading, rows = _heading(label), []
-        if not measures and not denoms and heading[0] == "Number of Participants":
-            units = heading[1]
+        if not measures and not denoms and heading.title == "Number of Participants":
+            units = heading.units
             if not all(_COUNT.match(value) for value in values):
                 raise _Layout(f"numbers of participants that are not whole numbers: {values}")
             denoms.append(
@@ -270,33 +271,50 @@ def _measures(
     return tuple(denoms), tuple(measures)
 
 
-def _heading(label: Tag) -> tuple[str, str, str, str, str]:
-    """Title, units, parameter, dispersion and description of a measure's heading cell."""
+class _Heading(NamedTuple):
+    """What a measure's heading cell says: "Age [units: years] Mean ± Standard Deviation"."""
+
+    title: str
+    units: str
+    param: str
+    dispersion: str
+    description: str
+
+
+def _heading(label: Tag) -> _Heading:
     aside = label.find("span", class_="body3")
     title = text_of(label, skip=lambda tag: tag is aside)
     units = param = dispersion = ""
     described = []
     for line in lines_of(aside) if isinstance(aside, Tag) else []:
-        unit = _UNITS.match(line)
-        if unit:
+        if unit := _UNITS.match(line):
             units = unit["units"]
-            continue
-        shape = _PARAM.match(line)
-        try:
-            param = normalize(MeasureParam, shape["param"]) if shape else ""
-            spread = (shape["spread"] or shape["range"] or "") if shape else ""
-            dispersion = normalize(MeasureDispersionType, spread)
-        except ValueError:
-            param = ""
-        if not param:
+        elif not param and (read := _param_line(line)):
+            param, dispersion = read
+        else:
             described.append(line)
     # The page prints no parameter line for a plain "Number" (API v2: NUMBER, as NCT01252810's
     # legacy "Region of Enrollment").
-    return title, units, param or MeasureParam.NUMBER.value, dispersion, "\n".join(described)
+    return _Heading(
+        title, units, param or MeasureParam.NUMBER.value, dispersion, "\n".join(described)
+    )
+
+
+def _param_line(line: str) -> tuple[str, str] | None:
+    """API v2's parameter and dispersion of "Median (Full Range)"; None for another line."""
+    shape = _PARAM.match(line)
+    if shape is None:
+        return None
+    try:
+        param = normalize(MeasureParam, shape["param"])
+        dispersion = normalize(MeasureDispersionType, shape["spread"] or shape["range"] or "")
+    except ValueError:
+        return None
+    return (param, dispersion) if param else None
 
 
 def _measure(
-    heading: tuple[str, str, str, str, str], rows: list[tuple[str, list[str]]], codes: list[str]
+    heading: _Heading, rows: list[tuple[str, list[str]]], codes: list[str]
 ) -> BaselineMeasure:
     title, units, param, dispersion, description = heading
     if not rows:

@@ -468,6 +468,10 @@ def test_the_2014_results_view_reads_its_protocol_rows_and_lacks_the_rest():
     # Its outcome list is the results' measures with the descriptions folded away.
     assert {"outcomes", "eligibility_criteria", "sites", "arms", "brief_summary"} <= record.lacks
     assert record.outcomes == ()
+    # The results it shows unfolded are read (tests/test_importer_html_results.py); the outcome
+    # and adverse-event tables are folded away in this capture and stay lacking.
+    assert not RESULTS_READ & record.lacks
+    assert {"outcome_results", "event_groups", "adverse_events"} <= record.lacks
 
 
 RESULTS_TAB_HEADERS = {
@@ -655,13 +659,33 @@ def test_the_views_of_one_capture_agree_on_every_field_both_show(one, other):
     assert title_left_out == dataclasses.replace(second.responsible_party, investigator_title="")
 
 
-def test_a_results_view_merged_over_the_full_text_gives_the_full_record_back():
+# The results the 2014 results view shows unfolded and reads (the Full Text View lacks them all).
+RESULTS_READ = {
+    "results_first_submitted",
+    "flow_recruitment_details",
+    "flow_pre_assignment_details",
+    "flow_groups",
+    "flow_periods",
+    "baseline_population_description",
+    "baseline_groups",
+    "baseline_denoms",
+    "baseline_measures",
+    "limitations",
+    "certain_agreement",
+    "results_contact",
+}
+
+
+def test_a_results_view_merged_over_the_full_text_gives_the_full_record_and_the_results():
     full, results = parsed(FULL_TEXT), parsed(RESULTS)
 
     merged = results.merged_over(full)
 
+    assert full.lacks >= RESULTS_READ
     for field in dataclasses.fields(StudyRecord):
-        if field.name not in ("lacks", "warnings", *ALLOWED):
+        if field.name in RESULTS_READ:
+            assert getattr(merged, field.name) == getattr(results, field.name), field.name
+        elif field.name not in ("lacks", "warnings", *ALLOWED):
             assert getattr(merged, field.name) == getattr(full, field.name), field.name
 
 

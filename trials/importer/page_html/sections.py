@@ -25,6 +25,7 @@ from .parts import (
     read_sites,
     split_typed,
 )
+from .results import read_results_sections
 from .values import (
     DESIGN_FIELDS,
     Found,
@@ -106,10 +107,17 @@ def read_full_text(main: Tag, found: Found) -> None:
 
 
 def read_results(main: Tag, found: Found) -> None:
-    """The protocol rows above the results, and the identifiers of "More Information"."""
+    """The protocol rows above the results, the results, and the identifiers of "More
+    Information"."""
     rows = label_rows(main)
     read_protocol_rows(rows, found)
     read_identifier_rows(rows, found)
+    # The 2009-2016 "received" dates are submission dates, as "First received" is; the legacy
+    # XML's firstreceived_results_date is API v2's resultsFirstSubmitDate.
+    if "results first received" in rows:
+        cell = text_of(rows["results first received"][0])
+        found.put("results_first_submitted", found.date(cell, "results_first_submitted"))
+    read_results_sections(main, found)
 
 
 def _after(main: Tag, heading: str) -> Tag | None:

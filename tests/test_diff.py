@@ -1,6 +1,7 @@
 """Comparing two versions of a record, in the study page's own words."""
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -9,7 +10,7 @@ from trials.diff import diff_records, word_changes
 from trials.record import AdverseEvent, Contact, EventStat, Site, StudyRecord
 
 
-def record(**changes: object) -> dict:
+def record(**changes: Any) -> dict:
     base = StudyRecord(nct_id="NCT01234567", brief_title="A study", overall_status="RECRUITING")
     return dataclasses.replace(base, **changes).to_dict()
 

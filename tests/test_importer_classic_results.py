@@ -401,8 +401,9 @@ def test_classic_names_follow_the_api_v2_names():
 _XML_GROUPS = {"P": "FG", "B": "BG", "O": "OG", "E": "EG"}
 
 
-def _code(xml_id: str) -> str:
+def _code(xml_id: str | None) -> str:
     """The classic group code of a legacy XML group id: P1 -> FG000, E2 -> EG001."""
+    assert xml_id, "a count without its group"
     return f"{_XML_GROUPS[xml_id[0]]}{int(xml_id[1:]) - 1:03d}"
 
 
@@ -497,7 +498,7 @@ def _record_measurements(classes: tuple) -> list[tuple[str, ...]]:
 
 def _limits(m: Measurement) -> tuple[str, str]:
     if m.value == "NA":
-        return tuple(limit.replace("NA", "") for limit in (m.lower_limit, m.upper_limit))
+        return m.lower_limit.replace("NA", ""), m.upper_limit.replace("NA", "")
     return m.lower_limit, m.upper_limit
 
 
@@ -511,8 +512,8 @@ def _xml_events(results: etree._Element, kind: str) -> tuple[list[Any], list[Any
             counts = [
                 (
                     _code(c.get("group_id")),
-                    int(c.get("subjects_affected")),
-                    int(c.get("subjects_at_risk")),
+                    int(c.get("subjects_affected", "")),
+                    int(c.get("subjects_at_risk", "")),
                 )
                 for c in event.iterfind("counts")
             ]

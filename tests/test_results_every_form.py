@@ -9,9 +9,10 @@ parsers under test. NCT00023673 is in the corpus both as legacy XML (2018) and c
 """
 
 import json
+from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from tests.conftest import import_files
@@ -39,7 +40,7 @@ def from_api_v2(name: str) -> dict:
 
 
 def from_legacy_xml(name: str) -> dict:
-    results = etree.parse(str(CORPUS / name)).find("clinical_results")
+    results: Any = etree.parse(str(CORPUS / name)).find("clinical_results")
     outcome = results.find("outcome_list/outcome")
     # The XML's first serious event row is the "Total" line of each group; take a real event.
     event = next(
@@ -92,7 +93,7 @@ SOURCES = [
 ]
 
 
-def results_on_the_page(client, nct_id: str) -> BeautifulSoup:
+def results_on_the_page(client, nct_id: str) -> Tag:
     response = client.get(f"/studies/{nct_id}/")
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")

@@ -7,6 +7,7 @@ the database without them asks for `empty_db`.
 """
 
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
@@ -16,6 +17,9 @@ from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
 from trials.importer.report import Outcome, Result
 from trials.importer.writer import import_pieces
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 SEED = "NCT00398515"
 # The corpus's one refused record: an AACT fragment without a status module.
@@ -114,6 +118,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Playwright's sync API runs an event loop in the test's thread; Django would refuse the
     # test's own database queries there, though they are plain synchronous calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def serious_violations(page: "Page") -> list[str]:
+    """What axe finds serious or critical on the page, one line per rule, with where."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,9 @@ periods, a baseline table, outcome measures with analyses and adverse events in 
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.conftest import delete_all_studies, import_files
+from tests.conftest import delete_all_studies, import_files, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,15 +22,6 @@ def study_url(transactional_db, live_server) -> str:
     (result,) = import_files(f"json/{STUDY}.json")
     assert result.outcome == "created", result
     return f"{live_server.url}/studies/{STUDY}/"
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280px", "390px"])

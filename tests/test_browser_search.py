@@ -9,10 +9,9 @@ import re
 import tarfile
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import delete_all_studies, import_files
+from tests.conftest import delete_all_studies, import_files, serious_violations
 from tests.corpus import CORPUS, extracted
 from trials.importer.detect import read_studies
 from trials.importer.writer import import_pieces
@@ -144,15 +143,6 @@ def test_the_same_journey_by_keyboard_alone(page: Page, live_server, studies):
     tab_to(page, re.compile(r"^More search options$"))
     page.keyboard.press("Space")
     expect(page.get_by_label("Condition")).to_be_visible()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from tests.corpus import CORPUS, UNREAD_FROM_PAGES, read
+from tests.test_importer_html_results import SHOWN
 from trials.importer import page_html
 from trials.importer.detect import read_studies
 from trials.record import (
@@ -660,20 +661,7 @@ def test_the_views_of_one_capture_agree_on_every_field_both_show(one, other):
 
 
 # The results the 2014 results view shows unfolded and reads (the Full Text View lacks them all).
-RESULTS_READ = {
-    "results_first_submitted",
-    "flow_recruitment_details",
-    "flow_pre_assignment_details",
-    "flow_groups",
-    "flow_periods",
-    "baseline_population_description",
-    "baseline_groups",
-    "baseline_denoms",
-    "baseline_measures",
-    "limitations",
-    "certain_agreement",
-    "results_contact",
-}
+RESULTS_READ = SHOWN
 
 
 def test_a_results_view_merged_over_the_full_text_gives_the_full_record_and_the_results():

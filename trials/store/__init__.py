@@ -14,6 +14,7 @@ reach hundreds of studies a second (docs/engineering.md: row-by-row saves are fa
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -228,7 +229,9 @@ def _table_rows(record: StudyRecord, table: tuple[Rows, ...]) -> list[tuple[dict
                 rows.append(({**held.fixed, **flat}, None))
             continue
         value = getattr(record, held.field)
-        items = value if isinstance(value, tuple) else () if value is None else (value,)
+        if not value:  # most records hold most of their lists empty
+            continue
+        items = value if isinstance(value, tuple) else (value,)
         for item in items:
             if dataclasses.is_dataclass(item):
                 rows.append(({**held.fixed, **_part_columns(item, held.renamed)}, item))
@@ -315,15 +318,21 @@ def _arms_and_interventions(
 
 def _part_columns(part: Any, renamed: dict[str, str] | None = None) -> dict[str, Any]:
     """A part's columns: each declared field under its column (or the table's name for it)."""
-    renamed = renamed or {}
     columns = {}
-    for name, spec in specs(type(part)):
-        if spec.column is not None:
-            value = getattr(part, name)
-            columns[renamed.get(name, spec.column or name)] = (
-                list(value) if isinstance(value, tuple) else value
-            )
+    for name, column in _columns_of_part(type(part)):
+        value = getattr(part, name)
+        if renamed:
+            column = renamed.get(name, column)
+        columns[column] = list(value) if type(value) is tuple else value
     return columns
+
+
+@functools.cache
+def _columns_of_part(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field, column) of each field of a part class kept in a column (its own parts are not)."""
+    return tuple(
+        (name, spec.column or name) for name, spec in specs(cls) if spec.column is not None
+    )
 
 
 def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = True) -> list[int]:

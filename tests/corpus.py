@@ -12,6 +12,24 @@ CORPUS = FIXTURES / "corpus"
 SEED = CORPUS / "text" / "NCT00398515.txt"
 
 
+BULK_ARCHIVE = CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz"
+
+
+def first_records(count: int, folder: Path) -> Path:
+    """A tar of the bulk archive's first ``count`` records, written in ``folder``."""
+    path = folder / "records.tar"
+    with tarfile.open(BULK_ARCHIVE) as source, tarfile.open(path, "w") as target:
+        taken = 0
+        for member in source:
+            if taken == count:
+                break
+            if member.isfile() and member.name.endswith(".xml"):
+                target.addfile(member, source.extractfile(member))
+                taken += 1
+    path.chmod(0o644)
+    return path
+
+
 def read(relative: str) -> bytes:
     """The bytes of a corpus file, by its path under fixtures/corpus."""
     return (CORPUS / relative).read_bytes()

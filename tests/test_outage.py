@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import urllib.error
@@ -21,12 +20,11 @@ import psycopg
 import pytest
 
 from registry import serving
-from tests.corpus import CORPUS
+from tests.corpus import first_records
 
 ROOT = Path(__file__).resolve().parent.parent
-ARCHIVE = CORPUS / "bulk" / "ctgov-xml-2023-02.tar.xz"
 # Three of the writer's 500-record chunks: the outage falls after the first.
-RECORDS = 1500
+RECORDS = 1000
 
 
 def _bin_dir() -> Path | None:
@@ -130,21 +128,8 @@ def _manage(server: Server, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _first_records(count: int, folder: Path) -> Path:
-    """A tar of the bulk archive's first ``count`` records: enough for chunks before and after."""
-    path = folder / "records.tar"
-    with tarfile.open(ARCHIVE) as source, tarfile.open(path, "w") as target:
-        taken = 0
-        for member in source:
-            if member.isfile() and member.name.endswith(".xml") and taken < count:
-                target.addfile(member, source.extractfile(member))
-                taken += 1
-    path.chmod(0o644)
-    return path
-
-
 def test_an_import_waits_out_a_database_restart_and_lands_every_record_once(server, tmp_path):
-    records = _first_records(RECORDS, tmp_path)
+    records = first_records(RECORDS, tmp_path)  # enough for chunks before and after
     migrate = _manage(server, "migrate", "--no-input")
     assert migrate.wait(timeout=300) == 0, migrate.stderr.read() if migrate.stderr else ""
     importing = _manage(server, "import_trials", "--quiet-unchanged", str(records))

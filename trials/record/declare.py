@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -131,10 +132,13 @@ def spec_of(cls: type, name: str) -> Spec:
     return declared.metadata.get("spec", Spec(column=None)) if declared else Spec(column=None)
 
 
-def specs(cls: type) -> Iterator[tuple[str, Spec]]:
-    """Every declared field of a record class, in declaration order."""
-    for f in dataclasses.fields(cls):
-        yield f.name, f.metadata.get("spec") or Spec(column=None)
+@functools.cache
+def specs(cls: type) -> tuple[tuple[str, Spec], ...]:
+    """Every declared field of a record class, in declaration order (read once per class: the
+    store, the parsers and the export ask for them for every part of every record)."""
+    return tuple(
+        (f.name, f.metadata.get("spec") or Spec(column=None)) for f in dataclasses.fields(cls)
+    )
 
 
 def label_of(cls: type, name: str) -> str:

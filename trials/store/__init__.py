@@ -319,7 +319,8 @@ def _arms_and_interventions(
 def _part_columns(part: Any, renamed: dict[str, str] | None = None) -> dict[str, Any]:
     """A part's columns: each declared field under its column (or the table's name for it)."""
     columns = {}
-    for name, column in _columns_of_part(type(part)):
+    cls: type = type(part)
+    for name, column in _columns_of_part(cls):
         value = getattr(part, name)
         if renamed:
             column = renamed.get(name, column)
@@ -485,9 +486,8 @@ class _Tree:
         """The record dict of the part ``row`` holds, with its own parts."""
         renamed = renamed or {}
         data = {
-            part_field: getattr(row, renamed.get(part_field, spec.column or part_field))
-            for part_field, spec in specs(cls)
-            if spec.column is not None
+            part_field: getattr(row, renamed.get(part_field, column))
+            for part_field, column in _columns_of_part(cls)
         }
         for name, child_cls in part_classes(cls).items():
             child = CHILDREN[cls, name]

@@ -322,3 +322,12 @@ def test_only_one_plain_address_becomes_a_mailto_link(email, href):
 )
 def test_a_document_links_to_the_registry_only_by_a_plain_file_name(filename, url):
     assert document_url(Study(nct_id="NCT02552212"), filename) == url
+
+
+def test_the_kinds_of_information_shared_are_named_as_the_registry_names_them(client, corpus):
+    soup = page(client, "NCT05809934")  # API v2: infoTypes STUDY_PROTOCOL, SAP
+
+    shared = " ".join(soup.select_one("#references").get_text(" ").split())
+
+    assert "Study Protocol, Statistical Analysis Plan (SAP)" in shared
+    assert "STUDY_PROTOCOL" not in shared

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from trials import vocab
 from trials.record import StudyRecord, label_of, part_classes, spec_of, specs
 
 # Fields that say where a version came from, not what the study is.
@@ -44,8 +45,8 @@ def show(value: Any, cls: type = StudyRecord, name: str = "") -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     choices = spec_of(cls, name).choices if name else None
-    if choices is not None and isinstance(value, str) and value in choices.values:
-        return str(choices(value).label)
+    if choices is not None and isinstance(value, str):
+        return vocab.label(choices, value)
     if isinstance(value, list | tuple):
         return ", ".join(show(item, cls, name) for item in value)
     if isinstance(value, dict) and set(value) == {"iso", "type"}:

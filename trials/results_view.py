@@ -122,16 +122,20 @@ class ContactView:
     mailto: str
 
 
-def _contact(contact: Any) -> ContactView:
-    phone = contact.phone + (f" ext. {contact.phone_ext}" if contact.phone_ext else "")
+def _contact_view(name: str, role: str, phone: str, ext: str, email: str) -> ContactView:
     return ContactView(
-        name=contact.name,
-        role=contact.get_role_display() if contact.role else "",
-        phone=phone,
-        tel=tel_href(contact.phone, contact.phone_ext),
-        email=contact.email,
-        mailto=mailto_href(contact.email),
+        name=name,
+        role=role,
+        phone=phone + (f" ext. {ext}" if ext else ""),
+        tel=tel_href(phone, ext),
+        email=email,
+        mailto=mailto_href(email),
     )
+
+
+def _contact(contact: Any) -> ContactView:
+    role = contact.get_role_display() if contact.role else ""
+    return _contact_view(contact.name, role, contact.phone, contact.phone_ext, contact.email)
 
 
 def site_contacts(study: Study) -> list[tuple[Any, list[ContactView]]]:
@@ -154,14 +158,12 @@ def results_contact(study: Study) -> ContactView | None:
     )
     if not any(named):
         return None
-    phone, ext = study.results_contact_phone, study.results_contact_phone_ext
-    return ContactView(
-        name=study.results_contact_title,
-        role=study.results_contact_organization,
-        phone=phone + (f" ext. {ext}" if ext else ""),
-        tel=tel_href(phone, ext),
-        email=study.results_contact_email,
-        mailto=mailto_href(study.results_contact_email),
+    return _contact_view(
+        study.results_contact_title,
+        study.results_contact_organization,
+        study.results_contact_phone,
+        study.results_contact_phone_ext,
+        study.results_contact_email,
     )
 
 
@@ -190,18 +192,6 @@ def documents(study: Study) -> list[tuple[Any, str]]:
     return [
         (document, document_url(study, document.filename)) for document in study.documents.all()
     ]
-
-
-def labels_of(choices: type[vocab.TextChoices], values: list[str]) -> list[str]:
-    """Page spellings of API v2 values; a value outside the vocabulary shows as written."""
-    return [_label(choices, value) for value in values]
-
-
-def _label(choices: type[vocab.TextChoices], value: str) -> str:
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
 
 
 def _value(value: str, spread: str = "", lower: str = "", upper: str = "") -> str:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import results_view, vocab
+from . import results_view
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -113,7 +113,6 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         "site_contacts": results_view.site_contacts(study),
         "references": results_view.references(study),
         "documents": results_view.documents(study),
-        "ipd_info_types": results_view.labels_of(vocab.IpdSharingInfoType, study.ipd_info_types),
         "oversight": [
             ("Data monitoring committee", study.oversight_has_dmc),
             ("FDA-regulated drug", study.is_fda_regulated_drug),

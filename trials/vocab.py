@@ -468,6 +468,15 @@ _LEGACY: dict[type[TextChoices], dict[str, str]] = {
 }
 
 
+def label(choices: type[TextChoices], value: str) -> str:
+    """The page spelling of an API v2 value ("ACTIVE_NOT_RECRUITING" -> "Active, not
+    recruiting"); a value outside the vocabulary shows as written."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().replace("_", " ")).lower()
 

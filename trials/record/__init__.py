@@ -88,6 +88,7 @@ from .results import (
     Measurement,
     OutcomeResult,
     ResultGroup,
+    group_code,
 )
 
 __all__ = [
@@ -134,6 +135,7 @@ __all__ = [
     "SubmissionInfo",
     "UnpostedEvent",
     "ViolationEvent",
+    "group_code",
     "label_of",
     "spec_of",
     "specs",

@@ -18,6 +18,12 @@ from trials import vocab
 from .declare import Grouping, choice, flag, names, number, parts, prose, text
 
 
+def group_code(prefix: str, index: int) -> str:
+    """API v2's code of the ``index``-th group (from 0) of a results table: "FG000" for the
+    participant flow's first, "BG001", "OG002", "EG000"."""
+    return f"{prefix}{index:03d}"
+
+
 @dataclass(frozen=True)
 class ResultGroup:
     """A group of participants as the results report them (usually an arm)."""

@@ -431,7 +431,7 @@ def read(study: Study) -> Read:
     interventions = list(study.interventions.all())
     data["arms"] = [
         {
-            **_columns_of(arm, "arms"),
+            **tree.part(PART_CLASSES["arms"], arm),
             "intervention_names": [
                 intervention_label(x.type, x.name) for x in arm.interventions.all()
             ],
@@ -440,7 +440,7 @@ def read(study: Study) -> Read:
     ]
     data["interventions"] = [
         {
-            **_columns_of(x, "interventions"),
+            **tree.part(PART_CLASSES["interventions"], x),
             "other_names": [n.name for n in x.other_names.all()],
             # Sorted, as API v2 lists them and the parsers give them.
             "arm_labels": sorted(arm.label for arm in x.arms.all()),
@@ -493,14 +493,6 @@ class _Tree:
             child = CHILDREN[cls, name]
             data[name] = [self.part(child_cls, sub) for sub in self.under(child, row.pk)]
         return data
-
-
-def _columns_of(row: models.Model, name: str) -> dict:
-    return {
-        part_field: getattr(row, spec.column or part_field)
-        for part_field, spec in specs(PART_CLASSES[name])
-        if spec.column is not None
-    }
 
 
 def _read_rows(

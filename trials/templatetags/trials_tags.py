@@ -28,16 +28,14 @@ _ENUMS: dict[str, type[vocab.TextChoices]] = {
     "std_age": vocab.StdAge,
     "who_masked": vocab.WhoMasked,
     "agency_class": vocab.AgencyClass,
+    "ipd_info_type": vocab.IpdSharingInfoType,
 }
 
 
 @register.filter
 def label(value: str, vocabulary: str) -> str:
     """The page spelling of an API v2 value: ``{{ "PHASE1"|label:"phase" }}`` -> "Phase 1"."""
-    try:
-        return _ENUMS[vocabulary](value).label
-    except ValueError:
-        return value
+    return vocab.label(_ENUMS[vocabulary], value)
 
 
 @register.filter

@@ -29,6 +29,7 @@ from trials.record import (
     OutcomeResult,
     PointOfContact,
     ResultGroup,
+    group_code,
 )
 from trials.vocab import (
     AgreementRestrictionType,
@@ -92,7 +93,7 @@ def group_id(raw: str | None) -> str:
     match = _GROUP_ID.fullmatch(text)
     if not match:
         return text
-    return f"{_API_PREFIX[match[1]]}{int(match[2]) - 1:03d}"
+    return group_code(_API_PREFIX[match[1]], int(match[2]) - 1)
 
 
 def results(study: Node) -> dict[str, object]:

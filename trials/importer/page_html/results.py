@@ -29,6 +29,7 @@ from trials.record import (
     Measurement,
     PointOfContact,
     ResultGroup,
+    group_code,
 )
 from trials.vocab import AgreementRestrictionType, MeasureDispersionType, MeasureParam, normalize
 
@@ -120,7 +121,7 @@ def _groups(table: Tag, prefix: str) -> tuple[ResultGroup, ...]:
         text = outline(description)
         groups.append(
             ResultGroup(
-                f"{prefix}{len(groups):03d}", text_of(title), "" if text == _NO_TEXT else text
+                group_code(prefix, len(groups)), text_of(title), "" if text == _NO_TEXT else text
             )
         )
     return tuple(groups)

@@ -16,7 +16,7 @@ plain paragraphs and are read whatever the table below them looks like.
 import re
 from dataclasses import dataclass, field
 
-from trials.record import ResultGroup
+from trials.record import ResultGroup, group_code
 
 from .lines import paragraphs, squash
 
@@ -81,7 +81,7 @@ def read_flow(lines: list[str]) -> FlowTable:
             ]
         )
     groups = tuple(
-        ResultGroup(id=f"FG{index:03d}", title=title, description=description)
+        ResultGroup(id=group_code("FG", index), title=title, description=description)
         for index, (title, description) in enumerate(zip(titles, descriptions, strict=True))
     )
     return FlowTable(groups=groups, read=frozenset({"flow_groups"}))

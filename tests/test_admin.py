@@ -207,6 +207,32 @@ def test_a_site_edited_on_its_own_page_is_curated(staff, small):
     assert Curation.objects.get().path == "sites[0].country"
 
 
+def test_an_interventions_arms_are_edited_in_order_on_its_page_and_curated(staff, db):
+    import_files(BIG)
+    study = Study.objects.get(nct_id="NCT02465060")
+    crizotinib = study.interventions.get(name="Crizotinib")
+    url = reverse("admin:trials_intervention_change", args=[crizotinib.pk])
+    page = staff.get(url).content
+    # Only this study's arms are offered.
+    choices = BeautifulSoup(page, "html.parser").find("select", {"name": "arm_links-0-arm"})
+    offered = {o.text for o in choices.find_all("option") if o.get("value")}
+    assert offered == {str(arm) for arm in study.arms.all()}
+
+    data = form_data(page, "intervention_form")
+    first, second = data["arm_links-0-position"], data["arm_links-1-position"]
+    data["arm_links-0-position"], data["arm_links-1-position"] = second, first
+    assert staff.post(url, data).status_code == 302
+
+    labels = [link.arm.label for link in crizotinib.arm_links.select_related("arm")]
+    assert labels[:3] == [
+        "Subprotocol G (ROS1 translocation or inversion)",
+        "Subprotocol F (ALK translocation)",
+        "Subprotocol C1 (MET amplification)",
+    ]
+    (kept,) = Curation.objects.all()
+    assert kept.path == "interventions[Crizotinib].arm_labels"
+
+
 def test_reverting_from_the_history_page_restores_the_value(staff, small):
     post_change(staff, small, brief_title="A clearer title")
     entry = StudyChange.objects.get(origin=Origin.ADMIN)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import import_files
 from trials.diff import diff_records, word_changes
-from trials.record import AdverseEvent, Contact, EventStat, Site, StudyRecord
+from trials.record import AdverseEvent, Contact, EventStat, Intervention, Site, StudyRecord
 
 
 def record(**changes: Any) -> dict:
@@ -65,6 +65,16 @@ def test_differences_of_form_are_not_changes():
     }
 
     assert diff_records(old, new) == []
+
+
+def test_an_interventions_arm_labels_in_another_order_are_not_a_change_but_new_ones_are():
+    # Legacy XML keeps the order typed, the APIs sort: the same links, in another form.
+    typed = record(interventions=(Intervention("DRUG", "one", arm_labels=("B", "A")),))
+    sorted_ = record(interventions=(Intervention("DRUG", "one", arm_labels=("A", "B")),))
+    more = record(interventions=(Intervention("DRUG", "one", arm_labels=("A", "B", "C")),))
+
+    assert diff_records(typed, sorted_) == []
+    assert [change.field for change in diff_records(typed, more)] == ["interventions"]
 
 
 def test_parts_are_shown_by_their_fields_labels_results_included():

@@ -507,24 +507,22 @@ def test_obsolete_nct_ids_become_aliases():
     assert all(alias.startswith("NCT") and alias != record.nct_id for alias in record.nct_aliases)
 
 
-def test_an_interventions_arm_labels_are_sorted_as_the_apis_list_them():
-    # The XML lists them in the order typed ("75.25 Gy", "74 Gy", "70 Gy", "Phase II"); API v2
-    # and the classic API sort them, and a record holds one order whichever form it came from.
-    record = parse("NCT00023673.xml")
-    assert [i.arm_labels for i in record.interventions] == [
-        (
-            "Phase I: 70 Gy/35 fx + chemotherapy",
-            "Phase I: 74 Gy/37 fx + chemotherapy",
-            "Phase I: 75.25 Gy/36 fx + chemotherapy",
-            "Phase II: 74 Gy/37 fx + chemotherapy",
-        )
-    ] * 3
+def test_an_interventions_arm_labels_keep_the_order_the_xml_types_them():
+    # Neither sorted (as the APIs list them) nor in the arms' order: the source's own.
+    record = parse("NCT02465060.xml")
+    crizotinib = next(i for i in record.interventions if i.name == "Crizotinib")
+    assert crizotinib.arm_labels == (
+        "Subprotocol F (ALK translocation)",
+        "Subprotocol G (ROS1 translocation or inversion)",
+        "Subprotocol C1 (MET amplification)",
+        "Subprotocol C2 (MET exon 14 deletion)",
+    )
     # The arms keep the order the XML gives them.
-    assert [arm.label for arm in record.arms] == [
-        "Phase I: 75.25 Gy/36 fx + chemotherapy",
-        "Phase I: 74 Gy/37 fx + chemotherapy",
-        "Phase I: 70 Gy/35 fx + chemotherapy",
-        "Phase II: 74 Gy/37 fx + chemotherapy",
+    assert [arm.label for arm in record.arms][:4] == [
+        "Subprotocol A (EGFR activating mutation)",
+        "Subprotocol B (HER2 activating mutation)",
+        "Subprotocol C1 (MET amplification)",
+        "Subprotocol C2 (MET exon 14 deletion)",
     ]
 
 

@@ -5,7 +5,8 @@ import dataclasses
 import pytest
 
 from tests.conftest import table_counts
-from trials import vocab
+from trials import store, vocab
+from trials.export import study_to_api
 from trials.importer.detect import Piece
 from trials.importer.report import Outcome as Result
 from trials.importer.writer import import_pieces, save_record
@@ -174,6 +175,23 @@ def test_arms_and_interventions_link_by_label_from_either_side():
         for x in InterventionRow.objects.prefetch_related("arms")
     }
     assert links == {"one": ["A"], "two": ["B"]}
+
+
+def test_an_interventions_arms_come_back_in_the_order_its_record_lists_them():
+    # Neither the arms' order nor sorted; an arm naming the intervention on its own side only
+    # comes after the intervention's own labels.
+    record = make_record(
+        arms=(Arm("A"), Arm("B"), Arm("C"), Arm("D", intervention_names=("Drug: one",))),
+        interventions=(Intervention("DRUG", "one", arm_labels=("C", "A", "B")),),
+    )
+    save_record(record, b"order", "order.json")
+
+    study = Study.objects.with_parts().get(nct_id=record.nct_id)
+    held = store.read(study)
+    assert held.data["interventions"][0]["arm_labels"] == ["C", "A", "B", "D"]
+    assert study_to_api(study)["protocolSection"]["armsInterventionsModule"]["interventions"][0][
+        "armGroupLabels"
+    ] == ["C", "A", "B", "D"]
 
 
 def test_one_bad_study_in_a_batch_of_new_studies_is_set_aside_and_the_rest_saved():

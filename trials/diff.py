@@ -94,7 +94,7 @@ def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     for name, _ in specs(StudyRecord):
         if name in _NOT_COMPARED or name in lacking or name not in old or name not in new:
             continue
-        before, after = old[name], new[name]
+        before, after = without_form(name, old[name]), without_form(name, new[name])
         if before == after or _same_text(before, after):
             continue
         if isinstance(after, list) and isinstance(before, list | None):
@@ -106,6 +106,14 @@ def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
                 FieldChange(name, before=show(before, name=name), after=show(after, name=name))
             )
     return changes
+
+
+def without_form(name: str, value: Any) -> Any:
+    """A field's value without what only the record's form decides: the APIs sort an
+    intervention's arm labels, legacy XML and the pages keep the order written."""
+    if name == "interventions" and value:
+        return [{**x, "arm_labels": sorted(x.get("arm_labels") or ())} for x in value]
+    return value
 
 
 def _is_prose(name: str) -> bool:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import admin
-from django.forms import ModelForm, ModelMultipleChoiceField
+from django.forms import BaseInlineFormSet, ModelChoiceField
 from django.http import HttpRequest
 
 from trials.models import (
@@ -11,6 +11,7 @@ from trials.models import (
     Condition,
     Identifier,
     Intervention,
+    InterventionArm,
     Keyword,
     MeshTerm,
     Official,
@@ -69,25 +70,34 @@ class OtherNameInline(PartInline):
     model = OtherName
 
 
+class ArmLinkInline(admin.TabularInline):
+    """The arms an intervention is given in, in the order its record lists their labels."""
+
+    model = InterventionArm
+    fields = ["arm", "position"]
+    extra = 0
+    verbose_name = "arm"
+    verbose_name_plural = "arms (in the order the record lists them)"
+
+    def get_formset(
+        self, request: HttpRequest, obj: Intervention | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
+        formset = super().get_formset(request, obj, **kwargs)
+        arm = formset.form.base_fields["arm"]
+        assert isinstance(arm, ModelChoiceField)  # a foreign key's form field
+        # Only the arms of the intervention's own study can be linked to it.
+        arm.queryset = (
+            Arm.objects.filter(study=obj.study) if obj is not None else Arm.objects.none()
+        )
+        return formset
+
+
 @admin.register(Intervention)
 class InterventionAdmin(PartAdmin):
     list_display = ["name", "type", "study"]
     list_filter = ["type"]
     search_fields = ["=study__nct_id", "name", "other_names__name"]
-    inlines = [OtherNameInline]
-    filter_horizontal = ["arms"]
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
-        form = super().get_form(request, obj, change, **kwargs)
-        if "arms" in form.base_fields:
-            arms_field = form.base_fields["arms"]
-            assert isinstance(arms_field, ModelMultipleChoiceField)  # a many-to-many's form field
-            # Only the arms of the intervention's own study can be linked to it.
-            arms = Arm.objects.filter(study=obj.study) if obj is not None else Arm.objects.none()
-            arms_field.queryset = arms
-        return form
+    inlines = [OtherNameInline, ArmLinkInline]
 
 
 @admin.register(OutcomeMeasure)

@@ -49,13 +49,35 @@ class Intervention(StudyPart):
     name = models.TextField()
     description = models.TextField(blank=True)
     # Records link arms and interventions by label text only; the writer resolves the labels.
-    arms = models.ManyToManyField(Arm, related_name="interventions", blank=True)
+    arms = models.ManyToManyField(
+        Arm, related_name="interventions", blank=True, through="InterventionArm"
+    )
 
     class Meta(StudyPart.Meta):
         indexes = [models.Index(fields=["name"], name="intervention_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.name}" if self.type else self.name
+
+
+class InterventionArm(models.Model):
+    """An arm an intervention is given in, at its place in the intervention's list of arm
+    labels (the source's order: legacy XML keeps the order typed, the APIs sort)."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="arm_links"
+    )
+    arm = models.ForeignKey(Arm, on_delete=models.CASCADE, related_name="intervention_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        # The table Django made for the link before it had a position.
+        db_table = "trials_intervention_arms"
+        ordering = ["intervention_id", "position"]
+        unique_together = [("intervention", "arm")]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} in {self.arm}"
 
 
 class OtherName(models.Model):

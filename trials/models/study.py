@@ -39,7 +39,7 @@ class StudyQuerySet(models.QuerySet["Study"]):
             *tables,
             "arms__interventions",
             "interventions__other_names",
-            "interventions__arms",
+            "interventions__arm_links",
         )
 
 

@@ -616,26 +616,30 @@ def intervention_label(intervention_type: str, name: str) -> str:
 
 
 def arm_links(record: StudyRecord) -> list[tuple[int, int]]:
-    """(intervention index, arm index) pairs the record links by label text.
+    """(intervention index, arm index) pairs the record links by label text, intervention by
+    intervention, each one's arms in the order it lists their labels.
 
     Records link both ways and either side may be missing: an intervention's arm labels
     (``armGroupLabels``) and an arm's intervention names ("Drug: placebo"). A pair named on
-    either side is a link, except that an arm's name shared by several interventions (two
+    either side is a link (an arm named only on its own side comes after the intervention's
+    own labels, in arm order), except that an arm's name shared by several interventions (two
     "Device: LDGraft") cannot say which it means: there only the interventions' labels count.
     """
     known = [
         {label_key(x.name), label_key(intervention_label(x.type, x.name))}
         for x in record.interventions
     ]
-    links: dict[tuple[int, int], None] = {}  # ordered and without repeats
+    named_by_arm: set[tuple[int, int]] = set()
+    arms_by_label: dict[str, list[int]] = {}
     for ai, arm in enumerate(record.arms):
+        arms_by_label.setdefault(label_key(arm.label), []).append(ai)
         for wanted in {label_key(n) for n in arm.intervention_names}:
             matching = [xi for xi, names in enumerate(known) if wanted in names]
             if len(matching) == 1:
-                links[matching[0], ai] = None
+                named_by_arm.add((matching[0], ai))
+    links: dict[tuple[int, int], None] = {}  # ordered and without repeats
     for xi, x in enumerate(record.interventions):
-        labels = {label_key(label) for label in x.arm_labels}
-        for ai, arm in enumerate(record.arms):
-            if label_key(arm.label) in labels:
-                links[xi, ai] = None
+        for label in x.arm_labels:
+            links.update(dict.fromkeys((xi, ai) for ai in arms_by_label.get(label_key(label), ())))
+        links.update(dict.fromkeys(sorted(pair for pair in named_by_arm if pair[0] == xi)))
     return list(links)

@@ -32,6 +32,7 @@ from trials.models import (
     Identifier,
     IdentifierKind,
     Intervention,
+    InterventionArm,
     Keyword,
     MeshTerm,
     Official,
@@ -186,10 +187,6 @@ PART_MODELS: tuple[type[models.Model], ...] = tuple(
     dict.fromkeys([*TABLES, *(child.model for child in CHILDREN.values()), Arm, Intervention])
 )
 
-# Arms and interventions are linked through the many-to-many table Django made for them.
-_ArmLink: type[models.Model] = Intervention.arms.through
-
-
 # --- Record -> rows ------------------------------------------------------------------------
 
 
@@ -310,10 +307,12 @@ def _arms_and_interventions(
                 {"intervention_id": x_id, "name": name, "position": n}
                 for n, name in enumerate(x.other_names)
             )
-        tables[_ArmLink] += (
-            {"intervention_id": interventions[xi], "arm_id": arms[ai]}
-            for xi, ai in arm_links(record)
-        )
+        linked: dict[int, int] = defaultdict(int)  # per intervention, its arms so far
+        for xi, ai in arm_links(record):
+            tables[InterventionArm].append(
+                {"intervention_id": interventions[xi], "arm_id": arms[ai], "position": linked[xi]}
+            )
+            linked[xi] += 1
 
 
 def _part_columns(part: Any, renamed: dict[str, str] | None = None) -> dict[str, Any]:
@@ -429,6 +428,9 @@ def read(study: Study) -> Read:
             _read_rows(held, rows, data, row_ids, tree)
     arms = list(study.arms.all())
     interventions = list(study.interventions.all())
+    arm_of = {arm.pk: arm for arm in arms}
+    # Each intervention's arms in the order its record lists them (links prefetched by position).
+    arms_of = [[arm_of[link.arm_id] for link in x.arm_links.all()] for x in interventions]
     data["arms"] = [
         {
             **tree.part(PART_CLASSES["arms"], arm),
@@ -442,14 +444,13 @@ def read(study: Study) -> Read:
         {
             **tree.part(PART_CLASSES["interventions"], x),
             "other_names": [n.name for n in x.other_names.all()],
-            # Sorted, as API v2 lists them and the parsers give them.
-            "arm_labels": sorted(arm.label for arm in x.arms.all()),
+            "arm_labels": [arm.label for arm in linked],
         }
-        for x in interventions
+        for x, linked in zip(interventions, arms_of, strict=True)
     ]
     row_ids["arms"] = [arm.pk for arm in arms]
     row_ids["interventions"] = [x.pk for x in interventions]
-    arm_ids = [[arm.pk for arm in x.arms.all()] for x in interventions]
+    arm_ids = [[arm.pk for arm in linked] for linked in arms_of]
     return Read(data, dict(row_ids), arm_ids)
 
 

@@ -9,7 +9,6 @@ means "none". A capture that lacks a module every full record has (status, desig
 is a fragment instead: there every missing module's fields go into ``lacks``.
 """
 
-import dataclasses
 import functools
 import typing
 from typing import Any
@@ -132,11 +131,7 @@ def build(
         **_sponsors(_module(protocol, "sponsorCollaboratorsModule"), read),
         **_design(_module(protocol, "designModule"), read),
         **_eligibility(_module(protocol, "eligibilityModule")),
-        # Sorted in every form: the link is by label, and the API sorts them.
-        "interventions": tuple(
-            dataclasses.replace(x, arm_labels=tuple(sorted(x.arm_labels)))
-            for x in _parts(study, "interventions", read)
-        ),
+        "interventions": _parts(study, "interventions", read),
         "collaborators": tuple(s for s in _parts(study, "collaborators", read) if s.name),
         "mesh_terms": tuple(m for m in _parts(study, "mesh_terms", read) if m.term),
     }

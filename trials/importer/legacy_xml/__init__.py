@@ -370,8 +370,8 @@ def _intervention(node: Node) -> Intervention:
         name=node.text("intervention_name"),
         description=plain_text(node.raw("description")),
         other_names=node.texts("other_name"),
-        # The XML keeps the order typed, the APIs sort: the record holds one order in every form.
-        arm_labels=tuple(sorted(node.texts("arm_group_label"))),
+        # In the order typed (the APIs sort them): the source's order is the record's.
+        arm_labels=node.texts("arm_group_label"),
     )
 
 

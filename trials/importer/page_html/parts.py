@@ -136,10 +136,8 @@ def link_arms(arms: Sequence[Arm], interventions: Iterable[Intervention]) -> lis
                 for name in arm.intervention_names
             )
         )
-        # In arm order on the page, sorted by the APIs: the record holds one order in every form.
-        linked.append(
-            replace(intervention, arm_labels=tuple(sorted(labels or intervention.arm_labels)))
-        )
+        # In arm order on the page, as the page links them.
+        linked.append(replace(intervention, arm_labels=labels or intervention.arm_labels))
     return linked
 
 

@@ -140,8 +140,8 @@ def _intervention(treatment: _Treatment) -> Intervention:
         name=name.strip(),
         description=paragraphs(treatment.lines),
         other_names=tuple(treatment.other_names),
-        # In arm order on the page, sorted by the APIs: the record holds one order in every form.
-        arm_labels=tuple(sorted(label for label in treatment.arms if label)),
+        # In arm order on the page, as the page links them.
+        arm_labels=tuple(label for label in treatment.arms if label),
     )
 
 

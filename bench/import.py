@@ -31,7 +31,7 @@ def main() -> None:
     from trials.importer.pipeline import pieces_of
     from trials.importer.report import Outcome
     from trials.importer.sources import iter_sources
-    from trials.importer.writer import import_pieces
+    from trials.importer.writer import import_pieces, imported_before
 
     megabytes = sum(len(s.data) for s in iter_sources([str(args.archive)])) / 1e6
 
@@ -46,7 +46,8 @@ def main() -> None:
         for label in ("first import", "second import"):
             started = time.perf_counter()
             outcomes: dict[str, int] = {}
-            for result in import_pieces(pieces_of([str(args.archive)]), args.chunk_size):
+            pieces = pieces_of([str(args.archive)], imported_before)
+            for result in import_pieces(pieces, args.chunk_size):
                 outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
             seconds = time.perf_counter() - started
             total = sum(outcomes.values())

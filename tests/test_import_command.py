@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from tests.conftest import table_counts
 from tests.corpus import CORPUS, first_records, read
+from trials.importer import pipeline
 from trials.models import Study
 
 # Each test counts what it imports: none of the shared records.
@@ -48,6 +49,26 @@ def test_a_second_import_reports_every_record_unchanged():
     assert status == 0
     assert "unchanged: NCT00000112" in output
     assert table_counts() == before
+
+
+def test_a_source_imported_before_is_not_parsed_again_whatever_its_name(tmp_path, monkeypatch):
+    run(str(CORPUS / XML))
+    renamed = tmp_path / "renamed.xml"
+    renamed.write_bytes(read(XML))
+    edited = tmp_path / "edited.xml"
+    edited.write_bytes(read(XML).replace(b"<brief_title>", b"<brief_title>Edited: "))
+    parsed: list[str] = []
+    real = pipeline.read_studies
+    monkeypatch.setattr(
+        pipeline, "read_studies", lambda data, name: parsed.append(name) or real(data, name)
+    )
+
+    output, status = run(str(renamed), str(edited))
+
+    assert status == 0
+    assert f"unchanged: NCT00000112 ({renamed}): this source was imported before" in output
+    assert f"updated: NCT00000112 ({edited})" in output
+    assert parsed == [str(edited)]
 
 
 def test_folders_are_read_recursively(tmp_path):

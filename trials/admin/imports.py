@@ -17,7 +17,7 @@ from trials.curation import acting_as
 from trials.importer.pipeline import parse_sources
 from trials.importer.report import Progress
 from trials.importer.sources import Source, iter_sources
-from trials.importer.writer import import_pieces
+from trials.importer.writer import import_pieces, imported_before
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,7 +93,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
         progress = Progress(io.StringIO(), interactive=False)
         sources = _sources(form.cleaned_data["files"], form.cleaned_data["text"])
         with acting_as(request.user):
-            for result in import_pieces(parse_sources(sources)):
+            for result in import_pieces(parse_sources(sources, imported_before)):
                 lines.append((result.outcome, str(result)))
                 progress.update(result)
         total = "Total: " + progress.line()

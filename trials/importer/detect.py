@@ -39,6 +39,8 @@ class Piece:
     format: str  # vocab.SourceFormat, "" when undetected
     record: StudyRecord | None = None
     error: str = ""
+    # The NCT ID of the study these very bytes were imported as before: not parsed again.
+    imported_as: str = ""
 
 
 def detect(data: bytes) -> str:

@@ -13,7 +13,7 @@ again on its own, so the bad one is set aside with its reason and the rest are s
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils import timezone
 from trials import curation, store
 from trials.models import Study, StudyVersion
 from trials.record import StudyRecord, effective_record
-from trials.store.copy import copy_rows
+from trials.store.copy import JsonText, copy_rows
 
 from .detect import Piece
 from .report import Outcome, Result
@@ -36,6 +36,7 @@ class DatabaseUnavailable(Exception):
 # How long an import waits for a database that went away before it gives up (seconds), and the
 # longest pause between two attempts.
 WAIT_FOR_DATABASE = 60.0
+IMPORTED_BEFORE = "this source was imported before"
 _LONGEST_PAUSE = 5.0
 
 
@@ -105,7 +106,7 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         return Result(source, record.nct_id, Outcome.CREATED)
 
     if study.versions.filter(sha256=digest).exists():
-        return Result(source, record.nct_id, Outcome.UNCHANGED, "this source was imported before")
+        return Result(source, record.nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
     # In import order, so that among versions of one date the later import wins the fold.
     imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
     older = [StudyRecord.from_dict(v) for v in imported]
@@ -134,7 +135,7 @@ def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
                 "content": data,
                 "sha256": digest,
                 "record_date": record.record_date,
-                "record": record.to_dict(),
+                "record": JsonText(record.to_json()),
                 "imported_at": now,
             }
             for study_id, record, source, data, digest in items
@@ -168,7 +169,17 @@ def import_pieces(pieces: Iterable[Piece], chunk_size: int = 500) -> Iterator[Re
 
 
 def _nct_id(piece: Piece) -> str:
-    return piece.record.nct_id if piece.record is not None else ""
+    return piece.record.nct_id if piece.record is not None else piece.imported_as
+
+
+def imported_before(digests: Sequence[str]) -> dict[str, str]:
+    """Of these sha256 digests of sources, those a study has a version of: digest -> NCT ID.
+
+    The pipeline's lookup (``pieces_of(paths, imported_before)``): such a source would import
+    as unchanged, so it need not be parsed at all.
+    """
+    found = StudyVersion.objects.filter(sha256__in=digests).values_list("sha256", "study__nct_id")
+    return _retrying(lambda: dict(found))
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,11 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
     results: dict[int, Result] = {}
     parsed: dict[int, _Parsed] = {}
     for index, piece in enumerate(chunk):
-        if piece.record is None:
+        if piece.imported_as:
+            results[index] = Result(
+                piece.source, piece.imported_as, Outcome.UNCHANGED, IMPORTED_BEFORE
+            )
+        elif piece.record is None:
             results[index] = Result(piece.source, "", Outcome.FAILED, piece.error)
         else:
             parsed[index] = _Parsed(piece, piece.record, hashlib.sha256(piece.data).hexdigest())
@@ -195,9 +210,7 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
     for index, item in parsed.items():
         nct_id = item.record.nct_id
         if (nct_id, item.digest) in imported:
-            results[index] = Result(
-                item.piece.source, nct_id, Outcome.UNCHANGED, "this source was imported before"
-            )
+            results[index] = Result(item.piece.source, nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
         elif nct_id not in existing and nct_id not in new:
             new[nct_id] = index
     if new and _insert_new([parsed[i] for i in new.values()]):

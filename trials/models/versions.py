@@ -33,6 +33,10 @@ class StudyVersion(models.Model):
             # Re-importing the same bytes is a no-op: one row per distinct source of a study.
             models.UniqueConstraint(fields=["study", "sha256"], name="version_unique_source"),
         ]
+        indexes = [
+            # A re-import looks its sources up by digest before parsing them.
+            models.Index(fields=["sha256"], name="version_sha256_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.study.nct_id} {self.get_format_display()} of {self.record_date or '?'}"

@@ -466,6 +466,17 @@ class StudyRecord:
             self.__dict__["_dict"] = _plain(self)
         return self.__dict__["_dict"]
 
+    def to_json(self) -> str:
+        """``to_dict()`` as JSON text (the stored version's record), cached like it."""
+        if "_json" not in self.__dict__:
+            self.__dict__["_json"] = json.dumps(self.to_dict())
+        return self.__dict__["_json"]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What a parsing worker sends the writer: the fields, the hash and the JSON text, not the
+        # dict form, which costs more to send than to make again where it is needed.
+        return {key: value for key, value in self.__dict__.items() if key != "_dict"}
+
     def content_hash(self) -> str:
         """A digest of what the record says (not where it came from): equal records, equal hashes.
 

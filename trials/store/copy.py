@@ -6,10 +6,16 @@ second here, 1.8x more than multi-row INSERTs, 5.4x on child rows). Rows that ot
 their ids reserved from the table's sequence first, so children can be written in the same pass.
 """
 
+import functools
+import operator
 from typing import Any
 
 from django.db import connection, models
 from psycopg.types.json import Jsonb
+
+
+class JsonText(str):
+    """A JSON column's value already encoded (by a parsing worker): sent as it is."""
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -34,26 +40,36 @@ def copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    fields = [
-        f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])
-    ]
+    fields, statement = _layout(model, with_pk=model._meta.pk.attname in rows[0])
     defaults = {f.attname: f.get_default() for f in fields}
-    json_columns = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    # A concrete field always has a column (only relations seen from the other side lack one).
-    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
+    get = operator.itemgetter(*defaults)
+    json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     # wrap_database_errors: psycopg's own errors come out as Django's, as for any query.
     with (
         connection.wrap_database_errors,
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(statement) as copy,
     ):
         for row in rows:
-            copy.write_row(
-                [
-                    Jsonb(row[f.attname])
-                    if f.attname in json_columns
-                    else row.get(f.attname, defaults[f.attname])
-                    for f in fields
-                ]
-            )
+            # The row over the defaults, read in column order in one call: the hot loop of a
+            # bulk import, a quarter of a million rows per four thousand studies.
+            values = get({**defaults, **row})
+            if json_columns:
+                values = list(values)
+                for i in json_columns:
+                    values[i] = _json(values[i])
+            copy.write_row(values)
+
+
+@functools.cache
+def _layout(model: type[models.Model], with_pk: bool) -> tuple[list[models.Field], str]:
+    """The fields a COPY into the model's table sends, and its statement."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    # A concrete field always has a column (only relations seen from the other side lack one).
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return fields, f"COPY {table} ({columns}) FROM STDIN"
+
+
+def _json(value: Any) -> Any:
+    return value if isinstance(value, JsonText) else Jsonb(value)

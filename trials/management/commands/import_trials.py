@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.importer.pipeline import pieces_of
 from trials.importer.report import Outcome, Progress
-from trials.importer.writer import import_pieces
+from trials.importer.writer import import_pieces, imported_before
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, paths: list[str], quiet_unchanged: bool, **options: Any) -> None:
         progress = Progress(sys.stderr, interactive=sys.stderr.isatty())
-        for result in import_pieces(pieces_of(paths)):
+        for result in import_pieces(pieces_of(paths, imported_before)):
             if not (quiet_unchanged and result.outcome == Outcome.UNCHANGED):
                 if progress.interactive:
                     sys.stderr.write("\r\x1b[K")

@@ -202,6 +202,7 @@ def _import(server: Server, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_an_import_waits_out_a_database_restart_and_lands_every_record_once(server, tmp_path, db):
     from django.db import connection
 

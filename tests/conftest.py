@@ -106,7 +106,9 @@ def table_counts() -> dict[str, int]:
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _slow_modules_first(items)
     browser_tests = [item for item in items if item.get_closest_marker("browser")]
     if not browser_tests:
         return
@@ -118,6 +120,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Playwright's sync API runs an event loop in the test's thread; Django would refuse the
     # test's own database queries there, though they are plain synchronous calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _slow_modules_first(items: list[pytest.Item]) -> None:
+    """Modules holding a test marked `slow` go first, each kept whole (its module fixtures are
+    made once), the rest after in their order: under xdist the workers end on short tests and
+    so together, rather than one finishing a long test alone. The order among plain database
+    tests only: pytest-django's (tests that flush the database last) is kept."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+
+    def rank(item: pytest.Item) -> int:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        flushes = (
+            (marker is not None and marker.kwargs.get("transaction", False))
+            or "transactional_db" in fixtures
+            or "live_server" in fixtures
+            or item.get_closest_marker("browser") is not None
+        )
+        return 2 if flushes else 0 if item.path in slow else 1
+
+    items.sort(key=rank)  # stable: within a rank, pytest-django's and the files' order
 
 
 def serious_violations(page: "Page") -> list[str]:

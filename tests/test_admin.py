@@ -80,6 +80,7 @@ def test_the_study_page_shows_its_parts_inline_and_links_its_sites(staff, small)
     assert [cell.get_text(strip=True) for cell in versions] == ["API v2 JSON"]
 
 
+@pytest.mark.slow
 def test_the_study_page_costs_the_same_queries_for_1218_sites_as_for_one(
     staff, small, django_assert_num_queries
 ):

@@ -445,6 +445,7 @@ def _differences(nct_id: str) -> Iterator[tuple[Capture, Capture, str]]:
                 yield a, b, name
 
 
+@pytest.mark.slow
 def test_these_are_all_the_studies_the_corpus_holds_more_than_once():
     assert tuple(captures()) == MULTI_CAPTURE
 

@@ -38,6 +38,7 @@ def thousands(synthesized, db):
     assert Study.objects.count() == 1050
 
 
+@pytest.mark.slow
 def test_a_csv_download_holds_every_result_with_no_cap(client, thousands):
     rows = csv_rows(client)
 

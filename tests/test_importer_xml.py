@@ -794,6 +794,7 @@ def bulk() -> list[tuple[str, bytes]]:
         ]
 
 
+@pytest.mark.slow
 def test_every_record_of_the_bulk_archive_parses(bulk):
     failures, warned, ids = [], [], set()
     for name, data in bulk:

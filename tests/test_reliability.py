@@ -257,6 +257,7 @@ def only_seed(empty_db):
     import_files("text/NCT00398515.txt")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["nul", "invalid-utf8", "100kB", "repeated"])
 def test_no_parameter_of_any_page_gives_a_server_error(only_seed, client, kind):
     for page, names in PAGES.items():

@@ -136,17 +136,25 @@ def value_at(flat: Flat, path: str) -> Any:
 
 def diff(before: Flat, after: Flat) -> dict[str, list[Any]]:
     """{path: [before, after]} of what differs; a part added or removed is one entry."""
-    rows_before = {row for p in before if (row := row_of(p)) is not None}
-    rows_after = {row for p in after if (row := row_of(p)) is not None}
-    whole = rows_before ^ rows_after
+    parts_before, parts_after = _parts_of(before), _parts_of(after)
+    whole = parts_before.keys() ^ parts_after.keys()
     changes = {
         path: [before.get(path), after.get(path)]
         for path in before.keys() | after.keys()
         if row_of(path) not in whole and before.get(path) != after.get(path)
     }
     for row in whole:
-        changes[row] = [value_at(before, row), value_at(after, row)]
+        changes[row] = [parts_before.get(row), parts_after.get(row)]
     return dict(sorted(changes.items()))
+
+
+def _parts_of(flat: Flat) -> dict[str, dict[str, Any]]:
+    """Each part's fields, as ``value_at`` gives one part, all parts in one pass."""
+    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    for path, value in flat.items():
+        if match := _FIELD_PATH.match(path):
+            parts[f"{match[1]}[{match[2]}]"][match[3]] = value
+    return parts
 
 
 def row_of(path: str) -> str | None:

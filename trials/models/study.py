@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 
 from trials import vocab
@@ -26,12 +26,14 @@ class StudyQuerySet(models.QuerySet["Study"]):
         ).distinct()
 
     def with_parts(self) -> "StudyQuerySet":
-        """Every part a study page shows, fetched in a fixed number of queries: one per table
-        of parts (each row keeps its study, however deep it sits in the record)."""
+        """Every part a study page shows, fetched in a number of queries that does not grow with
+        the parts: one finds which tables of parts hold rows of these studies, then one per such
+        table (each row keeps its study, however deep it sits in the record). A study without
+        results, contacts or references pays nothing for those tables."""
         from .parts import StudyPart
 
         tables = [
-            relation.get_accessor_name() or ""
+            _PartTable(relation.get_accessor_name() or "", relation.related_model)
             for relation in Study._meta.related_objects
             if issubclass(relation.related_model, StudyPart) and relation.field.name == "study"
         ]
@@ -41,6 +43,44 @@ class StudyQuerySet(models.QuerySet["Study"]):
             "interventions__other_names",
             "interventions__arm_links",
         )
+
+    def _prefetch_related_objects(self) -> None:
+        # Django's hook once the studies are fetched: with_parts()'s tables that hold no row of
+        # them are prefetched as empty, which runs no query.
+        lookups = self._prefetch_related_lookups
+        tables = [lookup for lookup in lookups if isinstance(lookup, _PartTable)]
+        if tables and self._result_cache:
+            held = _tables_holding([study.pk for study in self._result_cache], tables)
+            self._prefetch_related_lookups = tuple(
+                models.Prefetch(lookup.prefetch_through, lookup.model.objects.none())
+                if isinstance(lookup, _PartTable) and lookup not in held
+                else lookup
+                for lookup in lookups
+            )
+        super()._prefetch_related_objects()
+
+
+class _PartTable(models.Prefetch):
+    """A table of a study's parts as ``with_parts()`` prefetches it."""
+
+    def __init__(self, accessor: str, model: type[models.Model]) -> None:
+        super().__init__(accessor)
+        self.model = model
+
+
+def _tables_holding(study_ids: list[int], tables: list[_PartTable]) -> list[_PartTable]:
+    """Those of ``tables`` that hold a row of any of these studies: one query, an index probe
+    per table."""
+    quote = connection.ops.quote_name
+    probes = ", ".join(
+        f"EXISTS (SELECT 1 FROM {quote(table.model._meta.db_table)}"
+        f" WHERE {quote(table.model._meta.get_field('study').column)} = ANY(%s))"
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {probes}", [study_ids] * len(tables))
+        found = cursor.fetchone()
+    return [table for table, holds in zip(tables, found, strict=True) if holds]
 
 
 class IdentifierKind(models.TextChoices):

@@ -134,6 +134,20 @@ def test_export_trials_writes_an_api_v2_list_response(corpus):
     assert {"NCT00398515", "NCT04520009"} <= set(exported)
 
 
+def test_export_trials_writes_the_studies_it_is_given(corpus):
+    out = io.StringIO()
+
+    call_command("export_trials", "nct00398515", "NCT04520009", stdout=out)
+
+    studies = json.loads(out.getvalue())["studies"]
+    assert [s["protocolSection"]["identificationModule"]["nctId"] for s in studies] == [
+        "NCT00398515",
+        "NCT04520009",
+    ]
+    seed = Study.objects.with_parts().get(nct_id="NCT00398515")
+    assert studies[0] == study_to_api(seed)
+
+
 def test_export_trials_names_the_studies_it_does_not_hold(seed):
     with pytest.raises(CommandError, match="no such study: NCT99999999"):
         call_command("export_trials", "NCT99999999", stdout=io.StringIO())

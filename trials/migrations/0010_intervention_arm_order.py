@@ -1,8 +1,9 @@
 """The link of interventions and arms keeps the order the record lists an intervention's arms.
 
 The table Django made for the many-to-many link becomes the ``InterventionArm`` model with a
-position. Links already stored take the order they were shown in until now (by arm label),
-until their study is imported again.
+position. Links already stored take the order they were shown in until now (by arm label):
+the parsers sorted them, so the stored records do not hold another order; a new version of a
+study written after this migration gives its links the source's order.
 """
 
 import django.db.models.deletion

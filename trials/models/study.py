@@ -49,7 +49,8 @@ class StudyQuerySet(models.QuerySet["Study"]):
         # them are prefetched as empty, which runs no query.
         lookups = self._prefetch_related_lookups
         tables = [lookup for lookup in lookups if isinstance(lookup, _PartTable)]
-        if tables and self._result_cache:
+        # (Not for values() or values_list(): Django leaves prefetching out for those.)
+        if tables and self._result_cache and isinstance(self._result_cache[0], Study):
             held = _tables_holding([study.pk for study in self._result_cache], tables)
             self._prefetch_related_lookups = tuple(
                 models.Prefetch(lookup.prefetch_through, lookup.model.objects.none())

@@ -1,5 +1,6 @@
 """The study: one row per NCT ID holding every single-valued field of the record."""
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -9,7 +10,7 @@ from django.urls import reverse
 from trials import vocab
 
 if TYPE_CHECKING:
-    from .parts import Identifier, MeshTerm, OutcomeMeasure, Sponsor
+    from .parts import Identifier, MeshTerm, OutcomeMeasure, Sponsor, StudyPart
 
 
 class StudyQuerySet(models.QuerySet["Study"]):
@@ -30,58 +31,67 @@ class StudyQuerySet(models.QuerySet["Study"]):
         the parts: one finds which tables of parts hold rows of these studies, then one per such
         table (each row keeps its study, however deep it sits in the record). A study without
         results, contacts or references pays nothing for those tables."""
-        from .parts import StudyPart
-
-        tables = [
-            _PartTable(relation.get_accessor_name() or "", relation.related_model)
-            for relation in Study._meta.related_objects
-            if issubclass(relation.related_model, StudyPart) and relation.field.name == "study"
-        ]
         return self.prefetch_related(
-            *tables,
+            *(models.Prefetch(accessor) for accessor in _part_tables()),
             "arms__interventions",
             "interventions__other_names",
             "interventions__arm_links",
         )
 
     def _prefetch_related_objects(self) -> None:
-        # Django's hook once the studies are fetched: with_parts()'s tables that hold no row of
-        # them are prefetched as empty, which runs no query.
-        lookups = self._prefetch_related_lookups
-        tables = [lookup for lookup in lookups if isinstance(lookup, _PartTable)]
+        # Django's hook once the studies are fetched (QuerySet._fetch_all calls it): the tables
+        # with_parts() asks for that hold no row of them are prefetched as empty, which runs no
+        # query. Private in Django, so django-stubs declares neither it nor the lookups it reads.
+        lookups: tuple[Any, ...] = self._prefetch_related_lookups  # type: ignore[has-type]
+        tables = _part_tables()
+        asked = [
+            lookup.prefetch_through
+            for lookup in lookups
+            if isinstance(lookup, models.Prefetch)
+            and lookup.queryset is None
+            and lookup.prefetch_through in tables
+        ]
         # (Not for values() or values_list(): Django leaves prefetching out for those.)
-        if tables and self._result_cache and isinstance(self._result_cache[0], Study):
-            held = _tables_holding([study.pk for study in self._result_cache], tables)
+        studies = self._result_cache or []
+        if asked and studies and isinstance(studies[0], Study):
+            empty = set(asked) - _tables_holding([study.pk for study in studies], asked)
             self._prefetch_related_lookups = tuple(
-                models.Prefetch(lookup.prefetch_through, lookup.model.objects.none())
-                if isinstance(lookup, _PartTable) and lookup not in held
+                models.Prefetch(
+                    lookup.prefetch_through, tables[lookup.prefetch_through]._default_manager.none()
+                )
+                if isinstance(lookup, models.Prefetch) and lookup.prefetch_through in empty
                 else lookup
                 for lookup in lookups
             )
-        super()._prefetch_related_objects()
+        super()._prefetch_related_objects()  # type: ignore[misc]  # private: see above
 
 
-class _PartTable(models.Prefetch):
-    """A table of a study's parts as ``with_parts()`` prefetches it."""
+@functools.cache
+def _part_tables() -> dict[str, type["StudyPart"]]:
+    """The study's tables of parts by their accessor ("sites", "outcome_results"...)."""
+    from .parts import StudyPart
 
-    def __init__(self, accessor: str, model: type[models.Model]) -> None:
-        super().__init__(accessor)
-        self.model = model
+    return {
+        relation.get_accessor_name() or "": relation.related_model
+        for relation in Study._meta.related_objects
+        if issubclass(relation.related_model, StudyPart) and relation.field.name == "study"
+    }
 
 
-def _tables_holding(study_ids: list[int], tables: list[_PartTable]) -> list[_PartTable]:
-    """Those of ``tables`` that hold a row of any of these studies: one query, an index probe
-    per table."""
+def _tables_holding(study_ids: list[int], accessors: list[str]) -> set[str]:
+    """Those of the tables (by accessor) that hold a row of any of these studies: one query,
+    an index probe per table."""
     quote = connection.ops.quote_name
+    tables = _part_tables()
     probes = ", ".join(
-        f"EXISTS (SELECT 1 FROM {quote(table.model._meta.db_table)}"
-        f" WHERE {quote(table.model._meta.get_field('study').column)} = ANY(%s))"
-        for table in tables
+        f"EXISTS (SELECT 1 FROM {quote(tables[accessor]._meta.db_table)}"
+        f" WHERE {quote(tables[accessor]._meta.get_field('study').column)} = ANY(%s))"
+        for accessor in accessors
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {probes}", [study_ids] * len(tables))
+        cursor.execute(f"SELECT {probes}", [study_ids] * len(accessors))
         found = cursor.fetchone()
-    return [table for table, holds in zip(tables, found, strict=True) if holds]
+    return {accessor for accessor, holds in zip(accessors, found, strict=True) if holds}
 
 
 class IdentifierKind(models.TextChoices):

@@ -85,11 +85,11 @@ def _tables_holding(study_ids: list[int], accessors: list[str]) -> set[str]:
     tables = _part_tables()
     probes = ", ".join(
         f"EXISTS (SELECT 1 FROM {quote(tables[accessor]._meta.db_table)}"
-        f" WHERE {quote(tables[accessor]._meta.get_field('study').column)} = ANY(%s))"
+        f" WHERE {quote(tables[accessor]._meta.get_field('study').column)} = ANY(%(ids)s))"
         for accessor in accessors
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {probes}", [study_ids] * len(accessors))
+        cursor.execute(f"SELECT {probes}", {"ids": study_ids})
         found = cursor.fetchone()
     return {accessor for accessor, holds in zip(accessors, found, strict=True) if holds}
 

@@ -336,16 +336,10 @@ def _part_reader(cls: type, renamed: tuple[tuple[str, str], ...]) -> Callable[[A
     # Lists of names or enum values go to array columns: lists, not tuples.
     defaults = {f.name: f.default for f in dataclasses.fields(cls)}
     arrays = [i for i, (name, _) in enumerate(pairs) if defaults.get(name) == ()]
-    if len(pairs) == 1:
-        column = columns[0]
-        if arrays:
-            return lambda part: {column: list(get(part))}
-        return lambda part: {column: get(part)}
-    if not arrays:
-        return lambda part: dict(zip(columns, get(part), strict=True))
+    one = len(pairs) == 1  # then attrgetter gives the value itself, not a tuple
 
     def read(part: Any) -> dict[str, Any]:
-        values = list(get(part))
+        values = [get(part)] if one else list(get(part))
         for i in arrays:
             values[i] = list(values[i])
         return dict(zip(columns, values, strict=True))

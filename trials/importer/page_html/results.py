@@ -152,10 +152,8 @@ def _read_flow(block: Tag, found: Found) -> None:
         found.put("flow_recruitment_details", _boxed_text(parts["Recruitment Details"]))
     if "Pre-Assignment Details" in parts:
         found.put("flow_pre_assignment_details", _boxed_text(parts["Pre-Assignment Details"]))
-    try:
-        groups = _groups(parts["Reporting Groups"], "FG") if "Reporting Groups" in parts else ()
-    except _Layout as problem:
-        found.warnings.append(f"Participant flow reporting groups: {problem}; left out")
+    groups = _reporting_groups(parts, "FG", "Participant flow", found)
+    if groups is None:
         return
     found.put("flow_groups", groups)
     periods = []
@@ -169,6 +167,20 @@ def _read_flow(block: Tag, found: Found) -> None:
             found.warnings.append(f"Participant flow {title!r}: {problem}; flow left out")
             return
     found.put("flow_periods", tuple(periods))
+
+
+def _reporting_groups(
+    parts: dict[str, Tag], code: str, section: str, found: Found
+) -> tuple[ResultGroup, ...] | None:
+    """A section's reporting groups (none if it shows no such table); None, with a warning,
+    when their table cannot be read."""
+    if "Reporting Groups" not in parts:
+        return ()
+    try:
+        return _groups(parts["Reporting Groups"], code)
+    except _Layout as problem:
+        found.warnings.append(f"{section} reporting groups: {problem}; left out")
+        return None
 
 
 def _period(title: str, table: Tag, groups: tuple[ResultGroup, ...]) -> FlowPeriod:
@@ -207,10 +219,8 @@ def _read_baseline(block: Tag, found: Found) -> None:
     parts = _subsections(block)
     if "Population Description" in parts:
         found.put("baseline_population_description", _boxed_text(parts["Population Description"]))
-    try:
-        groups = _groups(parts["Reporting Groups"], "BG") if "Reporting Groups" in parts else ()
-    except _Layout as problem:
-        found.warnings.append(f"Baseline reporting groups: {problem}; left out")
+    groups = _reporting_groups(parts, "BG", "Baseline", found)
+    if groups is None:
         return
     found.put("baseline_groups", groups)
     table = parts.get("Baseline Measures")

@@ -82,689 +82,6 @@ class Migration(migrations.Migration):
         UnaccentExtension(),
         migrations.RunSQL(SEARCH_CONFIGURATION, reverse_sql=DROP_SEARCH_CONFIGURATION),
         migrations.CreateModel(
-            name="AdverseEvent",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("SERIOUS", "Serious"),
-                            ("OTHER", "Other (not including serious)"),
-                        ],
-                        max_length=7,
-                    ),
-                ),
-                ("term", models.TextField()),
-                ("organ_system", models.TextField(blank=True)),
-                ("source_vocabulary", models.TextField(blank=True)),
-                (
-                    "assessment_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NON_SYSTEMATIC_ASSESSMENT", "Non-systematic Assessment"),
-                            ("SYSTEMATIC_ASSESSMENT", "Systematic Assessment"),
-                        ],
-                        max_length=25,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Arm",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("label", models.TextField()),
-                (
-                    "type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("EXPERIMENTAL", "Experimental"),
-                            ("ACTIVE_COMPARATOR", "Active Comparator"),
-                            ("PLACEBO_COMPARATOR", "Placebo Comparator"),
-                            ("SHAM_COMPARATOR", "Sham Comparator"),
-                            ("NO_INTERVENTION", "No Intervention"),
-                            ("OTHER", "Other"),
-                        ],
-                        max_length=18,
-                    ),
-                ),
-                ("description", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="AvailableIpd",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("ipd_id", models.TextField(blank=True, verbose_name="ID")),
-                ("type", models.TextField(blank=True)),
-                ("url", models.TextField(blank=True, verbose_name="URL")),
-                ("comment", models.TextField(blank=True)),
-            ],
-            options={
-                "verbose_name": "available IPD or information",
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="BaselineMeasure",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("title", models.TextField(blank=True)),
-                ("description", models.TextField(blank=True)),
-                ("population_description", models.TextField(blank=True)),
-                (
-                    "param_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("GEOMETRIC_MEAN", "Geometric Mean"),
-                            ("GEOMETRIC_LEAST_SQUARES_MEAN", "Geometric Least Squares Mean"),
-                            ("LEAST_SQUARES_MEAN", "Least Squares Mean"),
-                            ("LOG_MEAN", "Log Mean"),
-                            ("MEAN", "Mean"),
-                            ("MEDIAN", "Median"),
-                            ("NUMBER", "Number"),
-                            ("COUNT_OF_PARTICIPANTS", "Count of Participants"),
-                            ("COUNT_OF_UNITS", "Count of Units"),
-                        ],
-                        max_length=28,
-                    ),
-                ),
-                (
-                    "dispersion_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NA", "Not Applicable"),
-                            ("STANDARD_DEVIATION", "Standard Deviation"),
-                            ("STANDARD_ERROR", "Standard Error"),
-                            ("INTER_QUARTILE_RANGE", "Inter-Quartile Range"),
-                            ("FULL_RANGE", "Full Range"),
-                            ("CONFIDENCE_80", "80% Confidence Interval"),
-                            ("CONFIDENCE_90", "90% Confidence Interval"),
-                            ("CONFIDENCE_95", "95% Confidence Interval"),
-                            ("CONFIDENCE_975", "97.5% Confidence Interval"),
-                            ("CONFIDENCE_99", "99% Confidence Interval"),
-                            ("CONFIDENCE_OTHER", "Other Confidence Interval"),
-                            ("GEOMETRIC_COEFFICIENT", "Geometric Coefficient of Variation"),
-                        ],
-                        max_length=21,
-                    ),
-                ),
-                ("unit_of_measure", models.TextField(blank=True)),
-                ("calculate_pct", models.BooleanField(blank=True, null=True)),
-                ("denom_units_selected", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="BrowseBranch",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
-                        max_length=12,
-                    ),
-                ),
-                ("abbrev", models.CharField(blank=True, max_length=20)),
-                ("name", models.TextField()),
-            ],
-            options={
-                "verbose_name_plural": "browse branches",
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="BrowseLeaf",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
-                        max_length=12,
-                    ),
-                ),
-                ("mesh_id", models.CharField(blank=True, max_length=20, verbose_name="MeSH ID")),
-                ("name", models.TextField()),
-                ("as_found", models.TextField(blank=True)),
-                (
-                    "relevance",
-                    models.CharField(
-                        blank=True, choices=[("LOW", "Low"), ("HIGH", "High")], max_length=4
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name_plural": "browse leaves",
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Condition",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("name", models.TextField()),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Contact",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("name", models.TextField(blank=True)),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("STUDY_CHAIR", "Study Chair"),
-                            ("STUDY_DIRECTOR", "Study Director"),
-                            ("PRINCIPAL_INVESTIGATOR", "Principal Investigator"),
-                            ("SUB_INVESTIGATOR", "Sub-Investigator"),
-                            ("CONTACT", "Contact"),
-                        ],
-                        max_length=22,
-                    ),
-                ),
-                ("phone", models.TextField(blank=True)),
-                ("phone_ext", models.TextField(blank=True)),
-                ("email", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Document",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("type_abbrev", models.CharField(blank=True, max_length=30)),
-                ("has_protocol", models.BooleanField(blank=True, null=True)),
-                ("has_sap", models.BooleanField(blank=True, null=True, verbose_name="has SAP")),
-                ("has_icf", models.BooleanField(blank=True, null=True, verbose_name="has ICF")),
-                ("label", models.TextField(blank=True)),
-                ("date", models.CharField(blank=True, max_length=30)),
-                ("upload_date", models.CharField(blank=True, max_length=30)),
-                ("filename", models.TextField(blank=True)),
-                ("size", models.BigIntegerField(blank=True, null=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="DropWithdraw",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("type", models.TextField(blank=True)),
-                ("comment", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="EventGroup",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("code", models.CharField(max_length=20, verbose_name="group ID")),
-                ("title", models.TextField(blank=True)),
-                ("description", models.TextField(blank=True)),
-                ("deaths_num_affected", models.IntegerField(blank=True, null=True)),
-                ("deaths_num_at_risk", models.IntegerField(blank=True, null=True)),
-                ("serious_num_affected", models.IntegerField(blank=True, null=True)),
-                ("serious_num_at_risk", models.IntegerField(blank=True, null=True)),
-                ("other_num_affected", models.IntegerField(blank=True, null=True)),
-                ("other_num_at_risk", models.IntegerField(blank=True, null=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="FlowMilestone",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("type", models.TextField(blank=True)),
-                ("comment", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="FlowPeriod",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("title", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Identifier",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("ORG_STUDY_ID", "Org study ID"),
-                            ("SECONDARY", "Secondary ID"),
-                            ("NCT_ALIAS", "Obsolete NCT ID"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("value", models.TextField()),
-                (
-                    "type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NIH", "U.S. NIH Grant/Contract"),
-                            ("FDA", "U.S. FDA Grant/Contract"),
-                            ("VA", "U.S. VA Grant/Contract"),
-                            ("CDC", "U.S. CDC Grant/Contract"),
-                            ("AHRQ", "U.S. AHRQ Grant/Contract"),
-                            ("SAMHSA", "U.S. SAMHSA Grant/Contract"),
-                            ("OTHER_GRANT", "Other Grant/Funding Number"),
-                            ("EUDRACT_NUMBER", "EudraCT Number"),
-                            ("CTIS", "EU Trial (CTIS) Number"),
-                            ("REGISTRY", "Registry Identifier"),
-                            ("OTHER", "Other Identifier"),
-                        ],
-                        max_length=14,
-                    ),
-                ),
-                ("domain", models.TextField(blank=True)),
-                ("link", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Intervention",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("BEHAVIORAL", "Behavioral"),
-                            ("BIOLOGICAL", "Biological"),
-                            ("COMBINATION_PRODUCT", "Combination Product"),
-                            ("DEVICE", "Device"),
-                            ("DIAGNOSTIC_TEST", "Diagnostic Test"),
-                            ("DIETARY_SUPPLEMENT", "Dietary Supplement"),
-                            ("DRUG", "Drug"),
-                            ("GENETIC", "Genetic"),
-                            ("PROCEDURE", "Procedure"),
-                            ("RADIATION", "Radiation"),
-                            ("OTHER", "Other"),
-                        ],
-                        max_length=19,
-                    ),
-                ),
-                ("name", models.TextField()),
-                ("description", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Keyword",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("name", models.TextField()),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="MeshTerm",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("term", models.TextField()),
-                ("mesh_id", models.CharField(blank=True, max_length=20)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
-                        max_length=12,
-                    ),
-                ),
-                ("is_ancestor", models.BooleanField(default=False)),
-            ],
-            options={
-                "verbose_name": "MeSH term",
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Official",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("name", models.TextField()),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("STUDY_CHAIR", "Study Chair"),
-                            ("STUDY_DIRECTOR", "Study Director"),
-                            ("PRINCIPAL_INVESTIGATOR", "Principal Investigator"),
-                            ("SUB_INVESTIGATOR", "Sub-Investigator"),
-                        ],
-                        max_length=22,
-                    ),
-                ),
-                ("affiliation", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="OutcomeMeasure",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PRIMARY", "Primary"),
-                            ("SECONDARY", "Secondary"),
-                            ("OTHER", "Other Pre-specified"),
-                        ],
-                        max_length=9,
-                    ),
-                ),
-                ("measure", models.TextField()),
-                ("time_frame", models.TextField(blank=True)),
-                ("description", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "kind", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="OutcomeResult",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PRIMARY", "Primary"),
-                            ("SECONDARY", "Secondary"),
-                            ("OTHER_PRE_SPECIFIED", "Other Pre-specified"),
-                            ("POST_HOC", "Post-Hoc"),
-                        ],
-                        max_length=19,
-                    ),
-                ),
-                ("title", models.TextField(blank=True)),
-                ("description", models.TextField(blank=True)),
-                ("population_description", models.TextField(blank=True)),
-                (
-                    "reporting_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[("NOT_POSTED", "Not Posted"), ("POSTED", "Posted")],
-                        max_length=10,
-                    ),
-                ),
-                ("anticipated_posting_date", models.CharField(blank=True, max_length=30)),
-                (
-                    "param_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("GEOMETRIC_MEAN", "Geometric Mean"),
-                            ("GEOMETRIC_LEAST_SQUARES_MEAN", "Geometric Least Squares Mean"),
-                            ("LEAST_SQUARES_MEAN", "Least Squares Mean"),
-                            ("LOG_MEAN", "Log Mean"),
-                            ("MEAN", "Mean"),
-                            ("MEDIAN", "Median"),
-                            ("NUMBER", "Number"),
-                            ("COUNT_OF_PARTICIPANTS", "Count of Participants"),
-                            ("COUNT_OF_UNITS", "Count of Units"),
-                        ],
-                        max_length=28,
-                    ),
-                ),
-                (
-                    "dispersion_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("NA", "Not Applicable"),
-                            ("STANDARD_DEVIATION", "Standard Deviation"),
-                            ("STANDARD_ERROR", "Standard Error"),
-                            ("INTER_QUARTILE_RANGE", "Inter-Quartile Range"),
-                            ("FULL_RANGE", "Full Range"),
-                            ("CONFIDENCE_80", "80% Confidence Interval"),
-                            ("CONFIDENCE_90", "90% Confidence Interval"),
-                            ("CONFIDENCE_95", "95% Confidence Interval"),
-                            ("CONFIDENCE_975", "97.5% Confidence Interval"),
-                            ("CONFIDENCE_99", "99% Confidence Interval"),
-                            ("CONFIDENCE_OTHER", "Other Confidence Interval"),
-                            ("GEOMETRIC_COEFFICIENT", "Geometric Coefficient of Variation"),
-                        ],
-                        max_length=21,
-                    ),
-                ),
-                ("unit_of_measure", models.TextField(blank=True)),
-                ("calculate_pct", models.BooleanField(blank=True, null=True)),
-                ("time_frame", models.TextField(blank=True)),
-                ("type_units_analyzed", models.TextField(blank=True)),
-                ("denom_units_selected", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="Reference",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("pmid", models.CharField(blank=True, max_length=20, verbose_name="PMID")),
-                (
-                    "type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("BACKGROUND", "Background"),
-                            ("RESULT", "Result"),
-                            ("DERIVED", "Derived from this study"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("citation", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
             name="Study",
             fields=[
                 (
@@ -1440,6 +757,855 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "studies",
                 "ordering": ["-last_update_posted_date", "nct_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["-last_update_posted_date", "nct_id"], name="study_last_update_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("nct_id",), name="study_unique_nct_id"),
+                    models.CheckConstraint(
+                        condition=models.Q(("nct_id__regex", "^NCT\\d{8}$")),
+                        name="study_nct_id_form",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("enrollment__gte", 0), ("enrollment__isnull", True), _connector="OR"
+                        ),
+                        name="study_enrollment_not_negative",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="AdverseEvent",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SERIOUS", "Serious"),
+                            ("OTHER", "Other (not including serious)"),
+                        ],
+                        max_length=7,
+                    ),
+                ),
+                ("term", models.TextField()),
+                ("organ_system", models.TextField(blank=True)),
+                ("source_vocabulary", models.TextField(blank=True)),
+                (
+                    "assessment_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NON_SYSTEMATIC_ASSESSMENT", "Non-systematic Assessment"),
+                            ("SYSTEMATIC_ASSESSMENT", "Systematic Assessment"),
+                        ],
+                        max_length=25,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["term"], name="adverseevent_term_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Arm",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("label", models.TextField()),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("EXPERIMENTAL", "Experimental"),
+                            ("ACTIVE_COMPARATOR", "Active Comparator"),
+                            ("PLACEBO_COMPARATOR", "Placebo Comparator"),
+                            ("SHAM_COMPARATOR", "Sham Comparator"),
+                            ("NO_INTERVENTION", "No Intervention"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="AvailableIpd",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("ipd_id", models.TextField(blank=True, verbose_name="ID")),
+                ("type", models.TextField(blank=True)),
+                ("url", models.TextField(blank=True, verbose_name="URL")),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "available IPD or information",
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="BaselineMeasure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                ("population_description", models.TextField(blank=True)),
+                (
+                    "param_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("GEOMETRIC_MEAN", "Geometric Mean"),
+                            ("GEOMETRIC_LEAST_SQUARES_MEAN", "Geometric Least Squares Mean"),
+                            ("LEAST_SQUARES_MEAN", "Least Squares Mean"),
+                            ("LOG_MEAN", "Log Mean"),
+                            ("MEAN", "Mean"),
+                            ("MEDIAN", "Median"),
+                            ("NUMBER", "Number"),
+                            ("COUNT_OF_PARTICIPANTS", "Count of Participants"),
+                            ("COUNT_OF_UNITS", "Count of Units"),
+                        ],
+                        max_length=28,
+                    ),
+                ),
+                (
+                    "dispersion_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NA", "Not Applicable"),
+                            ("STANDARD_DEVIATION", "Standard Deviation"),
+                            ("STANDARD_ERROR", "Standard Error"),
+                            ("INTER_QUARTILE_RANGE", "Inter-Quartile Range"),
+                            ("FULL_RANGE", "Full Range"),
+                            ("CONFIDENCE_80", "80% Confidence Interval"),
+                            ("CONFIDENCE_90", "90% Confidence Interval"),
+                            ("CONFIDENCE_95", "95% Confidence Interval"),
+                            ("CONFIDENCE_975", "97.5% Confidence Interval"),
+                            ("CONFIDENCE_99", "99% Confidence Interval"),
+                            ("CONFIDENCE_OTHER", "Other Confidence Interval"),
+                            ("GEOMETRIC_COEFFICIENT", "Geometric Coefficient of Variation"),
+                        ],
+                        max_length=21,
+                    ),
+                ),
+                ("unit_of_measure", models.TextField(blank=True)),
+                ("calculate_pct", models.BooleanField(blank=True, null=True)),
+                ("denom_units_selected", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="BrowseBranch",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
+                        max_length=12,
+                    ),
+                ),
+                ("abbrev", models.CharField(blank=True, max_length=20)),
+                ("name", models.TextField()),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "browse branches",
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="BrowseLeaf",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
+                        max_length=12,
+                    ),
+                ),
+                ("mesh_id", models.CharField(blank=True, max_length=20, verbose_name="MeSH ID")),
+                ("name", models.TextField()),
+                ("as_found", models.TextField(blank=True)),
+                (
+                    "relevance",
+                    models.CharField(
+                        blank=True, choices=[("LOW", "Low"), ("HIGH", "High")], max_length=4
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "browse leaves",
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Condition",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.TextField()),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["name"], name="condition_name_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Document",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("type_abbrev", models.CharField(blank=True, max_length=30)),
+                ("has_protocol", models.BooleanField(blank=True, null=True)),
+                ("has_sap", models.BooleanField(blank=True, null=True, verbose_name="has SAP")),
+                ("has_icf", models.BooleanField(blank=True, null=True, verbose_name="has ICF")),
+                ("label", models.TextField(blank=True)),
+                ("date", models.CharField(blank=True, max_length=30)),
+                ("upload_date", models.CharField(blank=True, max_length=30)),
+                ("filename", models.TextField(blank=True)),
+                ("size", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="EventGroup",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("code", models.CharField(max_length=20, verbose_name="group ID")),
+                ("title", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                ("deaths_num_affected", models.IntegerField(blank=True, null=True)),
+                ("deaths_num_at_risk", models.IntegerField(blank=True, null=True)),
+                ("serious_num_affected", models.IntegerField(blank=True, null=True)),
+                ("serious_num_at_risk", models.IntegerField(blank=True, null=True)),
+                ("other_num_affected", models.IntegerField(blank=True, null=True)),
+                ("other_num_at_risk", models.IntegerField(blank=True, null=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="FlowPeriod",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="DropWithdraw",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("type", models.TextField(blank=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="drop_withdraws",
+                        to="trials.flowperiod",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="FlowMilestone",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("type", models.TextField(blank=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="milestones",
+                        to="trials.flowperiod",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Identifier",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ORG_STUDY_ID", "Org study ID"),
+                            ("SECONDARY", "Secondary ID"),
+                            ("NCT_ALIAS", "Obsolete NCT ID"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("value", models.TextField()),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NIH", "U.S. NIH Grant/Contract"),
+                            ("FDA", "U.S. FDA Grant/Contract"),
+                            ("VA", "U.S. VA Grant/Contract"),
+                            ("CDC", "U.S. CDC Grant/Contract"),
+                            ("AHRQ", "U.S. AHRQ Grant/Contract"),
+                            ("SAMHSA", "U.S. SAMHSA Grant/Contract"),
+                            ("OTHER_GRANT", "Other Grant/Funding Number"),
+                            ("EUDRACT_NUMBER", "EudraCT Number"),
+                            ("CTIS", "EU Trial (CTIS) Number"),
+                            ("REGISTRY", "Registry Identifier"),
+                            ("OTHER", "Other Identifier"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("domain", models.TextField(blank=True)),
+                ("link", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["value"], name="identifier_value_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Intervention",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("BEHAVIORAL", "Behavioral"),
+                            ("BIOLOGICAL", "Biological"),
+                            ("COMBINATION_PRODUCT", "Combination Product"),
+                            ("DEVICE", "Device"),
+                            ("DIAGNOSTIC_TEST", "Diagnostic Test"),
+                            ("DIETARY_SUPPLEMENT", "Dietary Supplement"),
+                            ("DRUG", "Drug"),
+                            ("GENETIC", "Genetic"),
+                            ("PROCEDURE", "Procedure"),
+                            ("RADIATION", "Radiation"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=19,
+                    ),
+                ),
+                ("name", models.TextField()),
+                ("description", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["name"], name="intervention_name_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Keyword",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.TextField()),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="MeshTerm",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("term", models.TextField()),
+                ("mesh_id", models.CharField(blank=True, max_length=20)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("CONDITION", "Condition"), ("INTERVENTION", "Intervention")],
+                        max_length=12,
+                    ),
+                ),
+                ("is_ancestor", models.BooleanField(default=False)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mesh_terms",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "MeSH term",
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["term"], name="meshterm_term_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Official",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.TextField()),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("STUDY_CHAIR", "Study Chair"),
+                            ("STUDY_DIRECTOR", "Study Director"),
+                            ("PRINCIPAL_INVESTIGATOR", "Principal Investigator"),
+                            ("SUB_INVESTIGATOR", "Sub-Investigator"),
+                        ],
+                        max_length=22,
+                    ),
+                ),
+                ("affiliation", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="OutcomeMeasure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("PRIMARY", "Primary"),
+                            ("SECONDARY", "Secondary"),
+                            ("OTHER", "Other Pre-specified"),
+                        ],
+                        max_length=9,
+                    ),
+                ),
+                ("measure", models.TextField()),
+                ("time_frame", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "kind", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="OutcomeResult",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("PRIMARY", "Primary"),
+                            ("SECONDARY", "Secondary"),
+                            ("OTHER_PRE_SPECIFIED", "Other Pre-specified"),
+                            ("POST_HOC", "Post-Hoc"),
+                        ],
+                        max_length=19,
+                    ),
+                ),
+                ("title", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                ("population_description", models.TextField(blank=True)),
+                (
+                    "reporting_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("NOT_POSTED", "Not Posted"), ("POSTED", "Posted")],
+                        max_length=10,
+                    ),
+                ),
+                ("anticipated_posting_date", models.CharField(blank=True, max_length=30)),
+                (
+                    "param_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("GEOMETRIC_MEAN", "Geometric Mean"),
+                            ("GEOMETRIC_LEAST_SQUARES_MEAN", "Geometric Least Squares Mean"),
+                            ("LEAST_SQUARES_MEAN", "Least Squares Mean"),
+                            ("LOG_MEAN", "Log Mean"),
+                            ("MEAN", "Mean"),
+                            ("MEDIAN", "Median"),
+                            ("NUMBER", "Number"),
+                            ("COUNT_OF_PARTICIPANTS", "Count of Participants"),
+                            ("COUNT_OF_UNITS", "Count of Units"),
+                        ],
+                        max_length=28,
+                    ),
+                ),
+                (
+                    "dispersion_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NA", "Not Applicable"),
+                            ("STANDARD_DEVIATION", "Standard Deviation"),
+                            ("STANDARD_ERROR", "Standard Error"),
+                            ("INTER_QUARTILE_RANGE", "Inter-Quartile Range"),
+                            ("FULL_RANGE", "Full Range"),
+                            ("CONFIDENCE_80", "80% Confidence Interval"),
+                            ("CONFIDENCE_90", "90% Confidence Interval"),
+                            ("CONFIDENCE_95", "95% Confidence Interval"),
+                            ("CONFIDENCE_975", "97.5% Confidence Interval"),
+                            ("CONFIDENCE_99", "99% Confidence Interval"),
+                            ("CONFIDENCE_OTHER", "Other Confidence Interval"),
+                            ("GEOMETRIC_COEFFICIENT", "Geometric Coefficient of Variation"),
+                        ],
+                        max_length=21,
+                    ),
+                ),
+                ("unit_of_measure", models.TextField(blank=True)),
+                ("calculate_pct", models.BooleanField(blank=True, null=True)),
+                ("time_frame", models.TextField(blank=True)),
+                ("type_units_analyzed", models.TextField(blank=True)),
+                ("denom_units_selected", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Reference",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("pmid", models.CharField(blank=True, max_length=20, verbose_name="PMID")),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("BACKGROUND", "Background"),
+                            ("RESULT", "Result"),
+                            ("DERIVED", "Derived from this study"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("citation", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["pmid"], name="reference_pmid_idx")],
             },
         ),
         migrations.CreateModel(
@@ -1473,6 +1639,19 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["kind", "-study_count", "key"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["key"], name="searchterm_key_trgm_idx", opclasses=["gin_trgm_ops"]
+                    ),
+                    models.Index(fields=["kind", "-study_count"], name="searchterm_browse_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "key"), name="searchterm_unique_key"),
+                    models.CheckConstraint(
+                        condition=models.Q(("study_count__gte", 0)),
+                        name="searchterm_count_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1487,6 +1666,14 @@ class Migration(migrations.Migration):
                 ("position", models.PositiveSmallIntegerField(default=0)),
                 ("label", models.TextField(blank=True)),
                 ("url", models.TextField(verbose_name="URL")),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1533,6 +1720,67 @@ class Migration(migrations.Migration):
                 ),
                 ("latitude", models.FloatField(blank=True, null=True)),
                 ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+                "indexes": [models.Index(fields=["country"], name="site_country_idx")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Contact",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.TextField(blank=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("STUDY_CHAIR", "Study Chair"),
+                            ("STUDY_DIRECTOR", "Study Director"),
+                            ("PRINCIPAL_INVESTIGATOR", "Principal Investigator"),
+                            ("SUB_INVESTIGATOR", "Sub-Investigator"),
+                            ("CONTACT", "Contact"),
+                        ],
+                        max_length=22,
+                    ),
+                ),
+                ("phone", models.TextField(blank=True)),
+                ("phone_ext", models.TextField(blank=True)),
+                ("email", models.TextField(blank=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="contacts",
+                        to="trials.site",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1569,10 +1817,25 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("is_lead", models.BooleanField(default=False)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
                 "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_lead", True)),
+                        fields=("study",),
+                        name="sponsor_one_lead",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1605,9 +1868,37 @@ class Migration(migrations.Migration):
                 ("summary", models.TextField(blank=True)),
                 ("changes", models.JSONField(blank=True, default=dict)),
                 ("conflicts", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reverts",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reverted_by",
+                        to="trials.studychange",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["study", "-at"], name="studychange_study_at_idx")],
             },
         ),
         migrations.CreateModel(
@@ -1644,9 +1935,23 @@ class Migration(migrations.Migration):
                 ("record_date", models.DateField(blank=True, null=True)),
                 ("record", models.JSONField()),
                 ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "-record_date", "-imported_at"],
+                "indexes": [models.Index(fields=["sha256"], name="version_sha256_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("study", "sha256"), name="version_unique_source"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1664,6 +1969,14 @@ class Migration(migrations.Migration):
                 ("unrelease_date_unknown", models.BooleanField(blank=True, null=True)),
                 ("reset_date", models.CharField(blank=True, max_length=30)),
                 ("mcp_release_n", models.IntegerField(blank=True, null=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1694,6 +2007,14 @@ class Migration(migrations.Migration):
                 ),
                 ("date", models.CharField(blank=True, max_length=30)),
                 ("date_unknown", models.BooleanField(blank=True, null=True)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1731,6 +2052,14 @@ class Migration(migrations.Migration):
                 ("issued_date", models.CharField(blank=True, max_length=30)),
                 ("release_date", models.CharField(blank=True, max_length=30)),
                 ("posted_date", models.CharField(blank=True, max_length=30)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1784,62 +2113,27 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="curations",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "path"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Denom",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("units", models.TextField(blank=True)),
-                (
-                    "baseline_measure",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="denoms",
-                        to="trials.baselinemeasure",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
-            },
-        ),
-        migrations.CreateModel(
-            name="DenomCount",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("group_code", models.CharField(blank=True, max_length=20)),
-                ("value", models.TextField(blank=True)),
-                (
-                    "denom",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="counts",
-                        to="trials.denom",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["study_id", "position"],
-                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("conflicted", True)),
+                        fields=["study"],
+                        name="curation_conflicted_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("study", "path"), name="curation_unique_path")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1939,6 +2233,14 @@ class Migration(migrations.Migration):
                         to="trials.adverseevent",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -1979,29 +2281,19 @@ class Migration(migrations.Migration):
                         to="trials.flowmilestone",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
                 "abstract": False,
             },
-        ),
-        migrations.AddField(
-            model_name="flowmilestone",
-            name="period",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="milestones",
-                to="trials.flowperiod",
-            ),
-        ),
-        migrations.AddField(
-            model_name="dropwithdraw",
-            name="period",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="drop_withdraws",
-                to="trials.flowperiod",
-            ),
         ),
         migrations.CreateModel(
             name="InterventionArm",
@@ -2033,17 +2325,8 @@ class Migration(migrations.Migration):
             options={
                 "db_table": "trials_intervention_arms",
                 "ordering": ["intervention_id", "position"],
+                "unique_together": {("intervention", "arm")},
             },
-        ),
-        migrations.AddField(
-            model_name="intervention",
-            name="arms",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="interventions",
-                through="trials.InterventionArm",
-                to="trials.arm",
-            ),
         ),
         migrations.CreateModel(
             name="MeasureClass",
@@ -2076,9 +2359,106 @@ class Migration(migrations.Migration):
                         to="trials.outcomeresult",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "verbose_name_plural": "measure classes",
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Denom",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("units", models.TextField(blank=True)),
+                (
+                    "baseline_measure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="denoms",
+                        to="trials.baselinemeasure",
+                    ),
+                ),
+                (
+                    "measure_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="denoms",
+                        to="trials.measureclass",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="denoms",
+                        to="trials.outcomeresult",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["study_id", "position"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="DenomCount",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("group_code", models.CharField(blank=True, max_length=20)),
+                ("value", models.TextField(blank=True)),
+                (
+                    "denom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="counts",
+                        to="trials.denom",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
+            ],
+            options={
                 "ordering": ["study_id", "position"],
                 "abstract": False,
             },
@@ -2102,23 +2482,20 @@ class Migration(migrations.Migration):
                         to="trials.measureclass",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "verbose_name_plural": "measure categories",
                 "ordering": ["study_id", "position"],
                 "abstract": False,
             },
-        ),
-        migrations.AddField(
-            model_name="denom",
-            name="measure_class",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="denoms",
-                to="trials.measureclass",
-            ),
         ),
         migrations.CreateModel(
             name="Measurement",
@@ -2142,6 +2519,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="measurements",
                         to="trials.measurecategory",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
                     ),
                 ),
             ],
@@ -2173,17 +2558,6 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["intervention_id", "position"],
             },
-        ),
-        migrations.AddField(
-            model_name="denom",
-            name="outcome",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="denoms",
-                to="trials.outcomeresult",
-            ),
         ),
         migrations.CreateModel(
             name="Analysis",
@@ -2265,6 +2639,14 @@ class Migration(migrations.Migration):
                         to="trials.outcomeresult",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "verbose_name_plural": "analyses",
@@ -2307,6 +2689,14 @@ class Migration(migrations.Migration):
                         to="trials.outcomeresult",
                     ),
                 ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["study_id", "position"],
@@ -2331,6 +2721,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="retractions",
                         to="trials.reference",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="trials.study",
                     ),
                 ),
             ],
@@ -2503,6 +2901,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-last_update_posted_date", "study_id"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fastupdate=False, fields=["term_keys"], name="searchdoc_term_keys_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2552,6 +2955,22 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-last_update_posted_date", "study_id"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["document"], name="searchmatch_document_idx"
+                    ),
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["core"], name="searchmatch_core_idx"
+                    ),
+                    models.Index(
+                        fields=["-last_update_posted_date", "study"],
+                        name="searchmatch_last_update_idx",
+                    ),
+                    models.Index(fields=["-start_date", "study"], name="searchmatch_start_idx"),
+                    models.Index(
+                        fields=["-enrollment", "study"], name="searchmatch_enrollment_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2573,548 +2992,22 @@ class Migration(migrations.Migration):
                     models.DateField(help_text="Orders equal ranks.", null=True),
                 ),
             ],
-        ),
-        migrations.AddIndex(
-            model_name="study",
-            index=models.Index(
-                fields=["-last_update_posted_date", "nct_id"], name="study_last_update_idx"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="study",
-            constraint=models.UniqueConstraint(fields=("nct_id",), name="study_unique_nct_id"),
-        ),
-        migrations.AddConstraint(
-            model_name="study",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("nct_id__regex", "^NCT\\d{8}$")), name="study_nct_id_form"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="study",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("enrollment__gte", 0), ("enrollment__isnull", True), _connector="OR"
-                ),
-                name="study_enrollment_not_negative",
-            ),
-        ),
-        migrations.AddField(
-            model_name="retraction",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="resultgroup",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="reference",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="outcomeresult",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="outcomemeasure",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="outcomes",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="official",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="meshterm",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="mesh_terms",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="measurement",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="measureclass",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="measurecategory",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="keyword",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
+            options={
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["rank_vector"], name="searchranking_rank_idx"
+                    )
+                ],
+            },
         ),
         migrations.AddField(
             model_name="intervention",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="identifier",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="flowperiod",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="flowmilestone",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="flowcount",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="eventstat",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="eventgroup",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="dropwithdraw",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="document",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="denomcount",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="denom",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="curation",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="curations",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="contact",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="condition",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="browseleaf",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="browsebranch",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="baselinemeasure",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="availableipd",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="arm",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="analysis",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="adverseevent",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchterm",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["key"], name="searchterm_key_trgm_idx", opclasses=["gin_trgm_ops"]
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchterm",
-            index=models.Index(fields=["kind", "-study_count"], name="searchterm_browse_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="searchterm",
-            constraint=models.UniqueConstraint(
-                fields=("kind", "key"), name="searchterm_unique_key"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="searchterm",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("study_count__gte", 0)), name="searchterm_count_not_negative"
-            ),
-        ),
-        migrations.AddField(
-            model_name="seealsolink",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="site",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="contact",
-            name="site",
-            field=models.ForeignKey(
+            name="arms",
+            field=models.ManyToManyField(
                 blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="contacts",
-                to="trials.site",
-            ),
-        ),
-        migrations.AddField(
-            model_name="sponsor",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="studychange",
-            name="actor",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AddField(
-            model_name="studychange",
-            name="reverts",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="reverted_by",
-                to="trials.studychange",
-            ),
-        ),
-        migrations.AddField(
-            model_name="studychange",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="changes",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="studyversion",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="versions",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="submissioninfo",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="unpostedevent",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AddField(
-            model_name="violationevent",
-            name="study",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)ss",
-                to="trials.study",
-            ),
-        ),
-        migrations.AlterUniqueTogether(
-            name="interventionarm",
-            unique_together={("intervention", "arm")},
-        ),
-        migrations.AddIndex(
-            model_name="searchdocument",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fastupdate=False, fields=["term_keys"], name="searchdoc_term_keys_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchmatch",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["document"], name="searchmatch_document_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchmatch",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["core"], name="searchmatch_core_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchmatch",
-            index=models.Index(
-                fields=["-last_update_posted_date", "study"], name="searchmatch_last_update_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="searchmatch",
-            index=models.Index(fields=["-start_date", "study"], name="searchmatch_start_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="searchmatch",
-            index=models.Index(fields=["-enrollment", "study"], name="searchmatch_enrollment_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="searchranking",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["rank_vector"], name="searchranking_rank_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="reference",
-            index=models.Index(fields=["pmid"], name="reference_pmid_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="meshterm",
-            index=models.Index(fields=["term"], name="meshterm_term_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="intervention",
-            index=models.Index(fields=["name"], name="intervention_name_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="identifier",
-            index=models.Index(fields=["value"], name="identifier_value_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="curation",
-            index=models.Index(
-                condition=models.Q(("conflicted", True)),
-                fields=["study"],
-                name="curation_conflicted_idx",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="curation",
-            constraint=models.UniqueConstraint(
-                fields=("study", "path"), name="curation_unique_path"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="condition",
-            index=models.Index(fields=["name"], name="condition_name_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="adverseevent",
-            index=models.Index(fields=["term"], name="adverseevent_term_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="site",
-            index=models.Index(fields=["country"], name="site_country_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="sponsor",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_lead", True)), fields=("study",), name="sponsor_one_lead"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="studychange",
-            index=models.Index(fields=["study", "-at"], name="studychange_study_at_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="studyversion",
-            index=models.Index(fields=["sha256"], name="version_sha256_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="studyversion",
-            constraint=models.UniqueConstraint(
-                fields=("study", "sha256"), name="version_unique_source"
+                related_name="interventions",
+                through="trials.InterventionArm",
+                to="trials.arm",
             ),
         ),
         migrations.RunSQL(STORAGE, reverse_sql=migrations.RunSQL.noop),

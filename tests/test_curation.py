@@ -4,6 +4,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.corpus import read
 from trials import curation, edits
@@ -54,6 +56,26 @@ def set_title(title: str) -> Callable[[Study], None]:
         study.save()
 
     return change
+
+
+def test_studies_are_read_before_an_edit_in_the_queries_of_one(django_assert_num_queries):
+    for n in range(3):  # the record under three NCT IDs: three studies with the same parts
+        data = json.loads(read(RECORD))
+        data["protocolSection"]["identificationModule"]["nctId"] = f"NCT0040504{n + 1}"
+        load(json.dumps(data).encode())
+    with CaptureQueriesContext(connection) as queries_of_one:
+        (one,) = edits.snapshots(Study.objects.filter(nct_id=NCT))
+
+    with django_assert_num_queries(len(queries_of_one)):
+        snaps = edits.snapshots(Study.objects.order_by("nct_id"))
+
+    assert [snap.study.nct_id for snap in snaps] == [NCT, "NCT00405042", "NCT00405043"]
+    assert [snap.flat for snap in snaps[1:]] == [
+        edits.snapshot(snap.study).flat for snap in snaps[1:]
+    ]
+    assert snaps[0].flat == one.flat and snaps[0].source_flat == one.source_flat
+    city = next(value for path, value in one.flat.items() if path.endswith("].city"))
+    assert city == Site.objects.get(study=one.study).city
 
 
 @pytest.fixture

@@ -119,8 +119,8 @@ class CuratedPartAdmin(CuratedAdmin):
         edits.record_admin_edit(before, request.user, source=self._source())
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        studies = {self.study_of(obj) for obj in queryset}
-        befores = [edits.snapshot(study) for study in studies]
+        studies = {self.study_of(obj).pk for obj in queryset}
+        befores = edits.snapshots(Study.objects.filter(pk__in=studies))
         super().delete_queryset(request, queryset)
         for before in befores:
             edits.record_admin_edit(before, request.user, source=self._source())

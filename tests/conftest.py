@@ -79,8 +79,12 @@ def delete_all_studies() -> None:
     """Empty every table of the app (within a test's transaction: until it rolls back)."""
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
-        ours = ", ".join(f'"{table}"' for table in tables if table.startswith("trials_"))
-        cursor.execute(f"TRUNCATE {ours}")
+        # DELETE rather than TRUNCATE: the shared records are a few hundred rows, and TRUNCATE
+        # makes every table and index anew (a quarter of a second for the sixty of them). The
+        # foreign keys are deferred, so the order does not matter.
+        cursor.execute(
+            "; ".join(f'DELETE FROM "{table}"' for table in tables if table.startswith("trials_"))
+        )
 
 
 @pytest.fixture

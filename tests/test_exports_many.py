@@ -6,7 +6,7 @@ import math
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from tests.conftest import delete_all_studies
 from tests.corpus import CORPUS
@@ -28,6 +28,9 @@ def synthesized(django_db_setup, django_db_blocker):
         call_command(
             "synthesize_studies", count=1050, archive=str(CORPUS / "json"), stdout=io.StringIO()
         )
+        # The foreign keys checked now, as a commit would: else every test's end checks them
+        # all again (Django's TestCase checks pending constraints at the end of each test).
+        connection.check_constraints()
         yield
         transaction.set_rollback(True)
 

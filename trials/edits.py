@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from trials import store
 from trials.curation import (
@@ -120,7 +121,10 @@ def record_admin_edit(snap: Snapshot, user: User, source: str = "admin") -> Stud
     # The stored digest is of what an import would now show, so re-importing a source already
     # seen finds nothing to do.
     shown = to_record(*overlay(snap.source, snap.source_keys, curated))
-    Study.objects.filter(pk=study.pk).update(record_hash=shown.content_hash())
+    # A new updated_at: the study's prepared pages (trials.pages) are rendered anew.
+    Study.objects.filter(pk=study.pk).update(
+        record_hash=shown.content_hash(), updated_at=timezone.now()
+    )
     refresh_search(study)  # admin forms changed the rows: search must see the curated text
     summary = "Changed " + ", ".join(changes) + "."
     return _entry(study, user, Origin.ADMIN, source=source, changes=changes, summary=summary)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import results_view
+from . import pages, results_view
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -86,7 +86,10 @@ def _study_or_redirect(nct_id: str, url_name: str) -> Study | HttpResponse:
 
 @require_GET
 def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
-    """The whole record on one page, in a fixed number of queries whatever its size."""
+    """The whole record on one page, in a fixed number of queries whatever its size; rendered
+    once per change of the study, then served as rendered (``trials.pages``)."""
+    if not request.GET and (served := pages.served(request, pages.Kind.PAGE, nct_id)):
+        return served
     study = _study_or_redirect(nct_id, "trials:study")
     if isinstance(study, HttpResponse):
         return study
@@ -128,7 +131,10 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         "compare_to": compare_to,
         "changes": changes,
     }
-    return render(request, "trials/study_detail.html", context)
+    response = render(request, "trials/study_detail.html", context)
+    if not request.GET:
+        pages.keep(pages.Kind.PAGE, study, response)
+    return response
 
 
 STUDY_DATES = [
@@ -162,7 +168,13 @@ def _comparison(
 
 @require_GET
 def api_study(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """The study as API v2 answers it; prepared as the study page is."""
+    if not request.GET and (served := pages.served(request, pages.Kind.API, nct_id)):
+        return served
     study = _study_or_redirect(nct_id, "trials:api_study")
     if isinstance(study, HttpResponse):
         return study
-    return JsonResponse(study_to_api(study), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(study_to_api(study), json_dumps_params={"ensure_ascii": False})
+    if not request.GET:
+        pages.keep(pages.Kind.API, study, response)
+    return response

@@ -116,6 +116,8 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         study.pk, effective_record(older), effective_record([*older, record]), source
     )
     if state.content_hash() == study.record_hash:
+        # The content is as it was, but its page lists the new version.
+        Study.objects.filter(pk=study.pk).update(updated_at=timezone.now())
         return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
     store.validate(state)
     store.write([(study.pk, state)])

@@ -2,6 +2,7 @@
 
 from .aliases import DrugAlias
 from .curation import Curation, Origin, StudyChange
+from .pages import PreparedPage
 from .parts import (
     Arm,
     AvailableIpd,
@@ -93,6 +94,7 @@ __all__ = [
     "OtherName",
     "OutcomeMeasure",
     "OutcomeResult",
+    "PreparedPage",
     "Reference",
     "ResultGroup",
     "Retraction",

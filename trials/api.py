@@ -10,6 +10,7 @@ takes a broader answer for the one it asked.
 """
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Callable
@@ -19,13 +20,13 @@ from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import F, Max, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.http import require_GET
 
-from trials import vocab
+from trials import api_fields, vocab
 from trials.downloads import CSV_COLUMNS, csv_row
 from trials.export import study_to_api
 from trials.filters import StudyFilter
@@ -42,6 +43,8 @@ from trials.models import (
 from trials.search import SearchResults
 from trials.search.layout import key_prefix
 
+# The version of ClinicalTrials.gov's API v2 description this server answers to.
+API_VERSION = "2.0.5"
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
 
@@ -99,6 +102,19 @@ class Listing:
     offset: int
     count_total: bool
     csv: bool
+    fields: frozenset[str] | None = None  # JSON: the paths asked for; None: every field
+    columns: tuple[int, ...] | None = None  # CSV: the columns asked for, by position
+
+
+@require_GET
+def version(request: HttpRequest) -> HttpResponse:
+    """The API's version and when this registry's data last changed (UTC, to the second), the
+    first thing many clients ask."""
+    latest = Study.objects.aggregate(latest=Max("updated_at"))["latest"]
+    body = {"apiVersion": API_VERSION}
+    if latest is not None:
+        body["dataTimestamp"] = latest.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return JsonResponse(body)
 
 
 @require_GET
@@ -126,11 +142,13 @@ def studies(request: HttpRequest) -> HttpResponse:
     token = page_token(request.GET, listing.offset + listing.page_size) if has_next else None
 
     if listing.csv:
-        return _csv_page(page, token, total)
+        return _csv_page(page, token, total, listing.columns)
     body: dict[str, Any] = {}
     if total is not None:
         body["totalCount"] = total
     body["studies"] = [study_to_api(study) for study in page]
+    if listing.fields is not None:
+        body["studies"] = [api_fields.select(study, listing.fields) for study in body["studies"]]
     if token:
         body["nextPageToken"] = token
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
@@ -163,6 +181,7 @@ def parse(params: QueryDict) -> Listing:
         if (value := params.get(key, "")).strip()  # an empty parameter asks for nothing
     ]
     order = _order(params.get("sort", ""))
+    fields, columns = _fields(params.get("fields"), csv=output == "csv")
     return Listing(
         search=search,
         narrowing=narrowing,
@@ -171,7 +190,32 @@ def parse(params: QueryDict) -> Listing:
         offset=page_offset(params),
         count_total=_boolean("countTotal", params.get("countTotal", "")),
         csv=output == "csv",
+        fields=fields,
+        columns=columns,
     )
+
+
+def _fields(raw: str | None, *, csv: bool) -> tuple[frozenset[str] | None, tuple[int, ...] | None]:
+    """``fields``: the JSON paths (areas, pieces, field names) or the CSV columns asked for."""
+    if raw is None:
+        return None, None
+    if not csv:
+        return fields_named(raw), None
+    by_name = {name.lower(): index for index, name in enumerate(CSV_COLUMNS)}
+    names = _split(raw)
+    if not names:
+        raise BadRequest("fields: give at least one column name")
+    if wrong := [name for name in names if name.lower() not in by_name]:
+        raise BadRequest(f"fields: {wrong[0]!r} is not a column: {', '.join(CSV_COLUMNS)}")
+    return None, tuple(by_name[name.lower()] for name in names)
+
+
+def fields_named(raw: str) -> frozenset[str]:
+    """The JSON paths ``fields`` names; BadRequest saying which name names nothing."""
+    try:
+        return api_fields.paths_named(raw)
+    except api_fields.UnknownField as error:
+        raise BadRequest(f"fields: {error}") from error
 
 
 def _split(raw: str) -> list[str]:
@@ -343,12 +387,18 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"message": message}, status=400)
 
 
-def _csv_page(page: list[Study], token: str | None, total: int | None) -> HttpResponse:
-    """format=csv: the page as ClinicalTrials.gov's CSV, the token and count in headers."""
+def _csv_page(
+    page: list[Study], token: str | None, total: int | None, columns: tuple[int, ...] | None
+) -> HttpResponse:
+    """format=csv: the page as ClinicalTrials.gov's CSV (the asked columns, in the asked
+    order), the token and count in headers."""
+    chosen = columns if columns is not None else tuple(range(len(CSV_COLUMNS)))
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(study) for study in page)
+    writer.writerow([CSV_COLUMNS[index] for index in chosen])
+    for study in page:
+        row = csv_row(study)
+        writer.writerow([row[index] for index in chosen])
     response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     if token:
         response["x-next-page-token"] = token

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import pages, results_view
+from . import api, api_fields, pages, results_view
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -171,10 +171,17 @@ def api_study(request: HttpRequest, nct_id: str) -> HttpResponse:
     """The study as API v2 answers it; prepared as the study page is."""
     if not request.GET and (served := pages.served(request, pages.Kind.API, nct_id)):
         return served
+    try:
+        fields = api.fields_named(request.GET["fields"]) if "fields" in request.GET else None
+    except api.BadRequest as error:
+        return JsonResponse({"message": str(error)}, status=400)
     study = _study_or_redirect(nct_id, "trials:api_study")
     if isinstance(study, HttpResponse):
         return study
-    response = JsonResponse(study_to_api(study), json_dumps_params={"ensure_ascii": False})
+    answer = study_to_api(study)
+    if fields is not None:
+        answer = api_fields.select(answer, fields)
+    response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
     if not request.GET:
         pages.keep(pages.Kind.API, study, response)
     return response

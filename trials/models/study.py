@@ -297,6 +297,8 @@ class Study(models.Model):
             models.Index(
                 fields=["-last_update_posted_date", "nct_id"], name="study_last_update_idx"
             ),
+            # When the registry's data last changed (API v2 /version): the index's last entry.
+            models.Index(fields=["updated_at"], name="study_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

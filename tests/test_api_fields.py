@@ -1,0 +1,141 @@
+"""API v2's ``fields`` (areas, pieces and field paths; CSV columns) and ``/version``."""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db.models import Max
+
+from tests.test_api import SEED, listed, refused
+from trials import api_fields
+from trials.export import study_to_api
+from trials.models import Study
+
+pytestmark = pytest.mark.django_db
+
+WITH_RESULTS = "NCT02552212"  # certolizumab: baseline, outcomes, adverse events
+
+
+def whole(nct_id: str) -> dict[str, Any]:
+    return study_to_api(Study.objects.with_parts().get(nct_id=nct_id))
+
+
+def one(client, nct_id: str, fields: str) -> dict[str, Any]:
+    response = client.get(f"/api/v2/studies/{nct_id}", {"fields": fields})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def leaf_paths(node: Any, prefix: str = "") -> Iterator[str]:
+    """Every path of a JSON value's leaves, lists left out of the path, as ``fields`` names them."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaf_paths(value, f"{prefix}{key}.")
+    elif isinstance(node, list) and node and isinstance(node[0], dict):
+        for item in node:
+            yield from leaf_paths(item, prefix)
+    else:
+        yield prefix.removesuffix(".")
+
+
+def test_three_pieces_give_each_study_exactly_those_three_values(client, corpus):
+    body = listed(client, fields="NCTId|BriefTitle|OverallStatus", pageSize=50)
+
+    assert len(body["studies"]) == 50
+    for study in body["studies"]:
+        full = whole(study["protocolSection"]["identificationModule"]["nctId"])
+        protocol = full["protocolSection"]
+        assert study == {
+            "protocolSection": {
+                "identificationModule": {
+                    "nctId": protocol["identificationModule"]["nctId"],
+                    "briefTitle": protocol["identificationModule"]["briefTitle"],
+                },
+                "statusModule": {"overallStatus": protocol["statusModule"]["overallStatus"]},
+            }
+        }
+
+
+def test_modules_come_whole_and_alone(client, corpus):
+    study = one(client, SEED, "ConditionsModule,EligibilityModule")
+
+    full = whole(SEED)["protocolSection"]
+    assert study == {
+        "protocolSection": {
+            "conditionsModule": full["conditionsModule"],
+            "eligibilityModule": full["eligibilityModule"],
+        }
+    }
+
+
+def test_pieces_inside_lists_keep_only_themselves_in_the_sources_order(client, corpus):
+    study = one(client, SEED, "InterventionName,InterventionOtherName,LocationCity,StartDate")
+
+    full = whole(SEED)["protocolSection"]
+    assert study["protocolSection"]["armsInterventionsModule"]["interventions"] == [
+        {key: x[key] for key in ("name", "otherNames") if key in x}
+        for x in full["armsInterventionsModule"]["interventions"]
+    ]
+    assert study["protocolSection"]["contactsLocationsModule"]["locations"] == [
+        {"city": site["city"]} for site in full["contactsLocationsModule"]["locations"]
+    ]
+    assert study["protocolSection"]["statusModule"] == {
+        "startDateStruct": {"date": full["statusModule"]["startDateStruct"]["date"]}
+    }
+
+
+def test_field_paths_and_results_pieces_are_asked_for_as_pieces_are(client, corpus):
+    study = one(
+        client, WITH_RESULTS, "protocolSection.designModule.phases|BaselineMeasureTitle|hasResults"
+    )
+
+    full = whole(WITH_RESULTS)
+    measures = full["resultsSection"]["baselineCharacteristicsModule"]["measures"]
+    assert study == {
+        "protocolSection": {
+            "designModule": {"phases": full["protocolSection"]["designModule"]["phases"]}
+        },
+        "resultsSection": {
+            "baselineCharacteristicsModule": {"measures": [{"title": m["title"]} for m in measures]}
+        },
+        "hasResults": True,
+    }
+
+
+def test_every_field_a_corpus_study_exports_can_be_asked_for_by_its_path(corpus):
+    tree = api_fields.field_tree()
+    for study in Study.objects.with_parts():
+        exported = set(leaf_paths(study_to_api(study)))
+        assert exported <= tree.keys(), (study.nct_id, sorted(exported - tree.keys()))
+
+
+def test_a_name_that_names_no_field_is_refused_saying_which(client, corpus):
+    assert "'BriefTitel' is not a field" in refused(client, fields="NCTId|BriefTitel")
+    assert "at least one" in refused(client, fields=" | ")
+    response = client.get(f"/api/v2/studies/{SEED}", {"fields": "NoSuchPiece"})
+    assert response.status_code == 400
+    assert "'NoSuchPiece'" in response.json()["message"]
+
+
+def test_csv_fields_are_columns_in_the_asked_order(client, corpus):
+    response = client.get(
+        "/api/v2/studies",
+        {"format": "csv", "fields": "Study Status|NCT Number", "query.intr": "Revlimid"},
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [["Study Status", "NCT Number"], ["COMPLETED", SEED]]
+    assert "'Phase' is not a column" in refused(client, format="csv", fields="Phase")
+
+
+def test_version_says_the_api_version_and_when_the_data_last_changed(client, corpus):
+    body = client.get("/api/v2/version").json()
+
+    latest = Study.objects.aggregate(latest=Max("updated_at"))["latest"]
+    assert body == {
+        "apiVersion": "2.0.5",
+        "dataTimestamp": latest.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+    }

@@ -1,0 +1,181 @@
+"""API v2's ``fields`` parameter: the parts of a study's JSON a client asks for, by name.
+
+Each name is an area (a section or a module: ``protocolSection``, ``ConditionsModule``), a field
+path (``protocolSection.identificationModule.nctId``) or a piece name, as ClinicalTrials.gov
+calls its fields (``NCTId``, ``BriefTitle``, ``Condition``, ``InterventionName``,
+``StartDate``, ``LeadSponsorName``); case does not matter. A name that is a branch brings all it
+holds. The names come from the record's declarations (``trials.record``), so a field added there
+can be asked for with no change here; a name that names nothing is refused, never ignored.
+
+Piece names are the field's path inside its module, each list in the singular and ``Struct`` and
+``Info`` left out, run together: ``armsInterventionsModule.interventions.name`` is
+``InterventionName``, ``designInfo.allocation`` ``DesignAllocation``, ``startDateStruct.date``
+``StartDate``, ``orgStudyIdInfo.id`` ``OrgStudyId``; in the derived and results sections the
+module's first word may lead (``ConditionMeshTerm``, ``BaselineMeasureTitle``).
+"""
+
+import dataclasses
+import functools
+import re
+from collections import defaultdict
+from typing import Any
+
+from trials.record import StudyRecord, part_classes, specs
+
+SECTIONS = {
+    "protocolSection",
+    "resultsSection",
+    "annotationSection",
+    "documentSection",
+    "derivedSection",
+}
+_SEPARATOR = re.compile(r"\s*[,|]\s*")
+_WORDS = re.compile(r"[A-Z]?[a-z]+")
+
+
+class UnknownField(ValueError):
+    """A name in ``fields`` that names no field this registry holds."""
+
+
+@functools.cache
+def field_tree() -> dict[str, bool]:
+    """Every path a study's API v2 JSON may hold, and whether its value is a list."""
+    tree: dict[str, bool] = {}
+
+    def add(path: str, is_list: bool) -> None:
+        segments = path.split(".")
+        for end in range(1, len(segments)):
+            tree.setdefault(".".join(segments[:end]), False)
+        tree[path] = is_list or tree.get(path, False)
+
+    def walk(cls: type, prefix: str) -> None:
+        nested = part_classes(cls)
+        defaults = {field.name: field.default for field in dataclasses.fields(cls)}
+        for name, spec in specs(cls):
+            part = nested.get(name)
+            grouping = getattr(part, "GROUPING", None)
+            if spec.provenance:
+                continue
+            if part is not None and grouping is not None:
+                for path, _ in grouping.paths():
+                    add(prefix + path, True)
+                    walk(part, f"{prefix}{path}.")
+                continue
+            if not spec.api:
+                continue
+            path = prefix + spec.api
+            add(path, isinstance(defaults[name], tuple))
+            if part is not None:
+                walk(part, path + ".")
+            elif spec.typed:
+                add(path + ".date", False)
+                add(path + ".type", False)
+
+    walk(StudyRecord, "")
+    return tree
+
+
+_PLURALS = (
+    ("aliases", "alias"),
+    ("leaves", "leaf"),
+    ("ies", "y"),
+    ("yses", "ysis"),
+    ("sses", "ss"),
+    ("shes", "sh"),
+    ("ches", "ch"),
+    ("xes", "x"),
+    ("s", ""),
+)
+
+
+def _singular(word: str) -> str:
+    lowered = word.lower()
+    for plural, single in _PLURALS:
+        if lowered.endswith(plural) and not lowered.endswith("ss"):
+            return word[: -len(plural)] + single
+    return word
+
+
+def _names_of(path: str, tree: dict[str, bool]) -> set[str]:
+    """The names a client may give the node at ``path`` (lower case)."""
+    segments = path.split(".")
+    names = {path.lower()}
+    start = 1 if segments[0] in SECTIONS else 0
+    module = ""
+    if len(segments) > start and segments[start].endswith("Module"):
+        module, start = segments[start], start + 1
+    inner = segments[start:]
+    if len(inner) <= 1:  # a section, a module or a module's own field: its name as it is
+        names.add(segments[-1].lower())
+    if not inner:
+        return names
+    words = []
+    for index, segment in enumerate(inner):
+        word = segment
+        if tree.get(".".join(segments[: start + index + 1])):
+            word = _singular(word)
+        for suffix in ("Struct", "Info"):
+            if word.endswith(suffix) and len(word) > len(suffix):
+                word = word.removesuffix(suffix)
+        words.append("org" if word == "organization" else word)
+    if len(inner) > 1 and inner[-2].endswith("Struct") and inner[-1] == "date":
+        words.pop()  # startDateStruct.date is the start date itself
+    piece = words[0].lower()
+    for word in words[1:]:
+        if not piece.endswith(word.lower()):  # orgStudyId + id: OrgStudyId
+            piece += word.lower()
+    names.add(piece)
+    if segments[0] in ("derivedSection", "resultsSection") and module:
+        # The module's first or last word may lead: ConditionMeshTerm, FlowPeriodTitle.
+        words = _WORDS.findall(module.removesuffix("Module"))
+        names |= {words[0].lower() + piece, words[-1].lower() + piece}
+    return names
+
+
+@functools.cache
+def _paths_by_name() -> dict[str, frozenset[str]]:
+    tree = field_tree()
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in tree:
+        for name in _names_of(path, tree):
+            found[name].add(path)
+    return {name: frozenset(paths) for name, paths in found.items()}
+
+
+def paths_named(raw: str) -> frozenset[str]:
+    """The paths the ``fields`` parameter names; UnknownField for a name that names none."""
+    names = [name for name in _SEPARATOR.split(raw.strip()) if name]
+    if not names:
+        raise UnknownField("give at least one field name")
+    known = _paths_by_name()
+    paths: set[str] = set()
+    for name in names:
+        if name.lower() not in known:
+            raise UnknownField(f"{name!r} is not a field, piece or area name")
+        paths |= known[name.lower()]
+    return frozenset(paths)
+
+
+def select(study: dict[str, Any], paths: frozenset[str]) -> dict[str, Any]:
+    """The parts of an API v2 study object at these paths (whole, where a path is a branch)."""
+    return _select(study, "", paths)
+
+
+def _select(node: dict[str, Any], prefix: str, paths: frozenset[str]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        path = prefix + key
+        if path in paths:
+            kept[key] = value
+        elif any(wanted.startswith(path + ".") for wanted in paths):
+            if isinstance(value, dict):
+                if inner := _select(value, path + ".", paths):
+                    kept[key] = inner
+            elif isinstance(value, list):
+                items = [
+                    _select(item, path + ".", paths) if isinstance(item, dict) else item
+                    for item in value
+                ]
+                if items := [item for item in items if item not in ({}, None)]:
+                    kept[key] = items
+    return kept

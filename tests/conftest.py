@@ -17,6 +17,7 @@ from tests.corpus import CORPUS
 from trials.importer.detect import read_studies
 from trials.importer.report import Outcome, Result
 from trials.importer.writer import import_pieces
+from trials.models import SearchRevision
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -83,7 +84,11 @@ def delete_all_studies() -> None:
         # makes every table and index anew (a quarter of a second for the sixty of them). The
         # foreign keys are deferred, so the order does not matter.
         cursor.execute(
-            "; ".join(f'DELETE FROM "{table}"' for table in tables if table.startswith("trials_"))
+            "; ".join(
+                f'DELETE FROM "{table}"'
+                for table in tables
+                if table.startswith("trials_") and table != SearchRevision._meta.db_table
+            )
         )
 
 

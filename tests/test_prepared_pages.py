@@ -3,6 +3,7 @@ rendered after that, and never stale: an import or an admin edit shows on the ne
 
 import gzip
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +15,7 @@ from django.urls import reverse
 from tests.test_admin import form_data, post_change
 from tests.test_curation import NCT, load, retitled, version
 from trials import pages
-from trials.models import PreparedPage, Study
+from trials.models import DrugAlias, PreparedPage, PreparedSearch, SearchRevision, Study
 
 PAGE = f"/studies/{NCT}/"
 API = f"/api/v2/studies/{NCT}"
@@ -127,3 +128,64 @@ def test_a_page_with_parameters_is_rendered_and_not_kept(client, corpus):
 def test_the_build_is_a_digest_of_the_code_and_templates():
     assert len(pages.build()) == 64
     assert pages.build() == pages.build()
+
+
+# --- Search pages, kept per search revision ---------------------------------------------------
+
+
+def found(client: Client, query: str, **headers: str) -> list[str]:
+    response = client.get(f"/?{query}", headers=headers)
+    assert response.status_code == 200
+    return re.findall(r'<p class="result-meta">(NCT\d{8})', response.content.decode())
+
+
+def test_a_search_page_is_served_as_rendered_in_one_query_and_per_parameters(client, corpus):
+    rendered, first = queries(client, "/?q=myeloma")
+    served, second = queries(client, "/?q=myeloma")
+
+    assert rendered > 5 and served == 1 and second == first
+    assert found(client, "q=asthma") != found(client, "q=myeloma")
+    partial = client.get("/?q=myeloma", headers={"HX-Request": "true"}).content
+    assert partial != first and b"<html" not in partial
+    assert client.get("/?q=myeloma").content == first
+
+
+def test_an_import_shows_in_searches_on_the_next_request(client, corpus):
+    assert NCT in found(client, "q=GVG")
+    assert "NCT09000001" not in found(client, "q=GVG")
+
+    data = json.loads(version("2030-01-01"))
+    data["protocolSection"]["identificationModule"]["nctId"] = "NCT09000001"
+    load(json.dumps(data).encode())
+
+    assert "NCT09000001" in found(client, "q=GVG")
+
+
+def test_an_admin_edit_of_a_title_shows_in_searches_on_the_next_request(
+    client, corpus, curator_client
+):
+    assert NCT not in found(client, "q=Zeppelinotherapy")
+
+    post_change(curator_client, Study.objects.get(nct_id=NCT), brief_title="Zeppelinotherapy")
+
+    assert NCT in found(client, "q=Zeppelinotherapy")
+
+
+def test_a_new_drug_alias_and_a_deleted_study_show_in_searches_on_the_next_request(client, corpus):
+    assert found(client, "intr=Gavamax") == []
+    DrugAlias.objects.create(alias="Gavamax", drug="Dietary supplement GVG 2")
+    assert found(client, "intr=Gavamax") == [NCT]
+
+    Study.objects.get(nct_id=NCT).delete()
+
+    assert found(client, "intr=Gavamax") == []
+
+
+def test_keeping_a_search_page_drops_those_of_older_revisions(client, corpus):
+    client.get("/?q=myeloma")
+    DrugAlias.objects.create(alias="Gavamax", drug="Dietary supplement GVG 2")  # a new revision
+
+    client.get("/?q=asthma")
+
+    assert PreparedSearch.objects.count() == 1
+    assert PreparedSearch.objects.get().revision == SearchRevision.objects.get().revision

@@ -1,4 +1,5 @@
-"""Study pages and API answers rendered once per change of the study, served many times.
+"""Pages rendered once per change of what they show, served many times: a study's page and
+API answer per change of the study, a search page per change of what searches read.
 
 Building a study's page reads a few dozen tables and renders thousands of rows: tens of
 milliseconds for a small study, a second for one with a thousand sites. The record changes
@@ -18,6 +19,7 @@ import functools
 import gzip
 import hashlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -28,7 +30,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from psycopg import sql
 
-from trials.models import PreparedPage, Study
+from trials.models import PreparedPage, PreparedSearch, SearchRevision, Study
 
 Kind = PreparedPage.Kind
 _CONTENT_TYPES = {Kind.PAGE: "text/html; charset=utf-8", Kind.API: "application/json"}
@@ -70,6 +72,23 @@ _LOOKUP = (
 )
 
 
+_SEARCH_LOOKUP = (
+    sql.SQL(
+        "SELECT r.{revision}, p.{body} FROM {revisions} r"
+        " LEFT JOIN {searches} p ON p.{key} = %(key)s AND p.{page_revision} = r.{revision}"
+    )
+    .format(
+        revision=_column(SearchRevision, "revision"),
+        body=_column(PreparedSearch, "body"),
+        revisions=sql.Identifier(SearchRevision._meta.db_table),
+        searches=sql.Identifier(PreparedSearch._meta.db_table),
+        key=_column(PreparedSearch, "key"),
+        page_revision=_column(PreparedSearch, "revision"),
+    )
+    .as_string()
+)
+
+
 @functools.cache
 def build() -> str:
     """A digest of the code and templates that render pages (and Django's version)."""
@@ -88,26 +107,72 @@ def served(request: HttpRequest, kind: Kind, nct_id: str) -> HttpResponse | None
     with connection.cursor() as cursor:
         cursor.execute(_LOOKUP, {"nct_id": nct_id, "kind": kind, "build": build()})
         found = cursor.fetchone()
-    if found is None:
-        return None
-    body = bytes(found[0])
-    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-        response = HttpResponse(body, content_type=_CONTENT_TYPES[kind])
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(gzip.decompress(body), content_type=_CONTENT_TYPES[kind])
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+    return None if found is None else _answer(request, bytes(found[0]), _CONTENT_TYPES[kind])
 
 
 def keep(kind: Kind, study: Study, response: HttpResponse) -> None:
     """Keep what a page of ``study`` (as fetched, with its ``updated_at``) rendered as."""
-    body = gzip.compress(response.content, mtime=0)
+    body = _gzipped(response)
     PreparedPage.objects.bulk_create(
         [PreparedPage(study=study, kind=kind, stamp=study.updated_at, build=build(), body=body)],
         update_conflicts=True,
         unique_fields=["study", "kind"],
         update_fields=["stamp", "build", "body"],
     )
+
+
+# --- Search and browse pages -----------------------------------------------------------------
+# A search page reads the whole registry, so it is kept per search revision: a number that
+# database triggers move with every change of what searches read (SearchRevision). The revision
+# and the kept page, if any, come in one query; a page rendered after that query is kept under
+# the revision it read, so it can only be newer than its revision says, never older.
+
+
+def served_search(request: HttpRequest) -> tuple[HttpResponse | None, int | None]:
+    """The kept search page for this request, if its revision is current; and the revision
+    (None when the server keeps none: then nothing is kept either)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_LOOKUP, {"key": _search_key(request)})
+        found = cursor.fetchone()
+    if found is None:
+        return None, None
+    revision, body = found
+    if body is None:
+        return None, revision
+    return _answer(request, bytes(body), _CONTENT_TYPES[Kind.PAGE]), revision
+
+
+def keep_search(request: HttpRequest, revision: int | None, response: HttpResponse) -> None:
+    """Keep a search page rendered at ``revision``; pages of older revisions go."""
+    if revision is None or response.status_code != 200:
+        return
+    PreparedSearch.objects.bulk_create(
+        [PreparedSearch(key=_search_key(request), revision=revision, body=_gzipped(response))],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["revision", "body"],
+    )
+    PreparedSearch.objects.filter(revision__lt=revision).delete()
+
+
+def _search_key(request: HttpRequest) -> str:
+    """What a search page depends on: the build, its parameters and whether htmx asked."""
+    parameters = urlencode(sorted((k, v) for k, vs in request.GET.lists() for v in vs))
+    partial = "partial" if request.headers.get("HX-Request") else "page"
+    return hashlib.sha256(f"{build()}\0{partial}\0{parameters}".encode()).hexdigest()
+
+
+def _answer(request: HttpRequest, body: bytes, content_type: str) -> HttpResponse:
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(body, content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(body), content_type=content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _gzipped(response: HttpResponse) -> bytes:
     # The page as served from now on differs by the encoding the client accepts.
     patch_vary_headers(response, ["Accept-Encoding"])
+    return gzip.compress(response.content, mtime=0)

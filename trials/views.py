@@ -11,6 +11,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from . import api, api_fields, pages, results_view
@@ -26,7 +27,11 @@ BROWSE_PAGE_SIZE = 100
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """The search page (also the home page): every search is a link."""
+    """The search page (also the home page): every search is a link. Kept once rendered, until
+    what searches read changes (``trials.pages``)."""
+    served, revision = pages.served_search(request)
+    if served is not None:
+        return served
     filterset = StudyFilter(request.GET)
     # One transaction: the search steers the planner for its own queries only (SET LOCAL).
     with transaction.atomic():
@@ -42,7 +47,10 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"filter": filterset, "page": page, "facets": facets}
     # htmx, when present, swaps the results in place; without it the whole page comes back.
     template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
-    return render(request, template or "trials/search.html", context)
+    response = render(request, template or "trials/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    pages.keep_search(request, revision, response)
+    return response
 
 
 BROWSE_KINDS = {

@@ -2,7 +2,7 @@
 
 from .aliases import DrugAlias
 from .curation import Curation, Origin, StudyChange
-from .pages import PreparedPage
+from .pages import PreparedPage, PreparedSearch, SearchRevision
 from .parts import (
     Arm,
     AvailableIpd,
@@ -95,6 +95,7 @@ __all__ = [
     "OutcomeMeasure",
     "OutcomeResult",
     "PreparedPage",
+    "PreparedSearch",
     "Reference",
     "ResultGroup",
     "Retraction",
@@ -102,6 +103,7 @@ __all__ = [
     "SearchDocumentQuerySet",
     "SearchMatch",
     "SearchRanking",
+    "SearchRevision",
     "SearchTerm",
     "SeeAlsoLink",
     "Site",

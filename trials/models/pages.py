@@ -26,3 +26,26 @@ class PreparedPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of study {self.study_id}"
+
+
+class SearchRevision(models.Model):
+    """One row whose number grows with every change of what a search or a browse page reads:
+    database triggers on the search tables and the drug names move it (migration 0015), in the
+    transaction of the change, so a page kept for a number is never served after a change."""
+
+    revision = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search revision {self.revision}"
+
+
+class PreparedSearch(models.Model):
+    """A search or browse page as rendered for one request (``key``: a digest of the build and
+    the request's parameters), kept while the search revision it was rendered at is current."""
+
+    key = models.CharField(max_length=64, unique=True)
+    revision = models.BigIntegerField(db_index=True)
+    body = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"search page {self.key[:12]} at revision {self.revision}"

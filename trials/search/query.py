@@ -37,6 +37,7 @@ from psycopg import sql
 
 from trials.models import SearchMatch, SearchRanking
 
+from . import spelling
 from .document import fields_sql
 from .layout import CONFIG, ELIGIBILITY_WEIGHT, RANK_WEIGHTS, key_prefix
 from .lexicon import DrugNames
@@ -60,8 +61,16 @@ class TsQuery(Expression):
 
     @classmethod
     def websearch(cls, text: str) -> "TsQuery":
-        """Words as people type them: "quoted phrases", OR, -word."""
-        return cls(f"websearch_to_tsquery('{CONFIG}', %s)", [text])
+        """Words as people type them: "quoted phrases", OR, -word. Plain words are each asked
+        for in every spelling (``spelling``): "leukaemia children" finds "leukemia" too."""
+        one = f"websearch_to_tsquery('{CONFIG}', %s)"
+        if not spelling.is_plain(text):
+            return cls(one, [text])
+        forms = [spelling.spellings(word) for word in text.split()]
+        return cls(
+            " && ".join("(" + " || ".join([one] * len(spelled)) + ")" for spelled in forms),
+            [form for spelled in forms for form in spelled],
+        )
 
     @classmethod
     def raw(cls, text: str) -> "TsQuery":

@@ -67,8 +67,9 @@ def test_the_query_count_does_not_grow_with_results_or_facets(
     client, corpus, django_assert_num_queries
 ):
     # Looking for a kept page; lexicon, planner settings, count with facets, page IDs, rows,
-    # snippets, the savepoint; keeping the page and dropping those of older revisions.
-    with django_assert_num_queries(11):
+    # snippets, the savepoint; keeping the page and dropping those of older revisions; and for
+    # a search that found fewer than five, the closest names ("Did you mean").
+    with django_assert_num_queries(12):
         one = client.get("/studies/?q=Revlimid")
     with django_assert_num_queries(11):
         many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
@@ -158,3 +159,30 @@ def test_a_cleared_sponsor_box_is_not_sent_again_beside_the_facet_choices(client
     # sponsor is the text box's alone: clearing it and pressing Apply must drop the sponsor.
     assert sorted(hidden) == [("phase", "PHASE1"), ("sponsor_class", "INDUSTRY")]
     assert [i.get("type") for i in form.find_all("input", attrs={"name": "sponsor"})] == ["text"]
+
+
+def test_a_search_that_finds_little_offers_the_closest_names_and_their_links_run_them(
+    client, corpus
+):
+    page = client.get("/", {"q": "mulitple myeloma"}).content.decode()
+
+    offered = re.search(r"Did you mean (.*?)\?</p>", page, re.S)
+    assert offered is not None
+    link = re.search(r'<a href="([^"]+)">Multiple Myeloma</a>', offered[1])
+    assert link is not None
+    assert results_of(client.get(link[1].replace("&amp;", "&")))
+    assert SEED in results_of(client.get(link[1].replace("&amp;", "&")))
+
+
+def test_a_condition_typed_wrong_offers_the_condition_and_keeps_the_other_filters(client, corpus):
+    page = client.get("/", {"cond": "mulitple myeloma", "phase": "PHASE1"}).content.decode()
+
+    link = re.search(r'<a href="([^"]+)">Multiple Myeloma</a> \(condition\)', page)
+    assert link is not None
+    assert "phase=PHASE1" in link[1] and "cond=Multiple+Myeloma" in link[1]
+    assert SEED in results_of(client.get(link[1].replace("&amp;", "&")))
+
+
+def test_a_search_that_finds_enough_offers_nothing(client, corpus):
+    assert "Did you mean" not in client.get("/", {"q": "cancer"}).content.decode()
+    assert "Did you mean" not in client.get("/", {"q": "Multiple Myeloma"}).content.decode()

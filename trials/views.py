@@ -23,6 +23,12 @@ from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
 # Results per page of the search page, and names per page of a browse page.
 PAGE_SIZE = 20
 BROWSE_PAGE_SIZE = 100
+# A search that finds fewer studies than this offers the closest names ("Did you mean"): at
+# most SUGGESTIONS of them, conditions and drugs, for a text of at most MAX_SUGGESTED_TEXT.
+SUGGEST_BELOW = 5
+SUGGESTIONS = 3
+MAX_SUGGESTED_TEXT = 100
+SUGGESTED_KINDS = [TermKind.CONDITION, TermKind.INTERVENTION]
 
 
 @require_GET
@@ -44,13 +50,30 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
-    context = {"filter": filterset, "page": page, "facets": facets}
+        suggestions = _suggestions(filterset, page.paginator.count)
+    context = {"filter": filterset, "page": page, "facets": facets, "suggestions": suggestions}
     # htmx, when present, swaps the results in place; without it the whole page comes back.
     template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
     response = render(request, template or "trials/search.html", context)
     patch_vary_headers(response, ["HX-Request"])
     pages.keep_search(request, revision, response)
     return response
+
+
+def _suggestions(filterset: StudyFilter, found: int) -> list[tuple[str, SearchTerm]]:
+    """For a search by words or condition that found little and is no name as typed: the names
+    of conditions and drugs spelled most like it, each with the parameter it would replace."""
+    if found >= SUGGEST_BELOW:
+        return []
+    suggested: list[tuple[str, SearchTerm]] = []
+    for parameter, kinds in (("q", SUGGESTED_KINDS), ("cond", [TermKind.CONDITION])):
+        text = str(filterset.values.get(parameter) or "").strip()
+        if not text or len(text) > MAX_SUGGESTED_TEXT:
+            continue
+        names = SearchTerm.objects.filter(kind__in=kinds)
+        if not names.named(text).exists():  # a name as typed: nothing to correct
+            suggested += [(parameter, term) for term in names.closest_to(text)[:SUGGESTIONS]]
+    return suggested
 
 
 BROWSE_KINDS = {

@@ -182,6 +182,27 @@ class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
         """Names containing ``text``, accents and case aside (the trigram index serves it)."""
         return self.filter(key__contains=SearchKey(models.Value(text)))
 
+    def named(self, text: str) -> "SearchTermQuerySet":
+        """Names that are ``text``, accents and case aside."""
+        return self.filter(key=SearchKey(models.Value(text)))
+
+    def closest_to(self, text: str) -> "SearchTermQuerySet":
+        """Names spelled like ``text`` but not as it is ("mulitple myeloma" -> Multiple
+        Myeloma), most alike first: pg_trgm's similarity, over the trigram index (%)."""
+        key = SearchKey(models.Value(text))
+        junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
+        return (
+            self.filter(key__trigram_similar=key)
+            .exclude(key=key)
+            .exclude(key__in=junk)
+            .annotate(
+                similarity=models.Func(
+                    models.F("key"), key, function="similarity", output_field=models.FloatField()
+                )
+            )
+            .order_by("-similarity", "-study_count", "key")
+        )
+
 
 class SearchTerm(models.Model):
     """A distinct name of one kind with its study count: the browse pages and fuzzy look-ups."""

@@ -7,6 +7,8 @@ that pair an intervention's name with its other names (DrugSynonym) and from the
 curated as ``not_an_alias`` ("non applicable", an IND number) never join a drug.
 """
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -97,15 +99,56 @@ class DrugNames:
     tsquery: str  # the names OR-ed, for ranking and snippets: "'revlimid' | 'lenalidomid'"
     fuzzy_name: str = ""  # the name a misspelling was taken for ("temsirolimus"), if any
 
+    def joined(self, other: "DrugNames") -> "DrugNames":
+        """The names of both, as one drug (a salt's name and its ingredient's)."""
+        keys = tuple(dict.fromkeys(self.keys + other.keys))[:MAX_NAMES]
+        queries = [q for q in (self.tsquery, other.tsquery) if q]
+        return DrugNames(self.text, keys, " | ".join(f"({q})" for q in queries), self.fuzzy_name)
+
 
 def resolve_drug(text: str, *, fuzzy_threshold: float) -> DrugNames | None:
-    """The drug ``text`` names, exactly or (above the threshold) by trigram similarity."""
+    """The drug ``text`` names, exactly or (above the threshold) by trigram similarity; a name
+    with salt, form or dose words ("Doxorubicin Hydrochloride", "Lenalidomide 5 mg") also
+    names its ingredient's drug."""
     text = text.strip()
     if not text or len(text) > MAX_NAME_LENGTH:
         return None
+    found = _resolve(text, fuzzy_threshold)
+    ingredient = ingredient_of(text)
+    if (
+        ingredient
+        and ingredient.lower() != text.lower()
+        and (plain := _resolve(ingredient, 1)) is not None
+    ):
+        found = plain if found is None else found.joined(plain)
+    return None if found is None else dataclasses.replace(found, text=text)
+
+
+def _resolve(text: str, fuzzy_threshold: float) -> DrugNames | None:
     with connection.cursor() as cursor:
         cursor.execute(_RESOLVE, {"text": text, "threshold": fuzzy_threshold})
         keys, tsquery, fuzzy_name = cursor.fetchone()
     if not keys:
         return None
     return DrugNames(text, tuple(keys), tsquery or "", fuzzy_name or "")
+
+
+# Words that say a drug's salt, form, route or dose, not which drug it is.
+_NOT_THE_DRUG = re.compile(
+    r"\b(?:"
+    r"(?:di|mono|tri)?hydrochloride|hcl|(?:mono|di|tri|sesqui)?hydrate|mesylate|mesilate|"
+    r"besylate|besilate|tosylate|maleate|fumarate|succinate|tartrate|bitartrate|citrate|"
+    r"acetate|sulfate|sulphate|phosphate|bromide|chloride|sodium|potassium|calcium|magnesium|"
+    r"tablets?|capsules?|caplets?|injections?|injectable|infusion|solution|suspension|syrup|"
+    r"oral|intravenous|i\.v\.|iv|subcutaneous|s\.c\.|sc|po|"
+    r"extended[- ]release|sustained[- ]release|delayed[- ]release|er|xr|sr|xl|"
+    r"\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?:\s*/\s*(?:m2|m²|kg|ml|day|d))?"
+    r")(?=\W|$)",
+    re.IGNORECASE,
+)
+
+
+def ingredient_of(name: str) -> str:
+    """The name without its salt, form, route and dose words: "Doxorubicin Hydrochloride" ->
+    "Doxorubicin", "Lenalidomide 5 mg" -> "Lenalidomide"; "" when nothing else is left."""
+    return " ".join(_NOT_THE_DRUG.sub(" ", name).split()).strip(" ,;/+-")

@@ -39,7 +39,7 @@ from trials.models import SearchMatch, SearchRanking
 
 from . import spelling
 from .document import fields_sql
-from .layout import CONFIG, ELIGIBILITY_WEIGHT, RANK_WEIGHTS, key_prefix
+from .layout import CONFIG, ELIGIBILITY_WEIGHT, INTERVENTION_RANK, RANK_WEIGHTS, key_prefix
 from .lexicon import DrugNames
 
 
@@ -154,8 +154,18 @@ class Words:
 
 
 def naming_drug(drug: DrugNames) -> Q:
-    """SearchMatch rows of the studies that give ``drug`` any of its names (intr, admin search)."""
-    return Q(Matches(F("document"), TsQuery.keys(drug.keys)))
+    """SearchMatch rows of the studies that give ``drug`` any of its names (intr, admin search),
+    as a name of its own or within an intervention's longer name: "Doxorubicin Hydrochloride",
+    "Naltrexone Tablet" and "Lenalidomide 5 mg" hold the words of a name of the drug.
+
+    One IN over a UNION of two index matches: the names' keys in the document, the names'
+    words among the rank vector's intervention names (not in a condition's name)."""
+    by_name = SearchMatch.objects.filter(Matches(F("document"), TsQuery.keys(drug.keys)))
+    if not drug.tsquery:
+        return Q(pk__in=by_name.values("pk"))
+    words = TsQuery.raw(drug.tsquery)
+    in_names = SearchRanking.objects.filter(ranked_in(INTERVENTION_RANK, words))
+    return Q(pk__in=by_name.values("pk").union(in_names.values("pk")))
 
 
 # The column orders of a list, newest or largest first; "updated" also orders each relevance

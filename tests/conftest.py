@@ -18,6 +18,7 @@ from trials.importer.detect import read_studies
 from trials.importer.report import Outcome, Result
 from trials.importer.writer import import_pieces
 from trials.models import SearchRevision
+from trials.search.vocabulary import rebuild_condition_names
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -51,6 +52,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         results = import_files(*SHARED_FILES)
+        rebuild_condition_names()  # as import_trials does after an import
     refused = [r for r in results if r.outcome == Outcome.FAILED]
     assert [r.source for r in refused] == [str(CORPUS / FRAGMENT)], refused
 

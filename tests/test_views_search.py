@@ -66,12 +66,12 @@ def test_record_text_is_escaped_in_titles_and_snippets(client, db):
 def test_the_query_count_does_not_grow_with_results_or_facets(
     client, corpus, django_assert_num_queries
 ):
-    # Looking for a kept page; lexicon, planner settings, count with facets, page IDs, rows,
-    # snippets, the savepoint; keeping the page and dropping those of older revisions; and for
-    # a search that found fewer than five, the closest names ("Did you mean").
-    with django_assert_num_queries(12):
+    # Looking for a kept page; lexicon, condition vocabulary, planner settings, count with
+    # facets, page IDs, rows, snippets, the savepoint; keeping the page and dropping those of
+    # older revisions; and for a search that found fewer than five, the closest names.
+    with django_assert_num_queries(13):
         one = client.get("/studies/?q=Revlimid")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
     assert len(results_of(one)) == 1 and len(results_of(many)) > 1
     with django_assert_num_queries(9):

@@ -26,7 +26,8 @@ from trials.search import (
     resolve_drug,
 )
 from trials.search.layout import CONDITION_RANK, INTERVENTION_RANK
-from trials.search.query import Matches, ranked_in
+from trials.search.query import Matches, ranked_in, with_terms
+from trials.search.vocabulary import condition_terms
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SEXES = [(vocab.Sex.FEMALE, "Female"), (vocab.Sex.MALE, "Male")]
@@ -144,6 +145,9 @@ class StudyFilter(django_filters.FilterSet):
         self._results: SearchResults | None = None
         # What the lexicon made of q and intr, for the page to say ("temsirolimus" for a typo).
         self.words_drug: DrugNames | None = None
+        # The MeSH terms the condition vocabulary linked q and cond to ("heart attack").
+        self.words_terms: tuple[str, ...] = ()
+        self.cond_terms: tuple[str, ...] = ()
         self.intr_drug: DrugNames | None = None
 
     def collect(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
@@ -175,9 +179,11 @@ class StudyFilter(django_filters.FilterSet):
         # A snippet shows the person's own words first: q, else the drug, else the condition.
         prefer = words.query() if words else None
         if cond := values.get("cond"):
-            conditions.append(_ranked(CONDITION_RANK, TsQuery.websearch(cond)))
-            highlight = _either(highlight, TsQuery.websearch(cond))
-            prefer = prefer or TsQuery.websearch(cond)
+            self.cond_terms = tuple(condition_terms(cond))
+            cond_query = with_terms(TsQuery.websearch(cond), self.cond_terms)
+            conditions.append(_ranked(CONDITION_RANK, cond_query))
+            highlight = _either(highlight, cond_query)
+            prefer = prefer or cond_query
         if intr := values.get("intr"):
             drug = resolve_drug(intr, fuzzy_threshold=INTR_SIMILARITY)
             if drug:
@@ -222,11 +228,15 @@ class StudyFilter(django_filters.FilterSet):
         if not text:
             return None
         drug = None
+        terms: tuple[str, ...] = ()
         if not _EXPRESSION.search(text) and len(text.split()) <= 5:
             fuzzy = WORDS_SIMILARITY if len(text.split()) == 1 and len(text) >= 5 else 1
             drug = resolve_drug(text, fuzzy_threshold=fuzzy)
-        self.words_drug = drug
-        return Words(text, skip_eligibility=bool(values.get("skip_eligibility")), drug=drug)
+            terms = tuple(condition_terms(text))
+        self.words_drug, self.words_terms = drug, terms
+        return Words(
+            text, skip_eligibility=bool(values.get("skip_eligibility")), drug=drug, terms=terms
+        )
 
     def facet_filters(self, values: dict[str, Any]) -> dict[str, Q]:
         """The condition of each active facet filter, by facet."""

@@ -4,12 +4,13 @@ import json
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from trials import edits
-from trials.models import Curation, DrugAlias, StudyChange, StudyVersion
+from trials.models import ConditionName, Curation, DrugAlias, StudyChange, StudyVersion
 
 from .base import ReadOnlyAdmin
 
@@ -120,3 +121,27 @@ class DrugAliasAdmin(admin.ModelAdmin):
     list_filter = ["not_an_alias"]
     search_fields = ["alias", "drug"]
     ordering = ["drug", "alias"]
+
+
+@admin.register(ConditionName)
+class ConditionNameAdmin(admin.ModelAdmin):
+    """Names of conditions -> the MeSH terms they mean, learned from the records after each
+    import (with the number of studies behind each link); a curator adds links (kept across
+    rebuilds) and marks the ones searches must not follow."""
+
+    list_display = ["name", "term", "study_count", "curated", "not_a_synonym"]
+    list_display_links = ["name"]
+    list_editable = ["not_a_synonym"]
+    list_filter = ["curated", "not_a_synonym"]
+    search_fields = ["name", "term"]
+    fields = ["name", "term", "study_count", "curated", "not_a_synonym"]
+    readonly_fields = ["study_count"]
+    ordering = ["term", "-study_count"]
+
+    def save_model(self, request: HttpRequest, obj: ConditionName, form: Any, change: bool) -> None:
+        # The key is the name as searches compare it; a curator's link stays through rebuilds.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT trials_search_key(%s)", [obj.name])
+            obj.key = cursor.fetchone()[0]
+        obj.curated = True
+        super().save_model(request, obj, form, change)

@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 
 from trials.curation import acting_as
 from trials.importer.pipeline import parse_sources
-from trials.importer.report import Progress
+from trials.importer.report import Outcome, Progress
 from trials.importer.sources import Source, iter_sources
 from trials.importer.writer import import_pieces, imported_before
+from trials.search.vocabulary import rebuild_condition_names
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -96,6 +97,8 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
             for result in import_pieces(parse_sources(sources, imported_before)):
                 lines.append((result.outcome, str(result)))
                 progress.update(result)
+        if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
+            rebuild_condition_names()
         total = "Total: " + progress.line()
     context = {
         **model_admin.admin_site.each_context(request),

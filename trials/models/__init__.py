@@ -47,6 +47,7 @@ from .results import (
     ResultGroup,
 )
 from .search import (
+    ConditionName,
     DrugSynonym,
     SearchDocument,
     SearchDocumentQuerySet,
@@ -67,6 +68,7 @@ __all__ = [
     "BrowseBranch",
     "BrowseLeaf",
     "Condition",
+    "ConditionName",
     "Contact",
     "Curation",
     "Denom",

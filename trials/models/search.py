@@ -250,3 +250,31 @@ class DrugSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_key} ~ {self.group_key}"
+
+
+class ConditionName(models.Model):
+    """A name people give a condition, linked to the MeSH term it means ("heart attack" ->
+    Myocardial Infarction), learned from the records (``trials.search.vocabulary``) and curated
+    in admin like the drug aliases."""
+
+    key = models.TextField(help_text="trials_search_key(name): lower case, unaccented.")
+    name = models.TextField(help_text="The name as records most often write it.")
+    term = models.TextField(help_text="The MeSH term it is linked to.")
+    study_count = models.IntegerField(
+        default=0, help_text="Studies whose records link the name to the term (the evidence)."
+    )
+    curated = models.BooleanField(
+        default=False, help_text="Added or kept by a curator: a rebuild never removes it."
+    )
+    not_a_synonym = models.BooleanField(
+        default=False, help_text="A link the records make that searches must not follow."
+    )
+
+    class Meta:
+        ordering = ["key", "-study_count"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "term"], name="conditionname_unique_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} -> {self.term}"

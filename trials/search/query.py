@@ -73,6 +73,11 @@ class TsQuery(Expression):
         )
 
     @classmethod
+    def phrase(cls, text: str) -> "TsQuery":
+        """The words of a name in their order ("Myocardial Infarction")."""
+        return cls(f"phraseto_tsquery('{CONFIG}', %s)", [text])
+
+    @classmethod
     def raw(cls, text: str) -> "TsQuery":
         """A tsquery already in its text form (from the lexicon)."""
         return cls("%s::tsquery", [text])
@@ -126,9 +131,10 @@ class Words:
     text: str
     skip_eligibility: bool = False
     drug: DrugNames | None = None
+    terms: tuple[str, ...] = ()  # MeSH terms the vocabulary links the whole text to
 
     def query(self) -> TsQuery:
-        return TsQuery.websearch(self.text)
+        return with_terms(TsQuery.websearch(self.text), self.terms)
 
     def rank_query(self) -> TsQuery:
         """What ranks and highlights: the words, or any name of the drug they name."""
@@ -151,6 +157,13 @@ class Words:
 
     def core_match(self) -> Q:
         return Q(Matches(F("core"), self.query()))
+
+
+def with_terms(query: TsQuery, terms: Sequence[str]) -> TsQuery:
+    """The query, or any of these MeSH terms ("heart attack" or Myocardial Infarction)."""
+    for term in terms:
+        query = query | TsQuery.phrase(term)
+    return query
 
 
 def naming_drug(drug: DrugNames) -> Q:

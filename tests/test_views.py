@@ -172,3 +172,9 @@ def test_the_home_page_lists_studies_most_recently_updated_first(client, empty_d
 
     html = response.content.decode()
     assert html.index("NCT04520009") < html.index("NCT01252810")
+
+
+def test_the_study_page_links_the_record_on_clinicaltrials_gov(client, seed):
+    page = client.get("/studies/NCT00398515/").content.decode()
+
+    assert '<a href="https://clinicaltrials.gov/study/NCT00398515">' in page

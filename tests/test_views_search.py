@@ -67,14 +67,15 @@ def test_the_query_count_does_not_grow_with_results_or_facets(
     client, corpus, django_assert_num_queries
 ):
     # Looking for a kept page; lexicon, condition vocabulary, planner settings, count with
-    # facets, page IDs, rows, snippets, the savepoint; keeping the page and dropping those of
-    # older revisions; and for a search that found fewer than five, the closest names.
-    with django_assert_num_queries(13):
+    # facets, page IDs, rows, snippets, the savepoint; the newest update; keeping the page and
+    # dropping those of older revisions; for a search that found fewer than five, the closest
+    # names.
+    with django_assert_num_queries(14):
         one = client.get("/studies/?q=Revlimid")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
     assert len(results_of(one)) == 1 and len(results_of(many)) > 1
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/studies/?status=COMPLETED&phase=PHASE1")
 
 
@@ -186,3 +187,14 @@ def test_a_condition_typed_wrong_offers_the_condition_and_keeps_the_other_filter
 def test_a_search_that_finds_enough_offers_nothing(client, corpus):
     assert "Did you mean" not in client.get("/", {"q": "cancer"}).content.decode()
     assert "Did you mean" not in client.get("/", {"q": "Multiple Myeloma"}).content.decode()
+
+
+def test_the_search_page_says_how_fresh_the_data_is(client, corpus):
+    from django.db.models import Max
+
+    from trials.models import Study
+
+    newest = Study.objects.aggregate(newest=Max("last_update_posted_date"))["newest"]
+    page = client.get("/").content.decode()
+
+    assert f"Records as of {newest.day} {newest:%B %Y}, the newest update" in page

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Max
 from django.http import (
     Http404,
     HttpRequest,
@@ -51,7 +52,14 @@ def search(request: HttpRequest) -> HttpResponse:
         page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
         suggestions = _suggestions(filterset, page.paginator.count)
-    context = {"filter": filterset, "page": page, "facets": facets, "suggestions": suggestions}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "facets": facets,
+        "suggestions": suggestions,
+        # How fresh the data is: the newest last update of any study (the home page's index).
+        "newest_update": Study.objects.aggregate(newest=Max("last_update_posted_date"))["newest"],
+    }
     # htmx, when present, swaps the results in place; without it the whole page comes back.
     template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
     response = render(request, template or "trials/search.html", context)

@@ -116,9 +116,10 @@ def outcomes(raw: str) -> Q:
     holds the words (query.term's syntax), each outcome read alone.
 
     Served by a GIN index on the outcomes' own vector (migration 0016): a lookup whatever the
-    number of studies. Its cost falls on writes: every outcome written is tokenized once more
-    (the search document tokenizes it too), and the index is about as large as the outcome
-    texts are in the table.
+    number of studies ("overall survival" over the bulk archive's 4,131 studies: 3 ms in the
+    index for 223 outcomes). Its cost is space and writes: the index is 1.4 times the outcome
+    table (1.8 MB for those 4,896 outcomes, some 250 MB at 600,000 studies of that mix), and
+    every outcome written is tokenized once more (the search document tokenizes it too).
     """
     _check_words("query.outc", raw)
     found = OutcomeMeasure.objects.filter(Matches(OutcomeVector(), TsQuery.websearch(raw)))

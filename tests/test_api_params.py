@@ -238,6 +238,7 @@ AGGREGATIONS = [
     ("studyType:obs", Q(study_type="OBSERVATIONAL")),
     ("studyType:exp", Q(study_type="EXPANDED_ACCESS")),
     ("status:com,phase:2", Q(overall_status="COMPLETED") & Q(phases__contains=["PHASE2"])),
+    ("results:with,status:com", Q(has_results=True, overall_status="COMPLETED")),
     ("sex:f|healthy:y", Q(sex__in=["FEMALE", "ALL"], healthy_volunteers=True)),
 ]
 
@@ -293,3 +294,15 @@ def test_a_bad_value_is_a_400_naming_the_parameter(client, corpus, params, named
 def test_an_unknown_agg_filter_option_is_named(client, corpus):
     assert "'open'" in refused(client, aggFilters="status:rec open")
     assert "'colour'" in refused(client, aggFilters="colour:red")
+
+
+@pytest.mark.parametrize("name", ["query.titles", "query.outc", "query.lead", "query.patient"])
+@pytest.mark.parametrize(
+    "words", ["o'brien", "it''s \\'", "x:A | !y", "a & (b <-> c)", "the", '"', "-cancer", "ÉTUDE"]
+)
+def test_odd_words_are_words_never_sql(client, corpus, name, words):
+    response = client.get("/api/v2/studies", {name: words})
+
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert response.json()["message"].startswith(f"{name}:")

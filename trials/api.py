@@ -194,10 +194,11 @@ def parse(params: QueryDict) -> Listing:
 
 def _patient_words(text: str) -> Q:
     """query.patient beside query.term: its words found as query.term finds them, unranked."""
-    words = StudyFilter().words({"q": text})
     limit = StudyFilter.base_filters["q"].extra["max_length"]
-    if words is None or len(text) > limit:
-        raise BadRequest(f"{PATIENT}: give at most {limit} characters of words")
+    if len(text) > limit:
+        raise BadRequest(f"{PATIENT}: at most {limit} characters")
+    words = StudyFilter().words({"q": text})
+    assert words is not None  # the text holds more than spaces
     return words.match()
 
 

@@ -15,10 +15,10 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
 from django.db.models import F, Max, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
@@ -26,22 +26,19 @@ from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.http import require_GET
 
-from trials import api_fields, vocab
+from trials import api_fields, api_params, vocab
+from trials.api_params import BadRequest, choices, split
 from trials.downloads import CSV_COLUMNS, csv_row
 from trials.export import study_to_api
 from trials.filters import StudyFilter
 from trials.models import (
     Identifier,
     IdentifierKind,
-    SearchDocument,
     SearchMatch,
-    SearchTerm,
     Site,
     Study,
-    TermKind,
 )
 from trials.search import SearchResults
-from trials.search.layout import key_prefix
 
 # The version of ClinicalTrials.gov's API v2 description this server answers to.
 API_VERSION = "2.0.5"
@@ -50,21 +47,19 @@ MAX_PAGE_SIZE = 1000
 
 # The query.* parameters the search page's FilterSet already has.
 SEARCH_PARAMETERS = {"query.term": "q", "query.cond": "cond", "query.intr": "intr"}
-# ClinicalTrials.gov parameters that narrow the results and are not served here.
+# ClinicalTrials.gov's patient-friendly search. Its own expansions are ClinicalTrials.gov's;
+# here it is served as query.term is (words anywhere, a drug by any of its names, ranked), and
+# narrows query.term's results like another query.term when both are given.
+PATIENT = "query.patient"
+# ClinicalTrials.gov parameters that narrow the results and are not served here: a geography
+# (filter.geo, postFilter.geo) and an Essie expression parser (*.advanced) are other work.
+# filter.synonyms and postFilter.synonyms are taken and do nothing, as the description allows:
+# they pick synonyms of ClinicalTrials.gov's own search, and this search has its own.
 UNSERVED = (
-    "query.titles",
-    "query.outc",
-    "query.lead",
-    "query.patient",
     "filter.geo",
     "filter.advanced",
-    "filter.synonyms",
-    "postFilter.overallStatus",
     "postFilter.geo",
-    "postFilter.ids",
     "postFilter.advanced",
-    "postFilter.synonyms",
-    "aggFilters",
 )
 # What a page token may differ in from the request that gave it (ClinicalTrials.gov's rule).
 PAGING = ("pageToken", "pageSize", "countTotal")
@@ -82,13 +77,8 @@ SORT_FIELDS = {
 }
 RELEVANCE = "@relevance"
 
-_LIST_SEPARATOR = re.compile(r"\s*[,|]\s*")
 _NCT_ID = re.compile(r"^NCT[0-9]{8}$")
 _MAX_LOCATION_WORDS = 10
-
-
-class BadRequest(ValueError):
-    """A parameter value the API cannot take; the message names the parameter."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +92,7 @@ class Listing:
     offset: int
     count_total: bool
     csv: bool
+    named: dict[str, str]  # the API parameter each StudyFilter parameter came from, for errors
     fields: frozenset[str] | None = None  # JSON: the paths asked for; None: every field
     columns: tuple[int, ...] | None = None  # CSV: the columns asked for, by position
 
@@ -127,9 +118,8 @@ def studies(request: HttpRequest) -> HttpResponse:
     queryset = SearchMatch.objects.filter(*listing.narrowing)
     filterset = StudyFilter(listing.search, queryset=queryset)
     if filterset.errors:
-        names = {value: key for key, value in SEARCH_PARAMETERS.items()}
         name, messages = next(iter(filterset.errors.items()))
-        return _bad_request(f"{names.get(name, name)}: {' '.join(messages)}")
+        return _bad_request(f"{listing.named.get(name, name)}: {' '.join(messages)}")
     results = filterset.search()
 
     # One more than the page: whether there is a next page, without counting.
@@ -174,12 +164,18 @@ def parse(params: QueryDict) -> Listing:
         name: value for key, name in SEARCH_PARAMETERS.items() if (value := params.get(key))
     }
     if raw := params.get("filter.overallStatus"):
-        search["status"] = _choices("filter.overallStatus", raw, vocab.Status.values)
+        search["status"] = choices("filter.overallStatus", raw, vocab.Status.values)
     narrowing = [
         build(value)
         for key, build in NARROWING.items()
         if (value := params.get(key, "")).strip()  # an empty parameter asks for nothing
     ]
+    named = {name: key for key, name in SEARCH_PARAMETERS.items()}
+    if (patient := params.get(PATIENT, "")).strip():
+        if "q" not in search:
+            search["q"], named["q"] = patient, PATIENT
+        else:
+            narrowing.append(_patient_words(patient))
     order = _order(params.get("sort", ""))
     fields, columns = _fields(params.get("fields"), csv=output == "csv")
     return Listing(
@@ -192,7 +188,18 @@ def parse(params: QueryDict) -> Listing:
         csv=output == "csv",
         fields=fields,
         columns=columns,
+        named=named,
     )
+
+
+def _patient_words(text: str) -> Q:
+    """query.patient beside query.term: its words found as query.term finds them, unranked."""
+    limit = StudyFilter.base_filters["q"].extra["max_length"]
+    if len(text) > limit:
+        raise BadRequest(f"{PATIENT}: at most {limit} characters")
+    words = StudyFilter().words({"q": text})
+    assert words is not None  # the text holds more than spaces
+    return words.match()
 
 
 def _fields(raw: str | None, *, csv: bool) -> tuple[frozenset[str] | None, tuple[int, ...] | None]:
@@ -202,7 +209,7 @@ def _fields(raw: str | None, *, csv: bool) -> tuple[frozenset[str] | None, tuple
     if not csv:
         return fields_named(raw), None
     by_name = {name.lower(): index for index, name in enumerate(CSV_COLUMNS)}
-    names = _split(raw)
+    names = split(raw)
     if not names:
         raise BadRequest("fields: give at least one column name")
     if wrong := [name for name in names if name.lower() not in by_name]:
@@ -218,22 +225,11 @@ def fields_named(raw: str) -> frozenset[str]:
         raise BadRequest(f"fields: {error}") from error
 
 
-def _split(raw: str) -> list[str]:
-    return [item for item in _LIST_SEPARATOR.split(raw.strip()) if item]
-
-
-def _choices(name: str, raw: str, allowed: list[str]) -> list[str]:
-    values = _split(raw)
-    if wrong := [v for v in values if v not in allowed]:
-        raise BadRequest(f"{name}: unknown value {wrong[0]!r}; allowed: {', '.join(allowed)}")
-    return values
-
-
-def _nct_ids(raw: str) -> Q:
-    """filter.ids: studies with any of these NCT IDs, current or obsolete."""
-    ids = [item.upper() for item in _split(raw)]
+def _nct_ids(raw: str, name: str = "filter.ids") -> Q:
+    """filter.ids (and postFilter.ids): studies with any of these NCT IDs, current or obsolete."""
+    ids = [item.upper() for item in split(raw)]
     if wrong := [i for i in ids if not _NCT_ID.match(i)]:
-        raise BadRequest(f"filter.ids: {wrong[0]!r} is not an NCT ID (NCT and 8 digits)")
+        raise BadRequest(f"{name}: {wrong[0]!r} is not an NCT ID (NCT and 8 digits)")
     aliases = Identifier.objects.filter(kind=IdentifierKind.NCT_ALIAS, value__in=ids)
     return _studies_named(Study.objects.filter(nct_id__in=ids), aliases)
 
@@ -261,24 +257,6 @@ def _studies_named(studies: QuerySet[Study], identifiers: QuerySet[Identifier]) 
     return Q(study_id__in=ids)
 
 
-def _sponsor(raw: str) -> Q:
-    """query.spons: studies whose lead sponsor or a collaborator has a name containing it."""
-    if not re.search(r"\w", raw):
-        raise BadRequest("query.spons: give a sponsor's name")
-    # The lexicon holds every sponsor name once, trigram-indexed; each study's result row
-    # carries its names' keys ("S:national cancer institute nci") in the GIN-indexed term_keys.
-    keys = (
-        SearchTerm.objects.filter(kind=TermKind.SPONSOR)
-        .named_like(raw)
-        .annotate(
-            term_key=Concat(Value(key_prefix(TermKind.SPONSOR)), "key", output_field=TextField())
-        )
-        .values("term_key")
-    )
-    documents = SearchDocument.objects.filter(term_keys__overlap=ArraySubquery(keys))
-    return Q(study_id__in=documents.values("study_id"))
-
-
 def _location(raw: str) -> Q:
     """query.locn: studies with a site holding every word in facility, city, state or country."""
     words = [w for w in re.split(r"[\s,]+", raw) if w]
@@ -301,16 +279,24 @@ def _location(raw: str) -> Q:
 
 
 NARROWING: dict[str, Callable[[str], Q]] = {
-    "query.spons": _sponsor,
+    "query.titles": api_params.titles,
+    "query.outc": api_params.outcomes,
+    "query.spons": api_params.sponsors,
+    "query.lead": api_params.lead_sponsor,
     "query.locn": _location,
     "query.id": _study_ids,
     "filter.ids": _nct_ids,
+    # ClinicalTrials.gov applies the post-filters after counting its aggregations; this answer
+    # has none, so they narrow as their filter.* twins do.
+    "postFilter.ids": partial(_nct_ids, name="postFilter.ids"),
+    "postFilter.overallStatus": api_params.statuses("postFilter.overallStatus"),
+    "aggFilters": api_params.aggregation_filters,
 }
 
 
 def _order(raw: str) -> list[OrderBy]:
     """sort: up to two ``field[:asc|desc]``, or @relevance (the default order)."""
-    items = _split(raw)
+    items = split(raw)
     if len(items) > 2:
         raise BadRequest("sort: at most 2 sort options")
     if RELEVANCE in (item.partition(":")[0] for item in items):

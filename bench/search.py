@@ -29,7 +29,7 @@ QUERIES = {
     ],
     "words and filters": [
         "q=cancer&recruiting=on&phase=PHASE3",
-        "q=patients&sex=FEMALE&age=70&skip_eligibility=on",
+        "q=patients&sex=FEMALE&age=70&eligibility=on",
     ],
     "filters only": [
         "",

@@ -1,5 +1,6 @@
 """StudyFilter: every kind of search finds the seed and the right corpus studies, and no others."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -63,13 +64,35 @@ def test_websearch_syntax_excludes_and_alternates(corpus):
     assert {SEED, DIABETES_STUDY} <= set(found("q=lenalidomide+OR+diabetes"))
 
 
-def test_diabetes_in_eligibility_only_is_found_last_or_kept_out_on_request(corpus):
-    anywhere = found("q=diabetes")
-    assert anywhere.index(DIABETES_STUDY) < anywhere.index(DIABETES_IN_ELIGIBILITY_ONLY)
-    kept_out = found("q=diabetes&skip_eligibility=on")
+def test_diabetes_in_eligibility_only_is_kept_out_unless_asked_for_and_then_last(corpus):
+    kept_out = found("q=diabetes")
     assert DIABETES_STUDY in kept_out
     assert DIABETES_IN_ELIGIBILITY_ONLY not in kept_out
     assert "NCT05883007" not in kept_out
+    anywhere = found("q=diabetes&eligibility=on")
+    assert anywhere.index(DIABETES_STUDY) < anywhere.index(DIABETES_IN_ELIGIBILITY_ONLY)
+
+
+def test_the_page_counts_the_eligibility_only_studies_and_links_them(client, corpus):
+    page = client.get("/", {"q": "diabetes"}).content.decode()
+
+    everywhere = StudyFilter(QueryDict("q=diabetes&eligibility=on")).search().filtered().count()
+    kept = StudyFilter(QueryDict("q=diabetes")).search().filtered().count()
+    assert everywhere > kept
+    said = re.search(
+        r"(\d+) more stud\w+ mentions? these words only in (?:its|their) eligibility", page
+    )
+    assert said is not None and int(said[1]) == everywhere - kept
+    link = re.search(r'<a href="([^"]+)">include (?:it|them)</a>', page)
+    assert link is not None and "eligibility=on" in link[1]
+    included = client.get("/" + link[1].replace("&amp;", "&")).content.decode()
+    assert f'<h2 id="results-heading">{everywhere} studies</h2>' in included
+
+
+def test_the_api_keeps_finding_words_in_the_eligibility_criteria(client, corpus):
+    body = client.get("/api/v2/studies", {"query.term": "diabetes", "pageSize": 100}).json()
+    ids = [s["protocolSection"]["identificationModule"]["nctId"] for s in body["studies"]]
+    assert DIABETES_IN_ELIGIBILITY_ONLY in ids
 
 
 @pytest.mark.parametrize(

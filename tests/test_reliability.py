@@ -200,7 +200,7 @@ def test_public_pages_show_the_name_of_an_imported_file_never_its_folder(
 def _search_parameters() -> list[str]:
     from trials.filters import StudyFilter
 
-    names = {"page", "skip_eligibility"}
+    names = {"page"}
     for name, declared in StudyFilter.base_filters.items():
         names.add(name)
         if declared.__class__.__name__.endswith("RangeFilter"):

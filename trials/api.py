@@ -116,7 +116,7 @@ def studies(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(str(error))
     queryset = SearchMatch.objects.filter(*listing.narrowing)
-    filterset = StudyFilter(listing.search, queryset=queryset)
+    filterset = StudyFilter(listing.search, queryset=queryset, eligibility_only_out=False)
     if filterset.errors:
         name, messages = next(iter(filterset.errors.items()))
         return _bad_request(f"{listing.named.get(name, name)}: {' '.join(messages)}")

@@ -98,8 +98,11 @@ def _dates(label: str) -> django_filters.DateFromToRangeFilter:
 
 class StudyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Words", method="collect", max_length=500)
-    skip_eligibility = CheckFilter(
-        label="Leave out studies that match only in their eligibility criteria",
+    # Studies that mention the words only in their eligibility criteria ("no diabetes") are
+    # left out of the page's searches unless asked for; the API keeps ClinicalTrials.gov's
+    # meaning of its words (everywhere) unless ``eligibility_only_out`` says otherwise.
+    eligibility = CheckFilter(
+        label="Include studies that mention the words only in their eligibility criteria",
         method="collect",
     )
     cond = django_filters.CharFilter(label="Condition", method="collect", max_length=300)
@@ -136,8 +139,14 @@ class StudyFilter(django_filters.FilterSet):
     queryset: QuerySet[SearchMatch]  # never None: __init__ always passes one
 
     def __init__(
-        self, data: Any = None, queryset: QuerySet[SearchMatch] | None = None, **kwargs: Any
+        self,
+        data: Any = None,
+        queryset: QuerySet[SearchMatch] | None = None,
+        *,
+        eligibility_only_out: bool = True,
+        **kwargs: Any,
     ) -> None:
+        self.eligibility_only_out = eligibility_only_out
         # "is None", not "or": a queryset passed in must not be evaluated to test its truth.
         super().__init__(
             data, SearchMatch.objects.all() if queryset is None else queryset, **kwargs
@@ -234,9 +243,8 @@ class StudyFilter(django_filters.FilterSet):
             drug = resolve_drug(text, fuzzy_threshold=fuzzy)
             terms = tuple(condition_terms(text))
         self.words_drug, self.words_terms = drug, terms
-        return Words(
-            text, skip_eligibility=bool(values.get("skip_eligibility")), drug=drug, terms=terms
-        )
+        skip = self.eligibility_only_out and not values.get("eligibility")
+        return Words(text, skip_eligibility=skip, drug=drug, terms=terms)
 
     def facet_filters(self, values: dict[str, Any]) -> dict[str, Q]:
         """The condition of each active facet filter, by facet."""

@@ -52,11 +52,13 @@ def search(request: HttpRequest) -> HttpResponse:
         page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
         suggestions = _suggestions(filterset, page.paginator.count)
+        eligibility_only = _eligibility_only(request, filterset, page.paginator.count)
     context = {
         "filter": filterset,
         "page": page,
         "facets": facets,
         "suggestions": suggestions,
+        "eligibility_only": eligibility_only,
         # How fresh the data is: the newest last update of any study (the home page's index).
         "newest_update": Study.objects.aggregate(newest=Max("last_update_posted_date"))["newest"],
     }
@@ -66,6 +68,15 @@ def search(request: HttpRequest) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     pages.keep_search(request, revision, response)
     return response
+
+
+def _eligibility_only(request: HttpRequest, filterset: StudyFilter, found: int) -> int:
+    """How many more studies the words find if those that mention them only in their
+    eligibility criteria are let in (0 when words were not searched or those are in)."""
+    if not filterset.values.get("q") or filterset.values.get("eligibility"):
+        return 0
+    everywhere = StudyFilter({**request.GET.dict(), "eligibility": "on"})
+    return everywhere.search().filtered().count() - found
 
 
 def _suggestions(filterset: StudyFilter, found: int) -> list[tuple[str, SearchTerm]]:

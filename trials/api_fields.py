@@ -17,10 +17,12 @@ module's first word may lead (``ConditionMeshTerm``, ``BaselineMeasureTitle``).
 import dataclasses
 import functools
 import re
+import typing
 from collections import defaultdict
 from typing import Any
 
-from trials.record import Spec, StudyRecord, part_classes, specs
+from trials import vocab
+from trials.record import PartialDate, Spec, StudyRecord, part_classes, specs
 
 SECTIONS = {
     "protocolSection",
@@ -97,6 +99,56 @@ def _walk() -> tuple[dict[str, bool], dict[str, Declared]]:
 
     walk(StudyRecord, "")
     return tree, declared
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """What a node of the field tree holds: ``source_type`` as the registry keeps it (TEXT,
+    MARKUP, ENUM, BOOLEAN, INTEGER, NUMBER, DATE, STRUCT) and ``api_type`` as API v2 names it
+    (``text``, ``markup``, the enum's name, ``boolean``, ``PartialDate``..., ``[]`` for a list)."""
+
+    source_type: str
+    api_type: str
+    choices: type[vocab.TextChoices] | None = None
+
+
+@functools.cache
+def kind_of(path: str) -> Kind:
+    """The kind of the node at ``path`` of ``field_tree()``."""
+    tree = field_tree()
+    suffix = "[]" if tree[path] else ""
+    parent, _, name = path.rpartition(".")
+    declared = declared_fields()
+    if path not in declared and parent in declared and declared[parent].spec.typed:
+        # A typed date's struct: its date and whether the date is actual or estimated.
+        if name == "date":
+            return Kind("DATE", "PartialDate")
+        return Kind("ENUM", vocab.DateType.__name__, vocab.DateType)
+    held = declared.get(path)
+    if held is None:
+        return Kind("STRUCT", name[:1].upper() + name[1:] + suffix)
+    part = part_classes(held.owner).get(held.name)
+    if part is not None:
+        return Kind("STRUCT", part.__name__ + suffix)
+    if held.spec.typed:
+        return Kind("STRUCT", "PartialDateStruct")
+    if held.spec.choices is not None:
+        return Kind("ENUM", held.spec.choices.__name__ + suffix, held.spec.choices)
+    if held.spec.markup:
+        return Kind("MARKUP", "markup" + suffix)
+    hint = typing.get_type_hints(held.owner)[held.name]
+    held_types = set(typing.get_args(hint)) or {hint}
+    for python_type, source_type in (
+        (PartialDate, "DATE"),
+        (bool, "BOOLEAN"),
+        (int, "INTEGER"),
+        (float, "NUMBER"),
+    ):
+        if python_type in held_types:
+            return Kind(
+                source_type, "PartialDate" if python_type is PartialDate else source_type.lower()
+            )
+    return Kind("TEXT", "text" + suffix)
 
 
 _PLURALS = (

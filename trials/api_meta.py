@@ -1,0 +1,645 @@
+"""API v2's read-only endpoints about the data rather than a study: what fields and enums the
+registry holds, what each query.* parameter searches, and statistics of the values held.
+
+All answer as ClinicalTrials.gov's API v2 does, in the shapes of its schemas (``FieldNodeList``,
+``EnumInfoList``, ``SearchDocumentList``, ``GzipStats``, ``FieldValuesStats``, ``ListSizes``),
+for this registry's own data: the field tree and the enums come from the record's declarations
+(``trials.record``, through ``trials.api_fields``), the search areas from the search's layout
+(``trials.search.layout``), the statistics from PostgreSQL over the studies as they are.
+A parameter an endpoint does not take, or a value it cannot take, is answered with HTTP 400 and
+``{"message": ...}``, as ``trials.api`` answers.
+"""
+
+import dataclasses
+import functools
+import typing
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
+from django.db.models import F, Func, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.views.decorators.http import require_GET
+
+from trials import api_fields, store, vocab
+from trials import record as r
+from trials.api import SEARCH_PARAMETERS, _bad_request, _boolean
+from trials.api_params import BadRequest, split
+from trials.export import MODULE_ORDER
+from trials.models import (
+    Arm,
+    Condition,
+    Identifier,
+    Intervention,
+    Keyword,
+    MeshTerm,
+    OtherName,
+    OutcomeMeasure,
+    PreparedPage,
+    Site,
+    Sponsor,
+    Study,
+    TermKind,
+)
+from trials.pages import build
+from trials.record import DATES, PART_CLASSES, StudyRecord, label_of, spec_of
+from trials.search.layout import FIELDS, NAMES, RANK_WEIGHTS, Source
+
+# --- The field tree (/studies/metadata) ------------------------------------------------------
+
+
+def _node(path: str, children: dict[str, list[str]]) -> dict[str, Any]:
+    kind = api_fields.kind_of(path)
+    node: dict[str, Any] = {
+        "name": path.rpartition(".")[2],
+        "piece": api_fields.piece_of(path),
+        "sourceType": kind.source_type,
+        "type": kind.api_type,
+        "isEnum": kind.choices is not None,
+    }
+    if held := api_fields.declared_fields().get(path):
+        node["title"] = label_of(held.owner, held.name)
+    if others := api_fields.other_pieces_of(path):
+        node["altPieceNames"] = others
+    if path in children:
+        node["children"] = [_node(child, children) for child in children[path]]
+    return node
+
+
+@functools.cache
+def field_nodes() -> list[dict[str, Any]]:
+    """The field tree as ``FieldNodeList``: every path a study's JSON may hold, nested."""
+    children: dict[str, list[str]] = {}
+    for path in api_fields.field_tree():
+        children.setdefault(path.rpartition(".")[0], []).append(path)
+    # The protocol's modules in the order a study's JSON gives them.
+    modules = [f"protocolSection.{name}" for name in MODULE_ORDER]
+    children["protocolSection"].sort(
+        key=lambda p: modules.index(p) if p in modules else len(modules)
+    )
+    return [_node(path, children) for path in children[""]]
+
+
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/studies/metadata: the field tree of the data this registry holds.
+
+    It holds no indexed-only or historic-only fields, so ``includeIndexedOnly`` and
+    ``includeHistoricOnly`` are taken (true or false) and change nothing."""
+    try:
+        _only(request.GET, "includeIndexedOnly", "includeHistoricOnly")
+        for name in ("includeIndexedOnly", "includeHistoricOnly"):
+            _boolean(name, request.GET.get(name, ""))
+    except BadRequest as error:
+        return _bad_request(str(error))
+    return JsonResponse(field_nodes(), safe=False)
+
+
+# --- Enums (/studies/enums) -------------------------------------------------------------------
+
+
+@functools.cache
+def enum_infos() -> list[dict[str, Any]]:
+    """Every enumeration a study's JSON may hold a value of, as ``EnumInfoList``: its values
+    (``legacyValue``: the classic spelling, the vocabulary's label) and the pieces holding it.
+
+    Enumerations that only say where a part stands (an outcome's kind, a MeSH term's) are never
+    a value of the JSON, so they are not listed."""
+    pieces: dict[type[vocab.TextChoices], list[str]] = {}
+    for path in api_fields.field_tree():
+        if (choices := api_fields.kind_of(path).choices) is not None:
+            pieces.setdefault(choices, []).append(api_fields.piece_of(path))
+    return [
+        {
+            "type": choices.__name__,
+            "pieces": list(dict.fromkeys(names)),
+            "values": [
+                {"value": value, "legacyValue": str(label)} for value, label in choices.choices
+            ],
+        }
+        for choices, names in pieces.items()
+    ]
+
+
+@require_GET
+def enums(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/studies/enums: the enumerations the record uses, with their values."""
+    try:
+        _only(request.GET)
+    except BadRequest as error:
+        return _bad_request(str(error))
+    return JsonResponse(enum_infos(), safe=False)
+
+
+# --- Search areas (/studies/search-areas) -------------------------------------------------------
+
+# The fields of a part table that the search layout or the API's narrowing parameters read, and
+# the paths of a study's JSON that hold them (a Study column's path comes from its declaration).
+_PART_PATHS: dict[Source, tuple[str, ...]] = {
+    Source(Identifier, "value"): (
+        "protocolSection.identificationModule.orgStudyIdInfo.id",
+        "protocolSection.identificationModule.secondaryIdInfos.id",
+        "protocolSection.identificationModule.nctIdAliases",
+    ),
+    Source(Condition, "name"): ("protocolSection.conditionsModule.conditions",),
+    Source(Keyword, "name"): ("protocolSection.conditionsModule.keywords",),
+    Source(Intervention, "name"): ("protocolSection.armsInterventionsModule.interventions.name",),
+    Source(OtherName, "name", via="intervention"): (
+        "protocolSection.armsInterventionsModule.interventions.otherNames",
+    ),
+    Source(MeshTerm, "term", where=("kind", "<>", vocab.MeshKind.INTERVENTION)): (
+        "derivedSection.conditionBrowseModule.meshes.term",
+        "derivedSection.conditionBrowseModule.ancestors.term",
+    ),
+    Source(MeshTerm, "term", where=("kind", "=", vocab.MeshKind.INTERVENTION)): (
+        "derivedSection.interventionBrowseModule.meshes.term",
+        "derivedSection.interventionBrowseModule.ancestors.term",
+    ),
+    Source(OutcomeMeasure, "measure"): tuple(
+        f"protocolSection.outcomesModule.{kind}.measure"
+        for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
+    ),
+    Source(OutcomeMeasure, "description"): tuple(
+        f"protocolSection.outcomesModule.{kind}.description"
+        for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
+    ),
+    Source(Sponsor, "name"): (
+        "protocolSection.sponsorCollaboratorsModule.leadSponsor.name",
+        "protocolSection.sponsorCollaboratorsModule.collaborators.name",
+    ),
+    **{
+        Source(Site, name): (f"protocolSection.contactsLocationsModule.locations.{name}",)
+        for name in ("facility", "city", "state", "zip", "country")
+    },
+}
+
+
+def paths_of(source: Source) -> tuple[str, ...]:
+    """The paths of a study's JSON whose values a search source reads."""
+    if source.model is Study:
+        return (spec_of(StudyRecord, source.field).api,)
+    return _PART_PATHS[source]
+
+
+def _rank_weight(rank: str) -> float:
+    """The ts_rank weight relevance gives a match in ``rank`` (0: a match there does not rank)."""
+    return RANK_WEIGHTS["DCBA".index(rank)] if rank else 0.0
+
+
+def _part(sources: list[Source], weight: float, synonyms: bool = False) -> dict[str, Any]:
+    pieces = [api_fields.piece_of(path) for source in sources for path in paths_of(source)]
+    return {
+        "pieces": list(dict.fromkeys(pieces)),
+        "type": "text",
+        "isEnum": False,
+        "isSynonyms": synonyms,
+        "weight": weight,
+    }
+
+
+def _by_weight(fields: list[tuple[Source, float]], synonyms: frozenset[Source]) -> list[dict]:
+    """One search part per weight and synonym use, in the layout's order."""
+    groups: dict[tuple[float, bool], list[Source]] = {}
+    for source, weight in fields:
+        groups.setdefault((weight, source in synonyms), []).append(source)
+    return [_part(sources, weight, synonyms) for (weight, synonyms), sources in groups.items()]
+
+
+@functools.cache
+def search_documents() -> list[dict[str, Any]]:
+    """What each query.* parameter this server takes searches, as ``SearchDocumentList``.
+
+    ``weight`` is the ts_rank weight the relevance order gives a match in those fields (0: a
+    match there finds the study but does not rank it); ``isSynonyms`` marks the fields a drug is
+    also found in by its other names (the lexicon: brand, code and generic names)."""
+    lexicon_drugs = frozenset(source for kind, source in NAMES if kind == TermKind.INTERVENTION)
+    lexicon_sponsors = [source for kind, source in NAMES if kind == TermKind.SPONSOR]
+    every = [(field.source, _rank_weight(field.rank)) for field in FIELDS]
+    by_rank = {
+        letter: [(f.source, _rank_weight(f.rank)) for f in FIELDS if f.rank == letter]
+        for letter in "ABC"
+    }
+    params = {value: key for key, value in SEARCH_PARAMETERS.items()}
+    areas = [
+        ("BasicSearch", params["q"], "Other terms", _by_weight(every, lexicon_drugs)),
+        (
+            "ConditionSearch",
+            params["cond"],
+            "Condition or disease",
+            _by_weight(by_rank["B"], frozenset()),
+        ),
+        (
+            "InterventionSearch",
+            params["intr"],
+            "Intervention / treatment",
+            _by_weight(by_rank["C"], lexicon_drugs),
+        ),
+        ("SponsorSearch", "query.spons", "Sponsor", [_part(lexicon_sponsors, 0.0)]),
+        (
+            "LocationSearch",
+            "query.locn",
+            "Location",
+            [
+                _part(
+                    [
+                        Source(Site, name)
+                        for name in ("facility", "city", "state", "zip", "country")
+                    ],
+                    0.0,
+                )
+            ],
+        ),
+        (
+            "IdSearch",
+            "query.id",
+            "Study IDs",
+            [_part([Source(Study, "nct_id"), Source(Identifier, "value")], 0.0)],
+        ),
+    ]
+    return [
+        {
+            "name": "Study",
+            "areas": [
+                {
+                    "name": name,
+                    "param": param.removeprefix("query."),
+                    "uiLabel": label,
+                    "parts": parts,
+                }
+                for name, param, label, parts in areas
+            ],
+        }
+    ]
+
+
+@require_GET
+def search_areas(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/studies/search-areas: the fields each query.* parameter searches."""
+    try:
+        _only(request.GET)
+    except BadRequest as error:
+        return _bad_request(str(error))
+    return JsonResponse(search_documents(), safe=False)
+
+
+# --- Parameters ----------------------------------------------------------------------------
+
+
+def _only(params: QueryDict, *allowed: str) -> None:
+    """BadRequest naming the first parameter the endpoint does not take."""
+    if unknown := [name for name in params if name not in allowed]:
+        takes = f"takes {', '.join(allowed)}" if allowed else "takes no parameters"
+        raise BadRequest(f"{unknown[0]}: not a parameter of this endpoint (it {takes})")
+
+
+# --- Where the database holds each field -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """Where the database holds the values of one path: ``column`` of the rows of ``model``
+    that ``where`` picks (None: the path is a part, its rows are the values), each row
+    belonging to the study ``study`` names."""
+
+    model: type[models.Model]
+    column: str | None
+    where: Q
+    study: str = "study_id"
+    array: bool = False  # the column holds a list (Study.phases): each element is a value
+
+    def rows(self) -> "models.QuerySet[Any]":
+        """``sid`` (the study) and, for a column, ``val`` (one value) of every row held."""
+        rows = self.model._default_manager.filter(self.where).order_by()
+        if self.column is None:
+            return rows.values(sid=F(self.study))
+        value = Func(F(self.column), function="unnest") if self.array else F(self.column)
+        return rows.values(sid=F(self.study), val=value)
+
+
+@functools.cache
+def held_fields() -> dict[str, Held]:
+    """Each path of the field tree the database keeps in a column or a table of parts, and
+    where: derived from the store's declarations (``trials.store``: Study columns, part tables
+    and the tables of parts within parts), so a field added there is counted with no change
+    here. Dates are kept as a first day and a precision, not as the record writes them, and
+    are left out; so are arm and intervention labels, kept as links."""
+    tree = api_fields.field_tree()
+    held: dict[str, Held] = {}
+
+    def put(path: str, model: type[models.Model], column: str, where: Q, study: str) -> None:
+        try:
+            field = model._meta.get_field(column)
+        except FieldDoesNotExist:
+            return  # kept otherwise (arms and interventions name each other through links)
+        if path in tree:
+            held[path] = Held(model, field.name, where, study, isinstance(field, ArrayField))
+
+    def parts(cls: type, model: type[models.Model], base: str, where: Q, renamed: dict) -> None:
+        held[base] = Held(model, None, where)
+        for name, spec in r.specs(cls):
+            if not spec.api:
+                continue
+            path = f"{base}.{spec.api}"
+            if (inner := r.part_classes(cls).get(name)) is not None:
+                if child := store.CHILDREN.get((cls, name)):
+                    under = model._default_manager.filter(where).values("pk")
+                    within = Q(**child.fixed) & Q(**{f"{child.parent}__in": under})
+                    parts(inner, child.model, path, within, {})
+                continue
+            put(path, model, renamed.get(name, spec.column or name), where, "study_id")
+
+    for name, column in store.COLUMNS:
+        put(spec_of(StudyRecord, name).api, Study, column, Q(), "pk")
+    for name, typed in DATES.items():
+        if typed:
+            put(f"{spec_of(StudyRecord, name).api}.type", Study, f"{name}_type", Q(), "pk")
+    for name, columns in store.NESTED_COLUMNS.items():
+        base = spec_of(StudyRecord, name).api
+        for field, column in columns:
+            put(f"{base}.{spec_of(PART_CLASSES[name], field).api}", Study, column, Q(), "pk")
+    for model, table in store.TABLES.items():
+        for rows in table:
+            where = Q(**rows.fixed)
+            for field, column in rows.flat.items():
+                put(spec_of(StudyRecord, field).api, model, column, where, "study_id")
+            cls = PART_CLASSES.get(rows.field)
+            if rows.flat:
+                continue
+            if cls is None:  # a list of names: a row each
+                put(
+                    spec_of(StudyRecord, rows.field).api, model, rows.renamed[""], where, "study_id"
+                )
+                continue
+            grouping = getattr(cls, "GROUPING", None)
+            bases = grouping.paths() if grouping else [(spec_of(StudyRecord, rows.field).api, {})]
+            for base, values in bases:
+                parts(cls, model, base, where & Q(**values), rows.renamed)
+    for name, model in (("arms", Arm), ("interventions", Intervention)):
+        parts(PART_CLASSES[name], model, spec_of(StudyRecord, name).api, Q(), {})
+    put(
+        f"{spec_of(StudyRecord, 'interventions').api}.otherNames",
+        OtherName,
+        "name",
+        Q(),
+        "intervention__study_id",
+    )
+    return held
+
+
+# --- Statistics (/stats/...) ---------------------------------------------------------------------
+
+FIELD_STATS_TYPES = ("ENUM", "STRING", "DATE", "INTEGER", "NUMBER", "BOOLEAN")
+# The value types /stats/field/values counts, by the kind of the field: enums, flags, numbers
+# and short text (Markdown and prose are long texts, no two alike: no value worth counting).
+_STATS_TYPES = {
+    "ENUM": "ENUM",
+    "TEXT": "STRING",
+    "BOOLEAN": "BOOLEAN",
+    "INTEGER": "INTEGER",
+    "NUMBER": "NUMBER",
+}
+TOP_VALUES = 25
+
+
+def _stats_type(path: str) -> str | None:
+    """The FieldStatsType of a leaf the database holds, None where none is counted."""
+    held = held_fields().get(path)
+    declared = api_fields.declared_fields().get(path)
+    if held is None or held.column is None or (declared and declared.spec.lines):
+        return None
+    return _STATS_TYPES.get(api_fields.kind_of(path).source_type)
+
+
+def _fields_param(params: QueryDict, accepts: "typing.Callable[[str], bool]") -> list[str]:
+    """``fields``: the paths asked for (piece names, paths or areas, as ``fields`` of /studies
+    takes them; an area brings what it holds) that have this statistic; without it, all."""
+    known = [path for path in api_fields.field_tree() if accepts(path)]
+    raw = params.get("fields")
+    if raw is None:
+        return known
+    try:
+        api_fields.paths_named(raw)
+    except api_fields.UnknownField as error:
+        raise BadRequest(f"fields: {error}") from error
+    chosen: set[str] = set()
+    for name in split(raw):
+        named = api_fields.paths_named(name)
+        found = {p for p in known if p in named or any(p.startswith(f"{n}.") for n in named)}
+        if not found:
+            raise BadRequest(f"fields: {name!r} has no such statistics on this server")
+        chosen |= found
+    return [path for path in known if path in chosen]
+
+
+def _query(base: "models.QuerySet[Any]", template: str, *params: Any) -> list[tuple]:
+    """``template`` run with ``base``'s SQL as the CTE ``v``."""
+    sql, base_params = base.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH v AS ({sql}) {template}", (*base_params, *params))
+        return cursor.fetchall()
+
+
+def value_stats(path: str, stats_type: str, studies: int) -> dict[str, Any]:
+    """The FieldValuesStats of one field: one pass over its column (a Study column: the study
+    table; a part's: its table, with the parent rows it hangs from), hashed by value.
+
+    The count of a value is of studies holding it, the missing count of studies holding none."""
+    held = held_fields()[path]
+    rows = held.rows()
+    stats: dict[str, Any] = {"field": path, "piece": api_fields.piece_of(path), "type": stats_type}
+    present = "val IS NOT NULL AND val::text <> ''"
+    if stats_type in ("INTEGER", "NUMBER"):
+        ((low, high, mean, holding),) = _query(
+            rows, f"SELECT min(val), max(val), avg(val), count(DISTINCT sid) FROM v WHERE {present}"
+        )
+        stats["missingStudiesCount"] = studies - holding
+        if holding:
+            cast = int if stats_type == "INTEGER" else float
+            stats |= {"min": cast(low), "max": cast(high), "avg": float(mean)}
+        return stats
+    # A study has one row of its own table: its values need no de-duplication, which lets
+    # PostgreSQL hash them instead of sorting.
+    studies_with = "count(*)" if held.model is Study and not held.array else "count(DISTINCT sid)"
+    counted = _query(
+        rows,
+        f"SELECT val::text, {studies_with} AS n, count(*) OVER (),"
+        f" (SELECT count(DISTINCT sid) FROM v WHERE {present})"
+        f" FROM v WHERE {present} GROUP BY val ORDER BY n DESC, val::text LIMIT %s",
+        TOP_VALUES,
+    )
+    holding = counted[0][3] if counted else 0
+    stats["missingStudiesCount"] = studies - holding
+    if stats_type == "BOOLEAN":
+        by_value = {value: count for value, count, _, _ in counted}
+        return stats | {
+            "trueCount": by_value.get("true", 0),
+            "falseCount": by_value.get("false", 0),
+        }
+    return stats | {
+        "uniqueValuesCount": counted[0][2] if counted else 0,
+        "topValues": [{"value": value, "studiesCount": count} for value, count, _, _ in counted],
+    }
+
+
+@require_GET
+def field_values(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/stats/field/values: the values of the leaf fields the database holds.
+
+    ``types`` (ENUM, STRING, BOOLEAN, INTEGER, NUMBER) and ``fields`` narrow the list. Cost:
+    one count of the studies, then one pass over one table per field (``value_stats``); at
+    600,000 studies a Study column's pass reads the study table once (about a second), so
+    asking for every field costs minutes: ask for the fields wanted."""
+    try:
+        _only(request.GET, "types", "fields")
+        types = _types(request.GET.get("types"))
+        paths = _fields_param(request.GET, lambda path: _stats_type(path) is not None)
+    except BadRequest as error:
+        return _bad_request(str(error))
+    studies = Study.objects.count()
+    body = [
+        value_stats(path, stats_type, studies)
+        for path in paths
+        if (stats_type := _stats_type(path)) in types
+    ]
+    return JsonResponse(body, safe=False)
+
+
+def _types(raw: str | None) -> frozenset[str]:
+    served = frozenset(_STATS_TYPES.values())
+    if raw is None:
+        return served
+    asked = [name.upper() for name in split(raw)]
+    if not asked:
+        raise BadRequest("types: give at least one of " + ", ".join(FIELD_STATS_TYPES))
+    for name in asked:
+        if name not in FIELD_STATS_TYPES:
+            raise BadRequest(f"types: {name!r} is not one of {', '.join(FIELD_STATS_TYPES)}")
+        if name not in served:
+            raise BadRequest(f"types: {name} statistics are not served by this server")
+    return frozenset(asked)
+
+
+def _top_list(path: str) -> bool:
+    """Whether ``path`` is a list held in the database that stands in a study, not in a list."""
+    tree = api_fields.field_tree()
+    if not tree.get(path) or path not in held_fields():
+        return False
+    segments = path.split(".")
+    return not any(tree.get(".".join(segments[:end])) for end in range(1, len(segments)))
+
+
+def list_sizes(path: str) -> dict[str, Any]:
+    """The ListSizes of one list: its rows counted per study, then studies per count, in one
+    pass over its table (a Study array column: over the study table). Studies without the
+    list are not counted: every size is at least 1."""
+    held = held_fields()[path]
+    if held.array and held.column:
+        rows = held.model._default_manager.order_by().values(
+            sid=F(held.study), size=Func(F(held.column), function="cardinality")
+        )
+        sizes = "SELECT size, count(*) AS n FROM v WHERE size > 0 GROUP BY size"
+    else:
+        rows = held.rows()
+        sizes = (
+            "SELECT size, count(*) AS n"
+            " FROM (SELECT count(*) AS size FROM v GROUP BY sid) AS s GROUP BY size"
+        )
+    counted = _query(rows, f"{sizes} ORDER BY n DESC, size")
+    stats: dict[str, Any] = {
+        "field": path,
+        "piece": api_fields.piece_of(path),
+        "uniqueSizesCount": len(counted),
+        "topSizes": [{"size": size, "studiesCount": n} for size, n in counted[:TOP_VALUES]],
+    }
+    if counted:
+        stats |= {"minSize": min(s for s, _ in counted), "maxSize": max(s for s, _ in counted)}
+    return stats
+
+
+@require_GET
+def field_sizes(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/stats/field/sizes: how long each list a study holds is, across studies.
+
+    Cost: one pass over one table per list (``list_sizes``), grouped twice."""
+    try:
+        _only(request.GET, "fields")
+        paths = _fields_param(request.GET, _top_list)
+    except BadRequest as error:
+        return _bad_request(str(error))
+    return JsonResponse([list_sizes(path) for path in paths], safe=False)
+
+
+# Size ranges of /stats/size, in bytes: (label, lower bound).
+SIZE_RANGES = (
+    ("0-1KB", 0),
+    ("1-2KB", 1 << 10),
+    ("2-5KB", 2 << 10),
+    ("5-10KB", 5 << 10),
+    ("10-20KB", 10 << 10),
+    ("20-50KB", 20 << 10),
+    ("50-100KB", 50 << 10),
+    ("100-200KB", 100 << 10),
+    ("200-500KB", 200 << 10),
+    ("500KB-1MB", 500 << 10),
+    ("1MB+", 1 << 20),
+)
+PERCENTILES = (10, 25, 50, 75, 90, 95, 99)
+LARGEST = 10
+
+
+def _answers() -> "models.QuerySet[Any]":
+    """The API answers kept for the studies as they are now (``trials.pages``), their sizes."""
+    return (
+        PreparedPage.objects.filter(
+            kind=PreparedPage.Kind.API, build=build(), stamp=F("study__updated_at")
+        )
+        .order_by()
+        .values(nct_id=F("study__nct_id"), size=Func(F("body"), function="octet_length"))
+    )
+
+
+@require_GET
+def size_stats(request: HttpRequest) -> HttpResponse:
+    """GET /api/v2/stats/size: sizes of the studies' API v2 JSON, as GzipStats.
+
+    The measure is what is stored: the gzip-compressed bytes of each study's API answer as
+    ``/api/v2/studies/<NCT ID>`` keeps it (``trials.pages``), over the studies whose kept answer
+    is current (rendered since the study last changed, by this code). A study not asked for
+    since its last change has no such answer and is not counted: ``totalStudies`` says how
+    many were. Cost: three passes over the kept answers' rows, reading each body's length from
+    its header, never the body itself."""
+    try:
+        _only(request.GET)
+    except BadRequest as error:
+        return _bad_request(str(error))
+    answers = _answers()
+    percentiles = ", ".join(f"{p / 100}" for p in PERCENTILES)
+    ((total, average, cuts),) = _query(
+        answers,
+        "SELECT count(*), coalesce(round(avg(size)), 0),"
+        f" percentile_disc(ARRAY[{percentiles}]) WITHIN GROUP (ORDER BY size) FROM v",
+    )
+    bounds = [bound for _, bound in SIZE_RANGES[1:]]
+    ranges = dict(
+        _query(
+            answers,
+            "SELECT width_bucket(size, %s::bigint[]), count(*) FROM v GROUP BY 1",
+            bounds,
+        )
+    )
+    largest = _query(
+        answers, "SELECT nct_id, size FROM v ORDER BY size DESC, nct_id LIMIT %s", LARGEST
+    )
+    return JsonResponse(
+        {
+            "totalStudies": total,
+            "averageSizeBytes": int(average),
+            "percentiles": dict(zip(map(str, PERCENTILES), cuts or [], strict=False)),
+            "ranges": [
+                {"sizeRange": label, "studiesCount": ranges.get(index, 0)}
+                for index, (label, _) in enumerate(SIZE_RANGES)
+            ],
+            "largestStudies": [{"id": nct_id, "sizeBytes": size} for nct_id, size in largest],
+        }
+    )

@@ -408,6 +408,19 @@ def test_types_and_fields_narrow_the_statistics(client, corpus):
     assert len(answer(client, "/api/v2/stats/field/values", fields="Phase")) == 1
 
 
+def test_the_fields_of_one_table_are_counted_in_one_pass_for_values_one_for_studies(
+    client, corpus, django_assert_num_queries
+):
+    study_columns = "OverallStatus|BriefTitle|EnrollmentCount|HasResults|StartDateType"
+    with django_assert_num_queries(3):  # the studies, then the two passes
+        stats = answer(client, "/api/v2/stats/field/values", fields=study_columns)
+    assert len(stats) == 5
+    site_columns = "LocationCity|LocationCountry|LocationStatus|LocationGeoPointLat"
+    with django_assert_num_queries(3):
+        stats = answer(client, "/api/v2/stats/field/values", fields=site_columns)
+    assert len(stats) == 4
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

@@ -440,46 +440,111 @@ def _query(base: "models.QuerySet[Any]", template: str, *params: Any) -> list[tu
         return cursor.fetchall()
 
 
-def value_stats(path: str, stats_type: str, studies: int) -> dict[str, Any]:
-    """The FieldValuesStats of one field: one pass over its column (a Study column: the study
-    table; a part's: its table, with the parent rows it hangs from), hashed by value.
+def value_stats(fields: list[tuple[str, str]], studies: int) -> list[dict[str, Any]]:
+    """The FieldValuesStats of these (path, FieldStatsType) pairs, in their order.
 
-    The count of a value is of studies holding it, the missing count of studies holding none."""
-    held = held_fields()[path]
-    rows = held.rows()
-    stats: dict[str, Any] = {"field": path, "piece": api_fields.piece_of(path), "type": stats_type}
-    present = "val IS NOT NULL AND val::text <> ''"
-    if stats_type in ("INTEGER", "NUMBER"):
-        ((low, high, mean, holding),) = _query(
-            rows, f"SELECT min(val), max(val), avg(val), count(DISTINCT sid) FROM v WHERE {present}"
-        )
-        stats["missingStudiesCount"] = studies - holding
-        if holding:
-            cast = int if stats_type == "INTEGER" else float
-            stats |= {"min": cast(low), "max": cast(high), "avg": float(mean)}
-        return stats
+    The fields one table holds for the same rows (a Study column, a site's city and country)
+    are counted together, in one pass over that table: grouping sets count every field's values
+    at once (``_counted``), and one more pass counts the studies holding each and the numbers'
+    range (``_summed``). A list column's elements (Study.phases) are counted alone. So asking
+    for every field costs two passes over the study table and two over each table of parts
+    (hashed for Study columns, sorted for parts, whose studies must be counted once each):
+    some seconds at 600,000 studies, where a pass per field would take minutes."""
+    groups: dict[tuple, list[tuple[str, str]]] = {}
+    for path, stats_type in fields:
+        held = held_fields()[path]
+        key = (path,) if held.array else (held.model, held.where, held.study)
+        groups.setdefault(key, []).append((path, stats_type))
+    found: dict[str, dict[str, Any]] = {}
+    for group in groups.values():
+        found |= _group_stats(group, studies)
+    return [found[path] for path, _ in fields]
+
+
+def _group_stats(fields: list[tuple[str, str]], studies: int) -> dict[str, dict[str, Any]]:
+    held = [held_fields()[path] for path, _ in fields]
+    first = held[0]
+    columns = {
+        f"c{index}": Func(F(h.column), function="unnest") if h.array else F(h.column)
+        for index, h in enumerate(held)
+        if h.column
+    }
+    rows = first.model._default_manager.filter(first.where).order_by()
+    rows = rows.values(sid=F(first.study), **columns)
     # A study has one row of its own table: its values need no de-duplication, which lets
     # PostgreSQL hash them instead of sorting.
-    studies_with = "count(*)" if held.model is Study and not held.array else "count(DISTINCT sid)"
+    one_each = first.model is Study and not first.array
+    counting = [i for i, (_, kind) in enumerate(fields) if kind not in ("INTEGER", "NUMBER")]
+    counts = _counted(rows, counting, one_each) if counting else {}
+    summed = _summed(rows, fields, one_each)
+    found = {}
+    for index, (path, stats_type) in enumerate(fields):
+        values = counts.get(index, [])
+        stats: dict[str, Any] = {
+            "field": path,
+            "piece": api_fields.piece_of(path),
+            "type": stats_type,
+            "missingStudiesCount": studies - summed[f"h{index}"],
+        }
+        if stats_type == "BOOLEAN":
+            by_value = {value: n for value, n, _ in values}
+            stats |= {"trueCount": by_value.get("true", 0), "falseCount": by_value.get("false", 0)}
+        elif stats_type in ("INTEGER", "NUMBER"):
+            if summed[f"h{index}"]:
+                cast = int if stats_type == "INTEGER" else float
+                low, high = summed[f"min{index}"], summed[f"max{index}"]
+                stats |= {"min": cast(low), "max": cast(high), "avg": float(summed[f"avg{index}"])}
+        else:
+            stats |= {
+                "uniqueValuesCount": values[0][2] if values else 0,
+                "topValues": [{"value": value, "studiesCount": n} for value, n, _ in values],
+            }
+        found[path] = stats
+    return found
+
+
+def _present(index: int) -> str:
+    return f"NULLIF(c{index}::text, '')"
+
+
+def _counted(
+    rows: "models.QuerySet[Any]", indexes: list[int], one_each: bool
+) -> dict[int, list[tuple[str, int, int]]]:
+    """Of each column: its most held values (value, studies holding it, distinct values)."""
+    present = [_present(index) for index in indexes]
+    which = " ".join(
+        f"WHEN GROUPING({e}) = 0 THEN {i}" for i, e in zip(indexes, present, strict=True)
+    )
+    studies = "count(*)" if one_each else "count(DISTINCT sid)"
     counted = _query(
         rows,
-        f"SELECT val::text, {studies_with} AS n, count(*) OVER (),"
-        f" (SELECT count(DISTINCT sid) FROM v WHERE {present})"
-        f" FROM v WHERE {present} GROUP BY val ORDER BY n DESC, val::text LIMIT %s",
+        "SELECT which, val, n, distinct_values FROM ("
+        " SELECT which, val, n, count(*) OVER (PARTITION BY which) AS distinct_values,"
+        " row_number() OVER (PARTITION BY which ORDER BY n DESC, val) AS place FROM ("
+        f"  SELECT CASE {which} END AS which, COALESCE({', '.join(present)}) AS val,"
+        f"  {studies} AS n FROM v GROUP BY GROUPING SETS ({', '.join(f'({e})' for e in present)})"
+        " ) AS g WHERE val IS NOT NULL) AS ranked WHERE place <= %s ORDER BY which, place",
         TOP_VALUES,
     )
-    holding = counted[0][3] if counted else 0
-    stats["missingStudiesCount"] = studies - holding
-    if stats_type == "BOOLEAN":
-        by_value = {value: count for value, count, _, _ in counted}
-        return stats | {
-            "trueCount": by_value.get("true", 0),
-            "falseCount": by_value.get("false", 0),
-        }
-    return stats | {
-        "uniqueValuesCount": counted[0][2] if counted else 0,
-        "topValues": [{"value": value, "studiesCount": count} for value, count, _, _ in counted],
-    }
+    found: dict[int, list[tuple[str, int, int]]] = {}
+    for index, value, n, distinct in counted:
+        found.setdefault(index, []).append((value, n, distinct))
+    return found
+
+
+def _summed(rows: "models.QuerySet[Any]", fields: list[tuple[str, str]], one_each: bool) -> dict:
+    """Of each column: the studies holding a value (``h0``...), and a number's range."""
+    studies = "count(*)" if one_each else "count(DISTINCT sid)"
+    parts = []
+    for index, (_, stats_type) in enumerate(fields):
+        parts.append(f"{studies} FILTER (WHERE {_present(index)} IS NOT NULL) AS h{index}")
+        if stats_type in ("INTEGER", "NUMBER"):
+            parts += [f"{f}(c{index}) AS {f}{index}" for f in ("min", "max", "avg")]
+    with connection.cursor() as cursor:
+        sql, params = rows.query.sql_with_params()
+        cursor.execute(f"WITH v AS ({sql}) SELECT {', '.join(parts)} FROM v", params)
+        names = [column.name for column in cursor.description or ()]
+        return dict(zip(names, cursor.fetchone() or (), strict=True))
 
 
 @require_GET
@@ -487,9 +552,8 @@ def field_values(request: HttpRequest) -> HttpResponse:
     """GET /api/v2/stats/field/values: the values of the leaf fields the database holds.
 
     ``types`` (ENUM, STRING, BOOLEAN, INTEGER, NUMBER) and ``fields`` narrow the list. Cost:
-    one count of the studies, then one pass over one table per field (``value_stats``); at
-    600,000 studies a Study column's pass reads the study table once (about a second), so
-    asking for every field costs minutes: ask for the fields wanted."""
+    one count of the studies, then two passes over each table holding an asked field
+    (``value_stats``)."""
     try:
         _only(request.GET, "types", "fields")
         types = _types(request.GET.get("types"))
@@ -497,12 +561,8 @@ def field_values(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(str(error))
     studies = Study.objects.count()
-    body = [
-        value_stats(path, stats_type, studies)
-        for path in paths
-        if (stats_type := _stats_type(path)) in types
-    ]
-    return JsonResponse(body, safe=False)
+    fields = [(path, kind) for path in paths if (kind := _stats_type(path) or "") in types]
+    return JsonResponse(value_stats(fields, studies), safe=False)
 
 
 def _types(raw: str | None) -> frozenset[str]:

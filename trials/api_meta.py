@@ -134,6 +134,8 @@ def enums(request: HttpRequest) -> HttpResponse:
 
 # --- Search areas (/studies/search-areas) -------------------------------------------------------
 
+# What query.locn looks for each word in (``trials.api``): a site's place.
+_PLACE = ("facility", "city", "state", "zip", "country")
 # The fields of a part table that the search layout or the API's narrowing parameters read, and
 # the paths of a study's JSON that hold them (a Study column's path comes from its declaration).
 _PART_PATHS: dict[Source, tuple[str, ...]] = {
@@ -170,7 +172,7 @@ _PART_PATHS: dict[Source, tuple[str, ...]] = {
     ),
     **{
         Source(Site, name): (f"protocolSection.contactsLocationsModule.locations.{name}",)
-        for name in ("facility", "city", "state", "zip", "country")
+        for name in _PLACE
     },
 }
 
@@ -240,15 +242,7 @@ def search_documents() -> list[dict[str, Any]]:
             "LocationSearch",
             "query.locn",
             "Location",
-            [
-                _part(
-                    [
-                        Source(Site, name)
-                        for name in ("facility", "city", "state", "zip", "country")
-                    ],
-                    0.0,
-                )
-            ],
+            [_part([Source(Site, name) for name in _PLACE], 0.0)],
         ),
         (
             "IdSearch",
@@ -471,8 +465,11 @@ def _group_stats(fields: list[tuple[str, str]], studies: int) -> dict[str, dict[
         for index, h in enumerate(held)
         if h.column
     }
-    rows = first.model._default_manager.filter(first.where).order_by()
-    rows = rows.values(sid=F(first.study), **columns)
+    rows = (
+        first.model._default_manager.filter(first.where)
+        .order_by()
+        .values(sid=F(first.study), **columns)
+    )
     # A study has one row of its own table: its values need no de-duplication, which lets
     # PostgreSQL hash them instead of sorting.
     one_each = first.model is Study and not first.array
@@ -697,7 +694,9 @@ def size_stats(request: HttpRequest) -> HttpResponse:
             " SELECT total, average, cuts, ranges, largest FROM summary, buckets, top",
             (*params, [bound for _, bound in SIZE_RANGES[1:]], LARGEST),
         )
-        total, average, cuts, ranges, largest = cursor.fetchone() or (0, 0, None, {}, [])
+        # Aggregates without GROUP BY: always one row.
+        row: Any = cursor.fetchone()
+        total, average, cuts, ranges, largest = row
     return JsonResponse(
         {
             "totalStudies": total,

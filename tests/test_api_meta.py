@@ -282,7 +282,18 @@ def pieces_of(area: dict) -> set[str]:
 def test_search_areas_are_the_query_parameters_this_server_takes(client):
     areas = areas_of(client)
 
-    assert sorted(areas) == ["cond", "id", "intr", "locn", "spons", "term"]
+    assert sorted(areas) == [
+        "cond",
+        "id",
+        "intr",
+        "lead",
+        "locn",
+        "outc",
+        "patient",
+        "spons",
+        "term",
+        "titles",
+    ]
     every_piece = {api_fields.piece_of(path) for path in api_fields.field_tree()}
     for area in areas.values():
         assert pieces_of(area) <= every_piece
@@ -317,7 +328,32 @@ def test_condition_and_intervention_search_only_their_fields_drugs_by_every_name
     }
     synonyms = {p for part in areas["intr"]["parts"] if part["isSynonyms"] for p in part["pieces"]}
     assert synonyms == {"InterventionName", "InterventionOtherName"}
+    # The condition vocabulary adds the MeSH terms it links the words to, wherever cond looks.
+    assert all(part["isSynonyms"] for part in areas["cond"]["parts"])
+
+
+def test_the_narrowing_searches_read_only_their_own_fields_and_do_not_rank(client):
+    areas = areas_of(client)
+
+    assert pieces_of(areas["titles"]) == {
+        "NCTId",
+        "BriefTitle",
+        "OfficialTitle",
+        "Acronym",
+        "OrgStudyId",
+        "SecondaryId",
+        "NCTIdAlias",
+    }
+    assert {"PrimaryOutcomeMeasure", "SecondaryOutcomeTimeFrame", "OtherOutcomeDescription"} <= (
+        pieces_of(areas["outc"])
+    )
+    assert len(pieces_of(areas["outc"])) == 9
     assert pieces_of(areas["spons"]) == {"LeadSponsorName", "CollaboratorName"}
+    assert pieces_of(areas["lead"]) == {"LeadSponsorName"}
+    assert "LocationCountry" in pieces_of(areas["locn"])
+    for param in ("titles", "outc", "spons", "lead", "locn", "id"):
+        assert {part["weight"] for part in areas[param]["parts"]} == {0}, param
+    assert areas["patient"]["parts"] == areas["term"]["parts"]
 
 
 # --- /stats/field/values -------------------------------------------------------------------

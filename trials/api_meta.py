@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET
 
 from trials import api_fields, store, vocab
 from trials import record as r
-from trials.api import SEARCH_PARAMETERS, _bad_request, _boolean
-from trials.api_params import BadRequest, split
+from trials.api import PATIENT, SEARCH_PARAMETERS, _bad_request, _boolean
+from trials.api_params import OUTCOME_FIELDS, BadRequest, split
 from trials.export import MODULE_ORDER
 from trials.models import (
     Arm,
@@ -136,6 +136,8 @@ def enums(request: HttpRequest) -> HttpResponse:
 
 # What query.locn looks for each word in (``trials.api``): a site's place.
 _PLACE = ("facility", "city", "state", "zip", "country")
+# What query.lead reads: the lead sponsor's name alone.
+_LEAD_SPONSOR = Source(Sponsor, "name", where=("is_lead", "=", "true"))
 # The fields of a part table that the search layout or the API's narrowing parameters read, and
 # the paths of a study's JSON that hold them (a Study column's path comes from its declaration).
 _PART_PATHS: dict[Source, tuple[str, ...]] = {
@@ -158,14 +160,14 @@ _PART_PATHS: dict[Source, tuple[str, ...]] = {
         "derivedSection.interventionBrowseModule.meshes.term",
         "derivedSection.interventionBrowseModule.ancestors.term",
     ),
-    Source(OutcomeMeasure, "measure"): tuple(
-        f"protocolSection.outcomesModule.{kind}.measure"
-        for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
-    ),
-    Source(OutcomeMeasure, "description"): tuple(
-        f"protocolSection.outcomesModule.{kind}.description"
-        for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
-    ),
+    **{
+        Source(OutcomeMeasure, name): tuple(
+            f"protocolSection.outcomesModule.{kind}.{spec_of(r.Outcome, name).api}"
+            for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
+        )
+        for name in OUTCOME_FIELDS
+    },
+    _LEAD_SPONSOR: ("protocolSection.sponsorCollaboratorsModule.leadSponsor.name",),
     Source(Sponsor, "name"): (
         "protocolSection.sponsorCollaboratorsModule.leadSponsor.name",
         "protocolSection.sponsorCollaboratorsModule.collaborators.name",
@@ -213,31 +215,51 @@ def search_documents() -> list[dict[str, Any]]:
     """What each query.* parameter this server takes searches, as ``SearchDocumentList``.
 
     ``weight`` is the ts_rank weight the relevance order gives a match in those fields (0: a
-    match there finds the study but does not rank it); ``isSynonyms`` marks the fields a drug is
-    also found in by its other names (the lexicon: brand, code and generic names)."""
-    lexicon_drugs = frozenset(source for kind, source in NAMES if kind == TermKind.INTERVENTION)
-    lexicon_sponsors = [source for kind, source in NAMES if kind == TermKind.SPONSOR]
+    match there finds the study but does not rank it). ``isSynonyms`` marks the fields searched
+    for more than the words: query.term, query.patient and query.cond also look for the MeSH
+    terms the condition vocabulary links the words to (``trials.search.vocabulary``), and
+    query.term and query.intr find a drug by its other names (the lexicon: brand, code and
+    generic names). query.titles, query.outc, query.spons, query.lead, query.locn and query.id
+    narrow the results and do not rank."""
     every = [(field.source, _rank_weight(field.rank)) for field in FIELDS]
     by_rank = {
         letter: [(f.source, _rank_weight(f.rank)) for f in FIELDS if f.rank == letter]
         for letter in "ABC"
     }
+    drug_names = frozenset(source for kind, source in NAMES if kind == TermKind.INTERVENTION)
+    sponsor_names = [source for kind, source in NAMES if kind == TermKind.SPONSOR]
+    words = _by_weight(every, frozenset(source for source, _ in every))
     params = {value: key for key, value in SEARCH_PARAMETERS.items()}
     areas = [
-        ("BasicSearch", params["q"], "Other terms", _by_weight(every, lexicon_drugs)),
+        ("BasicSearch", params["q"], "Other terms", words),
+        ("PatientSearch", PATIENT, "Patient's words (as query.term)", words),
         (
             "ConditionSearch",
             params["cond"],
             "Condition or disease",
-            _by_weight(by_rank["B"], frozenset()),
+            _by_weight(by_rank["B"], frozenset(source for source, _ in by_rank["B"])),
         ),
         (
             "InterventionSearch",
             params["intr"],
             "Intervention / treatment",
-            _by_weight(by_rank["C"], lexicon_drugs),
+            _by_weight(by_rank["C"], drug_names),
         ),
-        ("SponsorSearch", "query.spons", "Sponsor", [_part(lexicon_sponsors, 0.0)]),
+        # query.titles: the words among the rank vector's weight-A texts.
+        (
+            "TitleSearch",
+            "query.titles",
+            "Title, acronym or ID",
+            [_part([source for source, _ in by_rank["A"]], 0.0)],
+        ),
+        (
+            "OutcomeSearch",
+            "query.outc",
+            "Outcome measure",
+            [_part([Source(OutcomeMeasure, name) for name in OUTCOME_FIELDS], 0.0)],
+        ),
+        ("SponsorSearch", "query.spons", "Sponsor or collaborator", [_part(sponsor_names, 0.0)]),
+        ("LeadSponsorSearch", "query.lead", "Lead sponsor", [_part([_LEAD_SPONSOR], 0.0)]),
         (
             "LocationSearch",
             "query.locn",

@@ -114,12 +114,12 @@ def studies(request: HttpRequest) -> HttpResponse:
     try:
         listing = parse(request.GET)
     except BadRequest as error:
-        return _bad_request(str(error))
+        return bad_request(str(error))
     queryset = SearchMatch.objects.filter(*listing.narrowing)
     filterset = StudyFilter(listing.search, queryset=queryset, eligibility_only_out=False)
     if filterset.errors:
         name, messages = next(iter(filterset.errors.items()))
-        return _bad_request(f"{listing.named.get(name, name)}: {' '.join(messages)}")
+        return bad_request(f"{listing.named.get(name, name)}: {' '.join(messages)}")
     results = filterset.search()
 
     # One more than the page: whether there is a next page, without counting.
@@ -184,7 +184,7 @@ def parse(params: QueryDict) -> Listing:
         order=order,
         page_size=_page_size(params.get("pageSize", "")),
         offset=page_offset(params),
-        count_total=_boolean("countTotal", params.get("countTotal", "")),
+        count_total=boolean("countTotal", params.get("countTotal", "")),
         csv=output == "csv",
         fields=fields,
         columns=columns,
@@ -334,7 +334,7 @@ def _page_size(raw: str) -> int:
     return min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
-def _boolean(name: str, raw: str) -> bool:
+def boolean(name: str, raw: str) -> bool:
     value = raw.strip().lower()
     if value not in ("", "true", "false"):
         raise BadRequest(f"{name}: must be true or false, not {raw!r}")
@@ -369,7 +369,7 @@ def page_offset(params: QueryDict) -> int:
     return offset
 
 
-def _bad_request(message: str) -> JsonResponse:
+def bad_request(message: str) -> JsonResponse:
     return JsonResponse({"message": message}, status=400)
 
 

@@ -17,10 +17,12 @@ module's first word may lead (``ConditionMeshTerm``, ``BaselineMeasureTitle``).
 import dataclasses
 import functools
 import re
+import typing
 from collections import defaultdict
 from typing import Any
 
-from trials.record import StudyRecord, part_classes, specs
+from trials import vocab
+from trials.record import PartialDate, Spec, StudyRecord, part_classes, specs
 
 SECTIONS = {
     "protocolSection",
@@ -37,10 +39,32 @@ class UnknownField(ValueError):
     """A name in ``fields`` that names no field this registry holds."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Declared:
+    """The record field a path of the field tree holds: its class, its name and its ``Spec``."""
+
+    owner: type
+    name: str
+    spec: Spec
+
+
 @functools.cache
 def field_tree() -> dict[str, bool]:
     """Every path a study's API v2 JSON may hold, and whether its value is a list."""
+    return _walk()[0]
+
+
+@functools.cache
+def declared_fields() -> dict[str, Declared]:
+    """The record field behind each path that has one (a branch such as ``designInfo`` has
+    none; a typed date's ``date`` and ``type`` are its struct's field)."""
+    return _walk()[1]
+
+
+@functools.cache
+def _walk() -> tuple[dict[str, bool], dict[str, Declared]]:
     tree: dict[str, bool] = {}
+    declared: dict[str, Declared] = {}
 
     def add(path: str, is_list: bool) -> None:
         segments = path.split(".")
@@ -59,12 +83,14 @@ def field_tree() -> dict[str, bool]:
             if part is not None and grouping is not None:
                 for path, _ in grouping.paths():
                     add(prefix + path, True)
+                    declared[prefix + path] = Declared(cls, name, spec)
                     walk(part, f"{prefix}{path}.")
                 continue
             if not spec.api:
                 continue
             path = prefix + spec.api
             add(path, isinstance(defaults[name], tuple))
+            declared[path] = Declared(cls, name, spec)
             if part is not None:
                 walk(part, path + ".")
             elif spec.typed:
@@ -72,7 +98,57 @@ def field_tree() -> dict[str, bool]:
                 add(path + ".type", False)
 
     walk(StudyRecord, "")
-    return tree
+    return tree, declared
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """What a node of the field tree holds: ``source_type`` as the registry keeps it (TEXT,
+    MARKUP, ENUM, BOOLEAN, INTEGER, NUMBER, DATE, STRUCT) and ``api_type`` as API v2 names it
+    (``text``, ``markup``, the enum's name, ``boolean``, ``PartialDate``..., ``[]`` for a list)."""
+
+    source_type: str
+    api_type: str
+    choices: type[vocab.TextChoices] | None = None
+
+
+@functools.cache
+def kind_of(path: str) -> Kind:
+    """The kind of the node at ``path`` of ``field_tree()``."""
+    tree = field_tree()
+    suffix = "[]" if tree[path] else ""
+    parent, _, name = path.rpartition(".")
+    declared = declared_fields()
+    if path not in declared and parent in declared and declared[parent].spec.typed:
+        # A typed date's struct: its date and whether the date is actual or estimated.
+        if name == "date":
+            return Kind("DATE", "PartialDate")
+        return Kind("ENUM", vocab.DateType.__name__, vocab.DateType)
+    held = declared.get(path)
+    if held is None:
+        return Kind("STRUCT", name[:1].upper() + name[1:] + suffix)
+    part = part_classes(held.owner).get(held.name)
+    if part is not None:
+        return Kind("STRUCT", part.__name__ + suffix)
+    if held.spec.typed:
+        return Kind("STRUCT", "PartialDateStruct")
+    if held.spec.choices is not None:
+        return Kind("ENUM", held.spec.choices.__name__ + suffix, held.spec.choices)
+    if held.spec.markup:
+        return Kind("MARKUP", "markup" + suffix)
+    hint = typing.get_type_hints(held.owner)[held.name]
+    held_types = set(typing.get_args(hint)) or {hint}
+    for python_type, source_type in (
+        (PartialDate, "DATE"),
+        (bool, "BOOLEAN"),
+        (int, "INTEGER"),
+        (float, "NUMBER"),
+    ):
+        if python_type in held_types:
+            return Kind(
+                source_type, "PartialDate" if python_type is PartialDate else source_type.lower()
+            )
+    return Kind("TEXT", "text" + suffix)
 
 
 _PLURALS = (
@@ -92,23 +168,26 @@ def _singular(word: str) -> str:
     lowered = word.lower()
     for plural, single in _PLURALS:
         if lowered.endswith(plural) and not lowered.endswith("ss"):
-            return word[: -len(plural)] + single
+            stem = word[: -len(plural)]
+            return stem + (_upper_first(single) if word[len(stem)].isupper() else single)
     return word
 
 
-def _names_of(path: str, tree: dict[str, bool]) -> set[str]:
-    """The names a client may give the node at ``path`` (lower case)."""
+def _upper_first(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _pieces(path: str, tree: dict[str, bool]) -> list[str]:
+    """The piece names of the node at ``path``, UpperCamel: its own first, then the ones a
+    derived or results module's first or last word leads."""
     segments = path.split(".")
-    names = {path.lower()}
     start = 1 if segments[0] in SECTIONS else 0
     module = ""
     if len(segments) > start and segments[start].endswith("Module"):
         module, start = segments[start], start + 1
     inner = segments[start:]
-    if len(inner) <= 1:  # a section, a module or a module's own field: its name as it is
-        names.add(segments[-1].lower())
-    if not inner:
-        return names
+    if not inner:  # a section or a module: its name as it is
+        return [_upper_first(segments[-1])]
     words = []
     for index, segment in enumerate(inner):
         word = segment
@@ -120,16 +199,69 @@ def _names_of(path: str, tree: dict[str, bool]) -> set[str]:
         words.append("org" if word == "organization" else word)
     if len(inner) > 1 and inner[-2].endswith("Struct") and inner[-1] == "date":
         words.pop()  # startDateStruct.date is the start date itself
-    piece = words[0].lower()
+    piece = _upper_first(words[0])
     for word in words[1:]:
-        if not piece.endswith(word.lower()):  # orgStudyId + id: OrgStudyId
-            piece += word.lower()
-    names.add(piece)
+        if not piece.lower().endswith(word.lower()):  # orgStudyId + id: OrgStudyId
+            piece += _upper_first(word)
+    pieces = [piece]
     if segments[0] in ("derivedSection", "resultsSection") and module:
         # The module's first or last word may lead: ConditionMeshTerm, FlowPeriodTitle.
         words = _WORDS.findall(module.removesuffix("Module"))
-        names |= {words[0].lower() + piece, words[-1].lower() + piece}
+        pieces += [_upper_first(words[0]) + piece, _upper_first(words[-1]) + piece]
+    return pieces
+
+
+def _names_of(path: str, tree: dict[str, bool]) -> set[str]:
+    """The names a client may give the node at ``path`` (lower case)."""
+    segments = path.split(".")
+    names = {path.lower(), *(piece.lower() for piece in _pieces(path, tree))}
+    start = 1 if segments[0] in SECTIONS else 0
+    if len(segments) > start and segments[start].endswith("Module"):
+        start += 1
+    if len(segments) - start <= 1:  # a module's own field: its name as it is, too
+        names.add(segments[-1].lower())
     return names
+
+
+# Words ClinicalTrials.gov spells in capitals within a piece name (NCTId, IsFDARegulatedDrug).
+_CAPITALS = {
+    word.capitalize(): word
+    for word in ("NCT", "FDA", "FDAAA801", "IPD", "DMC", "PPSD", "US", "SAP", "ICF", "URL", "MCP")
+}
+_CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*|[a-z0-9]+")
+
+
+def piece_of(path: str) -> str:
+    """The piece name of the node at ``path``, as ClinicalTrials.gov spells it (``NCTId``,
+    ``InterventionName``, ``ConditionMeshTerm``): of its names, the first that names it alone."""
+    known = _paths_by_name()
+    pieces = _candidates(path)
+    piece = next((p for p in pieces if known.get(p.lower()) == {path}), pieces[0])
+    return _spelt(piece)
+
+
+def other_pieces_of(path: str) -> list[str]:
+    """The node's other piece names that name it (``BrowseMeshTerm`` beside
+    ``ConditionMeshTerm``), as ``piece_of`` spells them."""
+    own = piece_of(path).lower()
+    known = _paths_by_name()
+    others = [p for p in _candidates(path) if path in known.get(p.lower(), ())]
+    return [_spelt(p) for p in dict.fromkeys(others) if p.lower() != own]
+
+
+def _candidates(path: str) -> list[str]:
+    """Its pieces, then (a module's own field) its name as it is: ``StartDateStruct`` names the
+    struct alone where ``StartDate`` also names its date."""
+    segments = path.split(".")
+    start = 1 if segments[0] in SECTIONS else 0
+    if len(segments) > start and segments[start].endswith("Module"):
+        start += 1
+    own = [_upper_first(segments[-1])] if len(segments) - start == 1 else []
+    return [*_pieces(path, field_tree()), *own]
+
+
+def _spelt(piece: str) -> str:
+    return "".join(_CAPITALS.get(word, word) for word in _CAMEL_WORDS.findall(piece))
 
 
 @functools.cache

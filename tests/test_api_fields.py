@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,11 +43,11 @@ def leaf_paths(node: Any, prefix: str = "") -> Iterator[str]:
 
 
 def test_three_pieces_give_each_study_exactly_those_three_values(client, corpus):
-    body = listed(client, fields="NCTId|BriefTitle|OverallStatus", pageSize=50)
+    asked = {"pageSize": 50, "sort": "LastUpdatePostDate"}
+    body = listed(client, fields="NCTId|BriefTitle|OverallStatus", **asked)
 
     assert len(body["studies"]) == 50
-    for study in body["studies"]:
-        full = whole(study["protocolSection"]["identificationModule"]["nctId"])
+    for study, full in zip(body["studies"], listed(client, **asked)["studies"], strict=True):
         protocol = full["protocolSection"]
         assert study == {
             "protocolSection": {
@@ -139,3 +140,25 @@ def test_version_says_the_api_version_and_when_the_data_last_changed(client, cor
         "apiVersion": "2.0.5",
         "dataTimestamp": latest.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
     }
+
+
+def test_chosen_fields_read_only_their_tables_and_say_what_whole_studies_say(client, corpus):
+    # The five corpus studies with the most to say (results, sites, contacts, references...).
+    everything = listed(client, pageSize="1000")["studies"]
+    richest = sorted(everything, key=lambda study: -len(json.dumps(study)))[:5]
+    ids = ",".join(s["protocolSection"]["identificationModule"]["nctId"] for s in richest)
+    asked = {"filter.ids": ids, "sort": "LastUpdatePostDate"}
+    whole_studies = listed(client, **asked)["studies"]
+
+    for name in ["NCTId", "BriefTitle", "ConditionsModule", *api_fields.part_paths()]:
+        chosen = listed(client, fields=name, **asked)["studies"]
+        paths = api_fields.paths_named(name)
+        assert chosen == [api_fields.select(study, paths) for study in whole_studies], name
+
+
+def test_a_page_of_three_pieces_reads_no_table_of_parts(
+    client, corpus, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        body = listed(client, fields="NCTId|BriefTitle|OverallStatus", pageSize="1000")
+    assert len(body["studies"]) > 40

@@ -126,7 +126,9 @@ def studies(request: HttpRequest) -> HttpResponse:
     ids = page_ids(results, listing.order, listing.offset, listing.page_size + 1)
     has_next = len(ids) > listing.page_size
     ids = ids[: listing.page_size]
-    found = Study.objects.with_parts().in_bulk(ids)
+    # Only the tables of parts a client asked for (fields=NCTId|BriefTitle reads none).
+    only = api_fields.tables_for(listing.fields) if listing.fields is not None else None
+    found = Study.objects.with_parts(only).in_bulk(ids)
     page = [found[pk] for pk in ids if pk in found]
     total = results.filtered().count() if listing.count_total and not listing.offset else None
     token = page_token(request.GET, listing.offset + listing.page_size) if has_next else None

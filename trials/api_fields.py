@@ -21,8 +21,18 @@ import typing
 from collections import defaultdict
 from typing import Any
 
-from trials import vocab
-from trials.record import PartialDate, Spec, StudyRecord, part_classes, specs
+from django.db.models import Model
+
+from trials import store, vocab
+from trials.record import (
+    PART_CLASSES,
+    PartialDate,
+    Spec,
+    StudyRecord,
+    part_classes,
+    spec_of,
+    specs,
+)
 
 SECTIONS = {
     "protocolSection",
@@ -311,3 +321,37 @@ def _select(node: dict[str, Any], prefix: str, paths: frozenset[str]) -> dict[st
                 if items := [item for item in items if item not in ({}, None)]:
                     kept[key] = items
     return kept
+
+
+def tables_for(paths: frozenset[str]) -> frozenset[type[Model]]:
+    """The part tables that hold what these paths ask for: a page of NCTId|BriefTitle reads the
+    studies' own rows, not their sites, outcomes and results."""
+    needed: set[type[Model]] = set()
+    for name, regions in _regions().items():
+        if any(_overlap(path, region) for path in paths for region in regions):
+            needed |= store.tables_of(name)
+    return frozenset(needed)
+
+
+def _overlap(path: str, region: str) -> bool:
+    """Whether the one path holds the other (or they are the same)."""
+    return path == region or path.startswith(region + ".") or region.startswith(path + ".")
+
+
+@functools.cache
+def _regions() -> dict[str, tuple[str, ...]]:
+    """Each record field kept in part tables, and the API v2 paths its values stand at."""
+    regions: dict[str, tuple[str, ...]] = {}
+    for name in store.TABLE_FIELDS:
+        spec = spec_of(StudyRecord, name)
+        grouping = getattr(PART_CLASSES.get(name), "GROUPING", None)
+        if grouping is not None:
+            regions[name] = tuple(path for path, _ in grouping.paths())
+        elif spec.api:
+            regions[name] = (spec.api,)
+    return regions
+
+
+def part_paths() -> list[str]:
+    """Every API v2 path where parts kept in tables of their own stand."""
+    return sorted({path for regions in _regions().values() for path in regions})

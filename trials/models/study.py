@@ -1,6 +1,7 @@
 """The study: one row per NCT ID holding every single-valued field of the record."""
 
 import functools
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -26,13 +27,20 @@ class StudyQuerySet(models.QuerySet["Study"]):
             | models.Q(identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value=nct_id)
         ).distinct()
 
-    def with_parts(self) -> "StudyQuerySet":
+    def with_parts(self, only: Collection[type[models.Model]] | None = None) -> "StudyQuerySet":
         """Every part a study page shows, fetched in a number of queries that does not grow with
         the parts: one finds which tables of parts hold rows of these studies, then one per such
         table (each row keeps its study, however deep it sits in the record). A study without
-        results, contacts or references pays nothing for those tables."""
+        results, contacts or references pays nothing for those tables; nor do the tables left
+        out of ``only``, read as empty (an API answer of chosen fields)."""
+        tables = _part_tables()
         return self.prefetch_related(
-            *(models.Prefetch(accessor) for accessor in _part_tables()),
+            *(
+                models.Prefetch(accessor)
+                if only is None or model in only
+                else models.Prefetch(accessor, model._default_manager.none())
+                for accessor, model in tables.items()
+            ),
             "arms__interventions",
             "interventions__other_names",
             "interventions__arm_links",

@@ -542,3 +542,32 @@ def _read_rows(
 def record_of(study: Study, **provenance: Any) -> StudyRecord:
     """The StudyRecord a study's rows hold (fetched ``with_parts()``)."""
     return StudyRecord.from_dict({**read(study).data, **provenance})
+
+
+# --- Which tables hold which fields ----------------------------------------------------------
+
+
+@functools.cache
+def tables_of(field_name: str) -> frozenset[type[models.Model]]:
+    """The part tables that hold a record field (a site's contacts with the sites, conditions'
+    names); none for a field kept in Study columns."""
+    held = {model for model, rows in TABLES.items() if any(r.field == field_name for r in rows)}
+    if field_name in ("arms", "interventions"):
+        # Linked to each other: each says the other's names (read() pairs them).
+        held |= {Arm, Intervention, m.OtherName, m.InterventionArm}
+
+    def within(part: type) -> set[type[models.Model]]:
+        found: set[type[models.Model]] = set()
+        for (parent, sub_field), child in CHILDREN.items():
+            if parent is part:
+                found |= {child.model, *within(r.part_classes(part)[sub_field])}
+        return found
+
+    cls = PART_CLASSES.get(field_name)
+    return frozenset(held | (within(cls) if cls is not None else set()))
+
+
+# Every record field kept in part tables rather than Study columns.
+TABLE_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys([*(r.field for rows in TABLES.values() for r in rows), "arms", "interventions"])
+)

@@ -58,6 +58,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def static_files_found_when_asked():
+    """WhiteNoise finds a static file when one is asked for, rather than listing the collected
+    files (hundreds, once `make run` has collected them) each time a test's client starts."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """A cheap hasher: the real one takes a good part of a second per login, on every login."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):

@@ -189,3 +189,14 @@ def test_keeping_a_search_page_drops_those_of_older_revisions(client, corpus):
 
     assert PreparedSearch.objects.count() == 1
     assert PreparedSearch.objects.get().revision == SearchRevision.objects.get().revision
+
+
+def test_only_the_newest_search_pages_are_kept(client, corpus, monkeypatch):
+    monkeypatch.setattr(pages, "MAX_KEPT_SEARCHES", 2)
+    for words in ("myeloma", "asthma", "leukemia"):
+        client.get("/", {"q": words})
+
+    kept = {pages.gzip.decompress(bytes(p.body)).decode() for p in PreparedSearch.objects.all()}
+    assert len(kept) == 2
+    assert not any("“myeloma”" in page or 'value="myeloma"' in page for page in kept)
+    assert any('value="leukemia"' in page for page in kept)

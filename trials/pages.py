@@ -33,6 +33,9 @@ from psycopg import sql
 from trials.models import PreparedPage, PreparedSearch, SearchRevision, Study
 
 Kind = PreparedPage.Kind
+# The most search pages kept at once (the newest): a crawler asking for a million different
+# searches between two imports leaves ten thousand rows, not a million.
+MAX_KEPT_SEARCHES = 10_000
 _CONTENT_TYPES = {Kind.PAGE: "text/html; charset=utf-8", Kind.API: "application/json"}
 
 # What renders a page: the app's and the project's code, the templates, the static files
@@ -153,6 +156,9 @@ def keep_search(request: HttpRequest, revision: int | None, response: HttpRespon
         update_fields=["revision", "body"],
     )
     PreparedSearch.objects.filter(revision__lt=revision).delete()
+    # However many different searches come between two changes, the newest few are kept.
+    oldest = PreparedSearch.objects.order_by("-pk").values("pk")[MAX_KEPT_SEARCHES:]
+    PreparedSearch.objects.filter(pk__in=oldest).delete()
 
 
 def _search_key(request: HttpRequest) -> str:

@@ -79,6 +79,8 @@ RELEVANCE = "@relevance"
 
 _NCT_ID = re.compile(r"^NCT[0-9]{8}$")
 _MAX_LOCATION_WORDS = 10
+# The fields of a site that query.locn looks for each word in.
+PLACE_FIELDS = ("facility", "city", "state", "zip", "country")
 
 
 @dataclass(frozen=True)
@@ -267,11 +269,7 @@ def _location(raw: str) -> Q:
     # One text per site: a scan of a million sites tests one unaccented string per word
     # instead of five (about 0.6 s instead of 1.2 s at 100,000 studies).
     place = Concat(
-        *(
-            part
-            for field in ("facility", "city", "state", "zip", "country")
-            for part in (F(field), Value(" "))
-        ),
+        *(part for field in PLACE_FIELDS for part in (F(field), Value(" "))),
         output_field=TextField(),
     )
     sites = Site.objects.annotate(place=place)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from trials import api_fields, vocab
 from trials import record as r
-from trials.api import PATIENT, SEARCH_PARAMETERS, bad_request, boolean
+from trials.api import PATIENT, PLACE_FIELDS, SEARCH_PARAMETERS, bad_request, boolean
 from trials.api_params import OUTCOME_FIELDS, BadRequest
 from trials.export import MODULE_ORDER
 from trials.models import (
@@ -125,8 +125,6 @@ def enums(request: HttpRequest) -> HttpResponse:
 
 # --- Search areas (/studies/search-areas) -------------------------------------------------------
 
-# What query.locn looks for each word in (``trials.api``): a site's place.
-_PLACE = ("facility", "city", "state", "zip", "country")
 # What query.lead reads: the lead sponsor's name alone.
 _LEAD_SPONSOR = Source(Sponsor, "name", where=("is_lead", "=", "true"))
 # The fields of a part table that the search layout or the API's narrowing parameters read, and
@@ -165,7 +163,7 @@ _PART_PATHS: dict[Source, tuple[str, ...]] = {
     ),
     **{
         Source(Site, name): (f"protocolSection.contactsLocationsModule.locations.{name}",)
-        for name in _PLACE
+        for name in PLACE_FIELDS
     },
 }
 
@@ -255,7 +253,7 @@ def search_documents() -> list[dict[str, Any]]:
             "LocationSearch",
             "query.locn",
             "Location",
-            [_part([Source(Site, name) for name in _PLACE], 0.0)],
+            [_part([Source(Site, name) for name in PLACE_FIELDS], 0.0)],
         ),
         (
             "IdSearch",

@@ -78,22 +78,23 @@ def titles(raw: str) -> Q:
     not the whole document.
     """
     _check_words("query.titles", raw)
+    words = TsQuery.websearch(raw)  # as query.term reads them, every spelling included
     query = TsQuery(
-        f"regexp_replace(websearch_to_tsquery('{CONFIG}', %s)::text, %s, %s, 'g')::tsquery",
-        [raw, _LEXEME, r"\&:A"],
+        f"regexp_replace(({words.sql})::text, %s, %s, 'g')::tsquery",
+        [*words.params, _LEXEME, r"\&:A"],
     )
     rankings = SearchRanking.objects.filter(Matches(F("rank_vector"), query))
     return Q(study_id__in=rankings.values("pk"))
 
 
-# The outcome texts query.outc reads, in the order migration 0016 indexes them.
+# The outcome texts query.outc reads, in the order migration 0017 indexes them.
 OUTCOME_FIELDS = ("measure", "time_frame", "description")
 
 
 class OutcomeVector(Func):
     """An outcome's measure, time frame and description as one tsvector.
 
-    The very expression migration 0016 (outcome_search_index) indexes with GIN: change one and
+    The very expression migration 0017 (outcome_search_index) indexes with GIN: change one and
     the other, or the planner no longer uses the index. Each text is cut as the search document
     cuts it (MAX_FIELD_CHARS), so that no record can make a vector too long to index.
     """
@@ -115,7 +116,7 @@ def outcomes(raw: str) -> Q:
     """query.outc: studies with an outcome measure whose measure, time frame or description
     holds the words (query.term's syntax), each outcome read alone.
 
-    Served by a GIN index on the outcomes' own vector (migration 0016): a lookup whatever the
+    Served by a GIN index on the outcomes' own vector (migration 0017): a lookup whatever the
     number of studies ("overall survival" over the bulk archive's 4,131 studies: 3 ms in the
     index for 223 outcomes). Its cost is space and writes: the index is 1.4 times the outcome
     table (1.8 MB for those 4,896 outcomes, some 250 MB at 600,000 studies of that mix), and

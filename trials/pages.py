@@ -24,13 +24,13 @@ from urllib.parse import urlencode
 import django
 from django.conf import settings
 from django.db import connection
-from django.db.models import Field, Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from psycopg import sql
 
 from trials.models import PreparedPage, PreparedSearch, SearchRevision, Study
+from trials.search.layout import column, table
 
 Kind = PreparedPage.Kind
 # The most search pages kept at once (the newest): a crawler asking for a million different
@@ -44,12 +44,6 @@ _RENDERING = ("trials", "registry", "templates", "static")
 _SUFFIXES = {".py", ".html", ".css", ".js", ".svg"}
 
 
-def _column(model: type[Model], name: str) -> sql.Identifier:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field) and field.column
-    return sql.Identifier(field.column)
-
-
 # The page, if its stamp is the study's updated_at: one probe of each table's unique index. In
 # SQL rather than the ORM: a prepared page is served in about a millisecond, and building the
 # ORM's query took a fifth of it.
@@ -60,16 +54,16 @@ _LOOKUP = (
         " WHERE s.{nct_id} = %(nct_id)s AND p.{kind} = %(kind)s AND p.{build} = %(build)s"
     )
     .format(
-        body=_column(PreparedPage, "body"),
-        page=sql.Identifier(PreparedPage._meta.db_table),
-        study=sql.Identifier(Study._meta.db_table),
-        study_id=_column(Study, "id"),
-        page_study=_column(PreparedPage, "study"),
-        updated_at=_column(Study, "updated_at"),
-        stamp=_column(PreparedPage, "stamp"),
-        nct_id=_column(Study, "nct_id"),
-        kind=_column(PreparedPage, "kind"),
-        build=_column(PreparedPage, "build"),
+        body=column(PreparedPage, "body"),
+        page=table(PreparedPage),
+        study=table(Study),
+        study_id=column(Study, "id"),
+        page_study=column(PreparedPage, "study"),
+        updated_at=column(Study, "updated_at"),
+        stamp=column(PreparedPage, "stamp"),
+        nct_id=column(Study, "nct_id"),
+        kind=column(PreparedPage, "kind"),
+        build=column(PreparedPage, "build"),
     )
     .as_string()
 )
@@ -81,12 +75,12 @@ _SEARCH_LOOKUP = (
         " LEFT JOIN {searches} p ON p.{key} = %(key)s AND p.{page_revision} = r.{revision}"
     )
     .format(
-        revision=_column(SearchRevision, "revision"),
-        body=_column(PreparedSearch, "body"),
-        revisions=sql.Identifier(SearchRevision._meta.db_table),
-        searches=sql.Identifier(PreparedSearch._meta.db_table),
-        key=_column(PreparedSearch, "key"),
-        page_revision=_column(PreparedSearch, "revision"),
+        revision=column(SearchRevision, "revision"),
+        body=column(PreparedSearch, "body"),
+        revisions=table(SearchRevision),
+        searches=table(PreparedSearch),
+        key=column(PreparedSearch, "key"),
+        page_revision=column(PreparedSearch, "revision"),
     )
     .as_string()
 )

@@ -52,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
         suggestions = _suggestions(filterset, page.paginator.count)
-        eligibility_only = _eligibility_only(request, filterset, page.paginator.count)
+        eligibility_only = filterset.search().eligibility_only()
     context = {
         "filter": filterset,
         "page": page,
@@ -68,15 +68,6 @@ def search(request: HttpRequest) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     pages.keep_search(request, revision, response)
     return response
-
-
-def _eligibility_only(request: HttpRequest, filterset: StudyFilter, found: int) -> int:
-    """How many more studies the words find if those that mention them only in their
-    eligibility criteria are let in (0 when words were not searched or those are in)."""
-    if not filterset.values.get("q") or filterset.values.get("eligibility"):
-        return 0
-    everywhere = StudyFilter({**request.GET.dict(), "eligibility": "on"})
-    return everywhere.search().filtered().count() - found
 
 
 def _suggestions(filterset: StudyFilter, found: int) -> list[tuple[str, SearchTerm]]:

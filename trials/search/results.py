@@ -1,5 +1,6 @@
 """One search's results as the Paginator sees them: a count and slices of rows."""
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -75,6 +76,15 @@ class SearchResults:
 
     def _matching(self) -> QuerySet[SearchMatch]:
         return self.queryset.filter(self.words.match()) if self.words else self.queryset
+
+    def eligibility_only(self) -> int:
+        """How many more studies the words find when those that mention them only in their
+        eligibility criteria are let in (0 when they are in already, or without words)."""
+        if self.words is None or not self.words.skip_eligibility:
+            return 0
+        everywhere = dataclasses.replace(self.words, skip_eligibility=False)
+        rows = self.queryset.filter(everywhere.match(), *self.facet_filters.values())
+        return rows.exclude(self.words.match()).count()
 
     def filtered(self) -> QuerySet[SearchMatch]:
         """Every filter applied, facets included: the matching documents, unordered."""

@@ -7,10 +7,12 @@ the database without them asks for `empty_db`.
 """
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from tests.corpus import CORPUS
@@ -18,7 +20,7 @@ from trials.importer.detect import read_studies
 from trials.importer.report import Outcome, Result
 from trials.importer.writer import import_pieces
 from trials.models import SearchRevision
-from trials.search.vocabulary import rebuild_condition_names
+from trials.search.vocabulary import rebuild_vocabulary
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -52,9 +54,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         results = import_files(*SHARED_FILES)
-        rebuild_condition_names()  # as import_trials does after an import
+        rebuild_vocabulary()  # as import_trials does after an import
     refused = [r for r in results if r.outcome == Outcome.FAILED]
     assert [r.source for r in refused] == [str(CORPUS / FRAGMENT)], refused
+
+
+@contextmanager
+def imported_for_a_module(django_db_blocker: Any, *relative: str) -> Iterator[None]:
+    """More corpus records, imported once for one test module and rolled back after it: each
+    test's own transaction nests inside this one (as a savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        import_files(*relative)
+        rebuild_vocabulary()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session", autouse=True)

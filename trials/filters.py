@@ -24,10 +24,11 @@ from trials.search import (
     Words,
     naming_drug,
     resolve_drug,
+    spelling,
 )
 from trials.search.layout import CONDITION_RANK, INTERVENTION_RANK
 from trials.search.query import Matches, ranked_in, with_terms
-from trials.search.vocabulary import condition_terms
+from trials.search.vocabulary import condition_terms, long_forms
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SEXES = [(vocab.Sex.FEMALE, "Female"), (vocab.Sex.MALE, "Male")]
@@ -157,6 +158,9 @@ class StudyFilter(django_filters.FilterSet):
         # The MeSH terms the condition vocabulary linked q and cond to ("heart attack").
         self.words_terms: tuple[str, ...] = ()
         self.cond_terms: tuple[str, ...] = ()
+        # The long forms searched for the abbreviations in q and cond ("T2DM").
+        self.words_long_forms: dict[str, list[str]] = {}
+        self.cond_long_forms: dict[str, list[str]] = {}
         self.intr_drug: DrugNames | None = None
 
     def collect(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
@@ -188,8 +192,12 @@ class StudyFilter(django_filters.FilterSet):
         # A snippet shows the person's own words first: q, else the drug, else the condition.
         prefer = words.query() if words else None
         if cond := values.get("cond"):
-            self.cond_terms = tuple(condition_terms(cond))
-            cond_query = with_terms(TsQuery.websearch(cond), self.cond_terms)
+            self.cond_long_forms = long_forms(cond.split()) if spelling.is_plain(cond) else {}
+            terms = condition_terms(cond)
+            for long in self.cond_long_forms.get(cond.strip(), []):
+                terms += [t for t in condition_terms(long) if t not in terms]
+            self.cond_terms = tuple(terms)
+            cond_query = with_terms(TsQuery.websearch(cond, self.cond_long_forms), self.cond_terms)
             conditions.append(_ranked(CONDITION_RANK, cond_query))
             highlight = _either(highlight, cond_query)
             prefer = prefer or cond_query
@@ -237,14 +245,25 @@ class StudyFilter(django_filters.FilterSet):
         if not text:
             return None
         drug = None
-        terms: tuple[str, ...] = ()
+        terms: list[str] = []
+        self.words_long_forms = long_forms(text.split()) if spelling.is_plain(text) else {}
         if not _EXPRESSION.search(text) and len(text.split()) <= 5:
             fuzzy = WORDS_SIMILARITY if len(text.split()) == 1 and len(text) >= 5 else 1
             drug = resolve_drug(text, fuzzy_threshold=fuzzy)
-            terms = tuple(condition_terms(text))
-        self.words_drug, self.words_terms = drug, terms
+            terms = condition_terms(text)
+            # Words that are one abbreviation ("ALL") are also its long form, as a name.
+            for long in self.words_long_forms.get(text, []):
+                drug = drug or resolve_drug(long, fuzzy_threshold=1)
+                terms += [t for t in condition_terms(long) if t not in terms]
+        self.words_drug, self.words_terms = drug, tuple(terms)
         skip = self.eligibility_only_out and not values.get("eligibility")
-        return Words(text, skip_eligibility=skip, drug=drug, terms=terms)
+        return Words(
+            text,
+            skip_eligibility=skip,
+            drug=drug,
+            terms=self.words_terms,
+            long_forms=tuple((w, tuple(f)) for w, f in self.words_long_forms.items()),
+        )
 
     def facet_filters(self, values: dict[str, Any]) -> dict[str, Q]:
         """The condition of each active facet filter, by facet."""

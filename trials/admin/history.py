@@ -10,7 +10,14 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from trials import edits
-from trials.models import ConditionName, Curation, DrugAlias, StudyChange, StudyVersion
+from trials.models import (
+    Abbreviation,
+    ConditionName,
+    Curation,
+    DrugAlias,
+    StudyChange,
+    StudyVersion,
+)
 
 from .base import ReadOnlyAdmin
 
@@ -140,8 +147,34 @@ class ConditionNameAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ConditionName, form: Any, change: bool) -> None:
         # The key is the name as searches compare it; a curator's link stays through rebuilds.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT trials_search_key(%s)", [obj.name])
-            obj.key = cursor.fetchone()[0]
+        obj.key = _search_key(obj.name)
         obj.curated = True
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Abbreviation)
+class AbbreviationAdmin(admin.ModelAdmin):
+    """Abbreviations -> the long forms searches also ask for, learned from the definitions in
+    records ("Type 2 Diabetes Mellitus (T2DM)") after each import; a curator adds them (kept
+    across rebuilds) and marks the ones searches must not follow."""
+
+    list_display = ["abbreviation", "long_form", "study_count", "curated", "not_an_abbreviation"]
+    list_display_links = ["abbreviation"]
+    list_editable = ["not_an_abbreviation"]
+    list_filter = ["curated", "not_an_abbreviation"]
+    search_fields = ["abbreviation", "long_form"]
+    fields = ["abbreviation", "long_form", "study_count", "curated", "not_an_abbreviation"]
+    readonly_fields = ["study_count"]
+    ordering = ["key", "-study_count"]
+
+    def save_model(self, request: HttpRequest, obj: Abbreviation, form: Any, change: bool) -> None:
+        obj.key, obj.long_form_key = _search_key(obj.abbreviation), _search_key(obj.long_form)
+        obj.curated = True
+        super().save_model(request, obj, form, change)
+
+
+def _search_key(text: str) -> str:
+    """The text as searches compare it (trials_search_key)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT trials_search_key(%s)", [text])
+        return str(cursor.fetchone()[0])

@@ -18,7 +18,7 @@ from trials.importer.pipeline import parse_sources
 from trials.importer.report import Outcome, Progress
 from trials.importer.sources import Source, iter_sources
 from trials.importer.writer import import_pieces, imported_before
-from trials.search.vocabulary import rebuild_condition_names
+from trials.search.vocabulary import rebuild_vocabulary
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -98,7 +98,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
                 lines.append((result.outcome, str(result)))
                 progress.update(result)
         if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
-            rebuild_condition_names()
+            rebuild_vocabulary()
         total = "Total: " + progress.line()
     context = {
         **model_admin.admin_site.each_context(request),

@@ -47,6 +47,7 @@ from .results import (
     ResultGroup,
 )
 from .search import (
+    Abbreviation,
     ConditionName,
     DrugSynonym,
     SearchDocument,
@@ -60,6 +61,7 @@ from .study import IdentifierKind, Study, StudyQuerySet
 from .versions import StudyVersion
 
 __all__ = [
+    "Abbreviation",
     "AdverseEvent",
     "Analysis",
     "Arm",

@@ -278,3 +278,34 @@ class ConditionName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} -> {self.term}"
+
+
+class Abbreviation(models.Model):
+    """A short form records define for a longer one ("Type 2 Diabetes Mellitus (T2DM)"), learned
+    from the records (``trials.search.vocabulary``) and curated in admin: a search for the short
+    form also asks for the long one."""
+
+    key = models.TextField(help_text="trials_search_key(abbreviation): lower case, unaccented.")
+    abbreviation = models.TextField(help_text="The short form as records most often write it.")
+    long_form_key = models.TextField(help_text="trials_search_key(long_form).")
+    long_form = models.TextField(help_text="The long form as records most often write it.")
+    study_count = models.IntegerField(
+        default=0, help_text="Studies whose records define the short form so (the evidence)."
+    )
+    curated = models.BooleanField(
+        default=False, help_text="Added or kept by a curator: a rebuild never removes it."
+    )
+    not_an_abbreviation = models.BooleanField(
+        default=False, help_text="A definition the records make that searches must not follow."
+    )
+
+    class Meta:
+        ordering = ["key", "-study_count"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "long_form_key"], name="abbreviation_unique_long_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abbreviation}: {self.long_form}"

@@ -8,7 +8,7 @@ rows' texts only.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,17 +60,23 @@ class TsQuery(Expression):
         return TsQuery(f"({self.sql}) || ({other.sql})", self.params + other.params)
 
     @classmethod
-    def websearch(cls, text: str) -> "TsQuery":
+    def websearch(
+        cls, text: str, long_forms: Mapping[str, Sequence[str]] | None = None
+    ) -> "TsQuery":
         """Words as people type them: "quoted phrases", OR, -word. Plain words are each asked
-        for in every spelling (``spelling``): "leukaemia children" finds "leukemia" too."""
+        for in every spelling (``spelling``): "leukaemia children" finds "leukemia" too; and a
+        word that is an abbreviation, as its ``long_forms`` too ("T2DM", or the words of "Type 2
+        Diabetes Mellitus": what typing them finds)."""
         one = f"websearch_to_tsquery('{CONFIG}', %s)"
         if not spelling.is_plain(text):
             return cls(one, [text])
-        forms = [spelling.spellings(word) for word in text.split()]
-        return cls(
-            " && ".join("(" + " || ".join([one] * len(spelled)) + ")" for spelled in forms),
-            [form for spelled in forms for form in spelled],
-        )
+        parts: list[str] = []
+        params: list[str] = []
+        for word in text.split():
+            spelled, longer = spelling.spellings(word), (long_forms or {}).get(word, ())
+            parts.append("(" + " || ".join([one] * (len(spelled) + len(longer))) + ")")
+            params += [*spelled, *longer]
+        return cls(" && ".join(parts), params)
 
     @classmethod
     def phrase(cls, text: str) -> "TsQuery":
@@ -132,9 +138,12 @@ class Words:
     skip_eligibility: bool = False
     drug: DrugNames | None = None
     terms: tuple[str, ...] = ()  # MeSH terms the vocabulary links the whole text to
+    # The long forms of its words that are abbreviations: (("T2DM", ("Type 2 Diabetes
+    # Mellitus",)),), as ``vocabulary.long_forms`` gives them.
+    long_forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def query(self) -> TsQuery:
-        return with_terms(TsQuery.websearch(self.text), self.terms)
+        return with_terms(TsQuery.websearch(self.text, dict(self.long_forms)), self.terms)
 
     def rank_query(self) -> TsQuery:
         """What ranks and highlights: the words, or any name of the drug they name."""

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from trials.importer.pipeline import pieces_of
 from trials.importer.report import Outcome, Progress
 from trials.importer.writer import import_pieces, imported_before
-from trials.search.vocabulary import rebuild_condition_names
+from trials.search.vocabulary import rebuild_vocabulary
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             progress.update(result)
         progress.finish()
         if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
-            rebuild_condition_names()  # the vocabulary the records now give
+            rebuild_vocabulary()  # the vocabulary the records now give
         self.stdout.write("Total: " + progress.line())
         if progress.counts[Outcome.FAILED]:
             raise CommandError(f"{progress.counts[Outcome.FAILED]} record(s) failed", returncode=1)

@@ -187,3 +187,17 @@ def test_cond_and_intr_match_words_only_where_the_layout_ranks_them(corpus):
     assert SEED not in found("cond=temsirolimus")
     assert SEED in found("intr=temsirolimus+lenalidomide")
     assert SEED not in found("intr=myeloma+refractory")
+
+
+def test_the_api_leaves_them_out_when_asked_with_its_own_parameter(client, corpus):
+    def listed(**extra: str) -> list[str]:
+        params = {"query.term": "diabetes", "pageSize": 100, **extra}
+        body = client.get("/api/v2/studies", params).json()
+        return [s["protocolSection"]["identificationModule"]["nctId"] for s in body["studies"]]
+
+    assert DIABETES_IN_ELIGIBILITY_ONLY not in listed(**{"x.eligibilityOnly": "exclude"})
+    assert listed(**{"x.eligibilityOnly": "exclude"}) == found("q=diabetes")
+    assert DIABETES_IN_ELIGIBILITY_ONLY in listed(**{"x.eligibilityOnly": "include"})
+    refused = client.get("/api/v2/studies", {"query.term": "diabetes", "x.eligibilityOnly": "no"})
+    assert refused.status_code == 400
+    assert "x.eligibilityOnly: must be include or exclude" in refused.json()["message"]

@@ -51,6 +51,11 @@ SEARCH_PARAMETERS = {"query.term": "q", "query.cond": "cond", "query.intr": "int
 # here it is served as query.term is (words anywhere, a drug by any of its names, ranked), and
 # narrows query.term's results like another query.term when both are given.
 PATIENT = "query.patient"
+# This registry's own parameter (ClinicalTrials.gov has none such; an "x." name cannot clash
+# with one of its): "exclude" leaves out the studies that mention query.term's words only in
+# their eligibility criteria, as the search page does by default. "include" (the default) keeps
+# ClinicalTrials.gov's meaning of query.term: the words anywhere.
+ELIGIBILITY_ONLY = "x.eligibilityOnly"
 # ClinicalTrials.gov parameters that narrow the results and are not served here: a geography
 # (filter.geo, postFilter.geo) and an Essie expression parser (*.advanced) are other work.
 # filter.synonyms and postFilter.synonyms are taken and do nothing, as the description allows:
@@ -97,6 +102,7 @@ class Listing:
     named: dict[str, str]  # the API parameter each StudyFilter parameter came from, for errors
     fields: frozenset[str] | None = None  # JSON: the paths asked for; None: every field
     columns: tuple[int, ...] | None = None  # CSV: the columns asked for, by position
+    eligibility_only_out: bool = False  # x.eligibilityOnly=exclude
 
 
 @require_GET
@@ -118,7 +124,9 @@ def studies(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return bad_request(str(error))
     queryset = SearchMatch.objects.filter(*listing.narrowing)
-    filterset = StudyFilter(listing.search, queryset=queryset, eligibility_only_out=False)
+    filterset = StudyFilter(
+        listing.search, queryset=queryset, eligibility_only_out=listing.eligibility_only_out
+    )
     if filterset.errors:
         name, messages = next(iter(filterset.errors.items()))
         return bad_request(f"{listing.named.get(name, name)}: {' '.join(messages)}")
@@ -182,6 +190,11 @@ def parse(params: QueryDict) -> Listing:
             narrowing.append(_patient_words(patient))
     order = _order(params.get("sort", ""))
     fields, columns = _fields(params.get("fields"), csv=output == "csv")
+    eligibility_only = params.get(ELIGIBILITY_ONLY, "").strip().lower() or "include"
+    if eligibility_only not in ("include", "exclude"):
+        raise BadRequest(
+            f"{ELIGIBILITY_ONLY}: must be include or exclude, not {eligibility_only!r}"
+        )
     return Listing(
         search=search,
         narrowing=narrowing,
@@ -193,6 +206,7 @@ def parse(params: QueryDict) -> Listing:
         fields=fields,
         columns=columns,
         named=named,
+        eligibility_only_out=eligibility_only == "exclude",
     )
 
 

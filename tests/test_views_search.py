@@ -71,9 +71,9 @@ def test_the_query_count_does_not_grow_with_results_or_facets(
     # that mention them only in their eligibility criteria; the
     # newest update; keeping the page and dropping those of older revisions and past the
     # newest ten thousand; for a search that found fewer than five, the closest names.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         one = client.get("/studies/?q=Revlimid")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
     assert len(results_of(one)) == 1 and len(results_of(many)) > 1
     with django_assert_num_queries(11):

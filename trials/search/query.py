@@ -155,14 +155,27 @@ class Words:
         """The words, or the lexicon keys of the drug they name: lexemes of the same vectors."""
         return self.query() | TsQuery.keys(self.drug.keys) if self.drug else self.query()
 
+    def _in_drug_names(self) -> Q | None:
+        """SearchRanking rows whose intervention names hold the words of a name of the drug the
+        words name ("Lenalidomide 5 mg" for "Revlimid"), as the drug box finds them."""
+        if not (self.drug and self.drug.tsquery):
+            return None
+        return ranked_in(INTERVENTION_RANK, TsQuery.raw(self.drug.tsquery))
+
     def match(self) -> Q:
         """SearchMatch rows the words find (anywhere, or anywhere but the eligibility criteria)."""
         vector = "core" if self.skip_eligibility else "document"
-        return Q(Matches(F(vector), self._with_drug()))
+        found = Q(Matches(F(vector), self._with_drug()))
+        if (in_names := self._in_drug_names()) is not None:
+            found |= Q(pk__in=SearchRanking.objects.filter(in_names).values("pk"))
+        return found
 
     def ranked_match(self) -> Q:
         """SearchRanking rows of the first tier: in an ID, a title, a condition or a drug name."""
-        return Q(Matches(F("rank_vector"), self._with_drug()))
+        found = Q(Matches(F("rank_vector"), self._with_drug()))
+        if (in_names := self._in_drug_names()) is not None:
+            found |= in_names
+        return found
 
     def core_match(self) -> Q:
         return Q(Matches(F("core"), self.query()))

@@ -29,6 +29,7 @@ from trials import vocab
 from trials.models import Abbreviation, BrowseLeaf, Condition, ConditionName, Keyword, Study
 from trials.models.search import SearchKey
 
+from . import spelling
 from .layout import column, table
 
 # The most terms one name may stand for in a search.
@@ -98,13 +99,20 @@ def rebuild_condition_names() -> None:
 
 
 def condition_terms(text: str) -> list[str]:
-    """The MeSH terms the vocabulary links ``text`` (as a whole name) to, best supported first."""
+    """The MeSH terms the vocabulary links ``text`` (as a whole name, in either spelling:
+    "lymphoblastic leukaemia" is "lymphoblastic leukemia") to, best supported first."""
     text = text.strip()
     if not text or len(text) > 200:
         return []
-    found = ConditionName.objects.filter(
-        key=SearchKey(models.Value(text)), not_a_synonym=False
-    ).order_by("-study_count", "term")
+    respelled = " ".join(spelling.spellings(word)[-1] for word in text.split())
+    keys = [SearchKey(models.Value(name)) for name in dict.fromkeys([text, respelled])]
+    found = (
+        ConditionName.objects.filter(reduce(operator.or_, (Q(key=key) for key in keys)))
+        .filter(not_a_synonym=False)
+        .values("term")
+        .annotate(support=models.Max("study_count"))
+        .order_by("-support", "term")
+    )
     return list(found.values_list("term", flat=True)[:MAX_TERMS])
 
 

@@ -133,14 +133,15 @@ def test_htmx_gets_only_the_results(client, corpus):
 
 def test_browse_lists_names_with_counts_linking_to_the_filtered_search(client, corpus):
     page = client.get("/browse/interventions/").content.decode()
-    assert '<a href="/studies/?intr=Revlimid">Revlimid</a> <span class="count">1 study</span>' in (
-        page
+    assert (
+        '<a href="/studies/?term=I%3Arevlimid">Revlimid</a> <span class="count">1 study</span>'
+        in (page)
     )
     conditions = client.get("/browse/conditions/?contains=myelom").content.decode()
-    assert '<a href="/studies/?cond=Refractory%20Multiple%20Myeloma">' in conditions
+    assert '<a href="/studies/?term=C%3Arefractory%20multiple%20myeloma">' in conditions
     assert "Asthma" not in conditions
     countries = client.get("/browse/countries/").content.decode()
-    assert '<a href="/studies/?country=United%20States">United States</a>' in countries
+    assert '<a href="/studies/?term=N%3Aunited%20states">United States</a>' in countries
 
 
 def test_browse_hides_names_curated_as_junk(client, corpus):

@@ -22,6 +22,7 @@ from trials.search import (
     SearchResults,
     TsQuery,
     Words,
+    browse,
     naming_drug,
     resolve_drug,
     spelling,
@@ -46,6 +47,7 @@ WORDS_SIMILARITY = 0.5
 _EXPRESSION = re.compile(r'"|\bOR\b|(^|\s)-\w')
 
 # Which facet each filter narrows: a facet is counted over the results of all other filters.
+# These and ``term`` (a browse entry, no field of the form) ride along when the form is sent.
 FACET_OF = {
     "status": "status",
     "recruiting": "status",
@@ -132,6 +134,8 @@ class StudyFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=SORTS, label="Sort by", method="collect", empty_label=None
     )
+    # A browse page's entry ("C:multiple myeloma"): the studies that give any of its names.
+    term = django_filters.CharFilter(label="Listed under", method="collect", max_length=300)
 
     class Meta:
         model = SearchMatch
@@ -162,6 +166,8 @@ class StudyFilter(django_filters.FilterSet):
         self.words_long_forms: dict[str, list[str]] = {}
         self.cond_long_forms: dict[str, list[str]] = {}
         self.intr_drug: DrugNames | None = None
+        # The browse entry ``term`` names, with its names, for the page to say.
+        self.term_entry: browse.Entry | None = None
 
     def collect(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """Filtering happens in ``search()``, where each filter's condition is kept apart."""
@@ -211,6 +217,11 @@ class StudyFilter(django_filters.FilterSet):
                 highlight = _either(highlight, TsQuery.websearch(intr))
             self.intr_drug = drug
             prefer = TsQuery.websearch(intr) if words is None else prefer
+        if term := values.get("term"):
+            self.term_entry = browse.entry_of(term)
+            # No such entry (any more): the studies that give the name the key stands for.
+            keys = self.term_entry.keys if self.term_entry else [term]
+            conditions.append(Q(Matches(F("document"), TsQuery.keys(keys))))
         if (age := values.get("age")) is not None:
             days = int(float(age) * 365.25)
             conditions.append(

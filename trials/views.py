@@ -20,6 +20,7 @@ from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
 from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
+from .search import browse as search_browse
 
 # Results per page of the search page, and names per page of a browse page.
 PAGE_SIZE = 20
@@ -87,29 +88,29 @@ def _suggestions(filterset: StudyFilter, found: int) -> list[tuple[str, SearchTe
 
 
 BROWSE_KINDS = {
-    "conditions": (TermKind.CONDITION, "Conditions", "cond"),
-    "interventions": (TermKind.INTERVENTION, "Drugs and other interventions", "intr"),
-    "sponsors": (TermKind.SPONSOR, "Sponsors", "sponsor"),
-    "countries": (TermKind.COUNTRY, "Countries", "country"),
+    "conditions": (TermKind.CONDITION, "Conditions"),
+    "interventions": (TermKind.INTERVENTION, "Drugs and other interventions"),
+    "sponsors": (TermKind.SPONSOR, "Sponsors"),
+    "countries": (TermKind.COUNTRY, "Countries"),
 }
 
 
 @require_GET
 def browse(request: HttpRequest, kind: str) -> HttpResponse:
-    """Every condition, intervention, sponsor or country with its study count."""
+    """Every condition, intervention, sponsor or country, one entry per concept, each with the
+    number of studies its link opens."""
     if kind not in BROWSE_KINDS:
         raise Http404("No such list")
-    term_kind, title, parameter = BROWSE_KINDS[kind]
-    terms = SearchTerm.objects.of_kind(term_kind)
+    term_kind, title = BROWSE_KINDS[kind]
     contains = request.GET.get("contains", "").strip()[:100]
-    if contains:
-        terms = terms.named_like(contains)
-    page = Paginator(terms, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search_browse.listed(term_kind, contains), BROWSE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
+        "entries": search_browse.entries(term_kind, [row["entry"] for row in page]),
         "title": title,
         "kind": kind,
-        "parameter": parameter,
         "contains": contains,
         "kinds": BROWSE_KINDS,
     }

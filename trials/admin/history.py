@@ -18,6 +18,7 @@ from trials.models import (
     StudyChange,
     StudyVersion,
 )
+from trials.search import browse
 
 from .base import ReadOnlyAdmin
 
@@ -118,8 +119,24 @@ class StudyVersionAdmin(ReadOnlyAdmin):
         return format_html("<pre>{}</pre>", text)
 
 
+class RefilesBrowseEntries(admin.ModelAdmin):
+    """A change of what names mean files them anew under their browse entries."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        browse.rebuild_entries()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        browse.rebuild_entries()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        browse.rebuild_entries()
+
+
 @admin.register(DrugAlias)
-class DrugAliasAdmin(admin.ModelAdmin):
+class DrugAliasAdmin(RefilesBrowseEntries):
     """Alias -> drug, and junk "other names" that name no drug. Search reads it on every query."""
 
     list_display = ["alias", "drug", "not_an_alias", "note"]
@@ -131,7 +148,7 @@ class DrugAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConditionName)
-class ConditionNameAdmin(admin.ModelAdmin):
+class ConditionNameAdmin(RefilesBrowseEntries):
     """Names of conditions -> the MeSH terms they mean, learned from the records after each
     import (with the number of studies behind each link); a curator adds links (kept across
     rebuilds) and marks the ones searches must not follow."""

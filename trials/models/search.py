@@ -211,6 +211,11 @@ class SearchTerm(models.Model):
     key = models.TextField(help_text="trials_search_key(name): lower case, unaccented.")
     name = models.TextField(help_text="The most common spelling.")
     study_count = models.IntegerField(default=0)
+    # The browse entry it is listed under (``trials.search.browse``): the key and name of the
+    # MeSH term a condition name means, or of the drug an alias names; empty when the name is
+    # an entry of its own. Set by ``browse.rebuild_entries()`` after each import.
+    entry_key = models.TextField(blank=True, db_default="")
+    entry_name = models.TextField(blank=True, db_default="")
 
     objects = SearchTermQuerySet.as_manager()
 
@@ -227,6 +232,8 @@ class SearchTerm(models.Model):
             GinIndex(fields=["key"], opclasses=["gin_trgm_ops"], name="searchterm_key_trgm_idx"),
             # Browse pages list one kind by study count.
             models.Index(fields=["kind", "-study_count"], name="searchterm_browse_idx"),
+            # The names listed under one entry.
+            models.Index(fields=["kind", "entry_key"], name="searchterm_entry_idx"),
         ]
 
     def __str__(self) -> str:

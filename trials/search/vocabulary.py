@@ -29,7 +29,7 @@ from trials import vocab
 from trials.models import Abbreviation, BrowseLeaf, Condition, ConditionName, Keyword, Study
 from trials.models.search import SearchKey
 
-from . import spelling
+from . import browse, spelling
 from .layout import column, table
 
 # The most terms one name may stand for in a search.
@@ -85,9 +85,11 @@ ON CONFLICT ({key}, {n_term}) DO UPDATE SET {count} = EXCLUDED.{count}
 
 @transaction.atomic
 def rebuild_vocabulary() -> None:
-    """What the records now teach searches: condition names and abbreviations."""
+    """What the records now teach searches: condition names and abbreviations, and the browse
+    entries the names are listed under."""
     rebuild_condition_names()
     rebuild_abbreviations()
+    browse.rebuild_entries()
 
 
 @transaction.atomic

@@ -40,11 +40,12 @@ def label(value: str, vocabulary: str) -> str:
 
 @register.filter
 def facet_choices(params: QueryDict) -> list[tuple[str, str]]:
-    """The facet choices among ``request.GET``, as (name, value): they ride along with the form.
+    """The facet choices and the browse entry among ``request.GET``, as (name, value): they
+    ride along with the form.
 
     Names are matched whole: ``sponsor`` (the form's own text box) is not ``sponsor_class``.
     """
-    return [(name, value) for name in FACET_OF for value in params.getlist(name)]
+    return [(name, value) for name in (*FACET_OF, "term") for value in params.getlist(name)]
 
 
 @register.filter

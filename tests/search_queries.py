@@ -7,8 +7,8 @@ studies whose record mentions none of ``mentions`` anywhere (the words anyone wo
 study about it holds). Studies in neither set (they mention the words without the MeSH term)
 are not judged.
 
-``score()`` runs each query as the search page does: the results, or, when it finds fewer than
-the page's "Did you mean" threshold, the first name offered (what a person clicks).
+``score()`` runs each query as the search page does: the results, or, when it finds nothing,
+those of the first name it offers (what a person clicks).
 """
 
 from collections.abc import Iterable
@@ -22,7 +22,7 @@ from trials import vocab
 from trials.filters import StudyFilter
 from trials.models import Study
 from trials.search.document import fields_sql
-from trials.views import SUGGEST_BELOW, _suggestions
+from trials.views import _suggestions
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,11 @@ QUERIES = (
 
 
 def answer(text: str) -> set[int]:
-    """The studies the search page shows for these words, or for the first name it offers
-    when it finds little."""
+    """The studies the search page shows for these words, or, when it finds none, for the
+    first name it offers ("Did you mean"): what a person clicks."""
     search = StudyFilter({"q": text})
     found = search.search().ids(0, 10_000)
-    if len(found) < SUGGEST_BELOW and (offered := _suggestions(search, len(found))):
+    if not found and (offered := _suggestions(search, len(found))):
         parameter, term = offered[0]
         found = StudyFilter({parameter: term.name}).search().ids(0, 10_000)
     return set(found)
@@ -136,7 +136,9 @@ def answer(text: str) -> set[int]:
 def must_find(query: Query) -> set[int]:
     if query.term:
         studies = Study.objects.filter(
-            mesh_terms__kind=vocab.MeshKind.CONDITION, mesh_terms__term=query.term
+            mesh_terms__kind=vocab.MeshKind.CONDITION,
+            mesh_terms__term=query.term,
+            mesh_terms__is_ancestor=False,
         )
     else:
         studies = Study.objects.filter(

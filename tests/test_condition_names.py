@@ -4,6 +4,7 @@ of the MeSH term it means, says so, and curators can add and refuse links."""
 import re
 
 import pytest
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from trials import vocab
@@ -82,3 +83,21 @@ def test_a_rebuild_drops_links_no_record_makes_any_more(corpus):
     rebuild_condition_names()
 
     assert not ConditionName.objects.filter(key="disc prolapse").exists()
+
+
+def test_a_study_s_only_condition_is_linked_to_its_only_mesh_term(corpus):
+    direct = Q(mesh_terms__kind=vocab.MeshKind.CONDITION, mesh_terms__is_ancestor=False)
+    single = Study.objects.annotate(
+        conditions_=Count("conditions", distinct=True), terms=Count("mesh_terms", filter=direct)
+    ).filter(conditions_=1, terms=1)
+    pairs = {
+        (
+            study.conditions.get().name,
+            study.mesh_terms.get(kind="CONDITION", is_ancestor=False).term,
+        )
+        for study in single
+    }
+    pairs = {(name, term) for name, term in pairs if name.lower() != term.lower()}
+    assert len(pairs) >= 3
+    for name, term in pairs:
+        assert term in condition_terms(name), (name, term)

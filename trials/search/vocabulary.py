@@ -1,6 +1,7 @@
 """The condition vocabulary: names people give conditions, linked to the MeSH terms they mean.
 
-Learned from the records, not from a hand list: API v2's
+Learned from the records, not from a hand list: a study's only condition as its record words
+it, paired with the only MeSH term it was given ("Heart Attack", Myocardial Infarction); API v2's
 ``derivedSection.conditionBrowseModule.browseLeaves[].asFound`` is the text of a study that
 ClinicalTrials.gov matched to each MeSH term ("Heart Attack" -> Myocardial Infarction,
 "Disc Herniation" -> Intervertebral Disc Displacement), and an inverted MeSH term is said the
@@ -26,7 +27,15 @@ from django.db.models import Q
 from psycopg import sql
 
 from trials import vocab
-from trials.models import Abbreviation, BrowseLeaf, Condition, ConditionName, Keyword, Study
+from trials.models import (
+    Abbreviation,
+    BrowseLeaf,
+    Condition,
+    ConditionName,
+    Keyword,
+    MeshTerm,
+    Study,
+)
 from trials.models.search import SearchKey
 
 from . import browse, spelling
@@ -49,6 +58,17 @@ WITH found (key, name, term, study_id) AS (
         ), ' ') AS text
     ) AS said
     WHERE l.{kind} = {condition} AND l.{term} LIKE '%%,%%'
+    UNION ALL
+    SELECT trials_search_key(c.{c_name}), c.{c_name}, m.{m_term}, c.{c_study}
+    FROM {conditions} c JOIN {mesh} m ON m.{m_study} = c.{c_study}
+    WHERE m.{m_kind} = {condition} AND NOT m.{ancestor}
+        -- A study's only condition and its only MeSH term name the same thing ("Heart Attack",
+        -- Myocardial Infarction). Where there are more, which goes with which is a guess, and
+        -- a shared word guesses wrong: a basket study pairs "Esophageal Carcinoma" with
+        -- "Carcinoma, Renal Cell".
+        AND (SELECT count(*) FROM {conditions} o WHERE o.{c_study} = c.{c_study}) = 1
+        AND (SELECT count(*) FROM {mesh} o WHERE o.{m_study} = c.{c_study}
+            AND o.{m_kind} = {condition} AND NOT o.{ancestor}) = 1
 ),
 linked AS (
     SELECT key, mode() WITHIN GROUP (ORDER BY name) AS name, term,
@@ -71,6 +91,14 @@ ON CONFLICT ({key}, {n_term}) DO UPDATE SET {count} = EXCLUDED.{count}
         study=column(BrowseLeaf, "study"),
         kind=column(BrowseLeaf, "kind"),
         condition=sql.Literal(str(vocab.MeshKind.CONDITION)),
+        conditions=table(Condition),
+        c_name=column(Condition, "name"),
+        c_study=column(Condition, "study"),
+        mesh=table(MeshTerm),
+        m_term=column(MeshTerm, "term"),
+        m_study=column(MeshTerm, "study"),
+        m_kind=column(MeshTerm, "kind"),
+        ancestor=column(MeshTerm, "is_ancestor"),
         names=table(ConditionName),
         key=column(ConditionName, "key"),
         name=column(ConditionName, "name"),

@@ -38,6 +38,18 @@ def label(value: str, vocabulary: str) -> str:
     return vocab.label(_ENUMS[vocabulary], value)
 
 
+@register.simple_tag
+def status_badge(study: Study, data_date: datetime.date | None) -> SafeString:
+    """The study's status badge as shown at the data's date: a claim of recruitment unverified
+    for two years before it reads "Unknown status (was Recruiting)" (``vocab.shown_status``)."""
+    status, last_known = vocab.shown_status(
+        study.overall_status, study.last_known_status, study.status_verified_date, data_date
+    )
+    return format_html(
+        '<span class="badge status-{}">{}</span>', status, vocab.status_label(status, last_known)
+    )
+
+
 @register.filter
 def facet_choices(params: QueryDict) -> list[tuple[str, str]]:
     """The facet choices among ``request.GET``, as (name, value): they ride along with the form.

@@ -151,6 +151,8 @@ def _values(doc: object, facet: str) -> list[object]:
                 data_date(),
             )[0]
         ]
+    if facet == "ages":
+        return vocab.age_groups(doc.minimum_age_days, doc.maximum_age_days)  # type: ignore[attr-defined]
     value = getattr(doc, FACET_COLUMNS[facet])
     return list(value) if isinstance(value, list) else [value]
 

@@ -52,6 +52,7 @@ FACET_OF = {
     "type": "type",
     "itype": "itype",
     "sex": "sex",
+    "ages": "ages",
     "healthy": "healthy",
     "sponsor_class": "sponsor_class",
     "results": "results",
@@ -118,6 +119,7 @@ class StudyFilter(django_filters.FilterSet):
     age = django_filters.NumberFilter(
         label="Age in years", method="collect", min_value=0, max_value=125
     )
+    ages = _checkboxes(list(vocab.AGE_GROUP_LABELS.items()), "Age group")
     healthy = django_filters.ChoiceFilter(
         choices=YES_NO, label="Accepts healthy volunteers", method="collect"
     )
@@ -254,7 +256,7 @@ class StudyFilter(django_filters.FilterSet):
             statuses += vocab.OPEN_STATUSES
         if statuses:
             found["status"] = CODED["status"].any_of(statuses)
-        for name in ("phase", "type", "itype", "sponsor_class"):
+        for name in ("phase", "type", "itype", "sponsor_class", "ages"):
             if chosen := values.get(name):
                 found[name] = CODED[name].any_of(chosen)
         if sex := values.get("sex"):
@@ -348,6 +350,7 @@ def facets_of(filterset: StudyFilter) -> list[Facet]:
     country_names += [c for c in chosen["country"] or [] if c not in country_names]
     return [
         Facet("status", "Status", [recruiting, *statuses.options]),
+        listed("ages", "Age group", list(vocab.AGE_GROUP_LABELS.items()), "ages"),
         listed("phase", "Phase", vocab.Phase.choices, "phase"),
         listed("type", "Study type", vocab.StudyType.choices, "type"),
         listed("itype", "Intervention type", vocab.InterventionType.choices, "itype"),

@@ -597,3 +597,31 @@ def age_in_days(written: str) -> int | None:
     if not days < 2**31:
         raise ValueError(f"{written[:40]!r} is not an age anyone can have")
     return int(days)
+
+
+# ClinicalTrials.gov's age groups (stdAges), each from its first age to the next group's: a study
+# is in every group its age range reaches, no bound being no limit. The one definition the
+# search rows' codes (``trials.search.layout``), the page's filter and the API's read.
+AGE_GROUPS: tuple[tuple[str, str, str], ...] = (
+    (StdAge.CHILD, "", "18 Years"),
+    (StdAge.ADULT, "18 Years", "65 Years"),
+    (StdAge.OLDER_ADULT, "65 Years", ""),
+)
+# How the search page names each group.
+AGE_GROUP_LABELS = {
+    StdAge.CHILD: "Child (under 18)",
+    StdAge.ADULT: "Adult (18 to 64)",
+    StdAge.OLDER_ADULT: "Older adult (65 and over)",
+}
+
+
+def age_groups(minimum_days: int | None, maximum_days: int | None) -> list[str]:
+    """The age groups an age range (in days, None for no bound) reaches."""
+    found = []
+    for group, first, next_first in AGE_GROUPS:
+        low, high = age_in_days(first), age_in_days(next_first)
+        if (minimum_days is None or high is None or minimum_days < high) and (
+            maximum_days is None or low is None or maximum_days >= low
+        ):
+            found.append(group)
+    return found

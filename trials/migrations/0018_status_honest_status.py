@@ -12,6 +12,12 @@ FROM trials_study s
 WHERE s.id = m.study_id AND s.status_verified_date IS NOT NULL
     AND s.overall_status IN ('RECRUITING', 'NOT_YET_RECRUITING', 'ACTIVE_NOT_RECRUITING',
                              'ENROLLING_BY_INVITATION');
+UPDATE trials_searchmatch SET age_groups = (
+    CASE WHEN coalesce(minimum_age_days < 6574, true) THEN 1 ELSE 0 END
+    | CASE WHEN coalesce(minimum_age_days < 23741, true)
+        AND coalesce(maximum_age_days >= 6574, true) THEN 2 ELSE 0 END
+    | CASE WHEN coalesce(maximum_age_days >= 23741, true) THEN 4 ELSE 0 END
+)::smallint;
 UPDATE trials_searchmatch SET status = 14
 WHERE status_verified_date < (
     SELECT (max(last_update_posted_date) - interval '2 years')::date FROM trials_searchmatch
@@ -36,6 +42,14 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 help_text="When a status that can go stale (vocab.STALE_STATUSES) was last verified; empty for any other status.",
                 null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="searchmatch",
+            name="age_groups",
+            field=models.SmallIntegerField(
+                default=0,
+                help_text="One bit per age group (vocab.AGE_GROUPS) the age range reaches.",
             ),
         ),
         migrations.AlterField(

@@ -61,6 +61,9 @@ class SearchMatch(models.Model):
     countries = ArrayField(models.TextField(), default=list)
     minimum_age_days = models.IntegerField(null=True)
     maximum_age_days = models.IntegerField(null=True)
+    age_groups = models.SmallIntegerField(
+        default=0, help_text="One bit per age group (vocab.AGE_GROUPS) the age range reaches."
+    )
     start_date = models.DateField(null=True)
     first_posted_date = models.DateField(null=True)
     last_update_posted_date = models.DateField(null=True)

@@ -38,6 +38,7 @@ from .layout import (
     KEY_SEPARATOR,
     NAMES,
     RANKED_KINDS,
+    age_groups_sql,
     column,
     key_prefix,
     table,
@@ -280,6 +281,9 @@ _UPSERT = sql.SQL("{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n)\n{
             # The status as shown: a stale claim is unknown (trials.search.status).
             "status": shown_status_sql(
                 sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
+            ),
+            "age_groups": age_groups_sql(
+                sql.Identifier("minimum_age_days"), sql.Identifier("maximum_age_days")
             ),
             "status_verified_date": verified_sql(
                 sql.Identifier("overall_status"), sql.Identifier("record_verified_date")

@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from trials import vocab
 from trials.filters import StudyFilter
+from trials.models import SearchDocument
 from trials.search import FACET_COLUMNS, data_date
 
 SEED = "NCT00398515"
@@ -152,7 +153,8 @@ def _values(doc: object, facet: str) -> list[object]:
             )[0]
         ]
     if facet == "ages":
-        return vocab.age_groups(doc.minimum_age_days, doc.maximum_age_days)  # type: ignore[attr-defined]
+        assert isinstance(doc, SearchDocument)
+        return list(vocab.age_groups(doc.minimum_age_days, doc.maximum_age_days))
     value = getattr(doc, FACET_COLUMNS[facet])
     return list(value) if isinstance(value, list) else [value]
 

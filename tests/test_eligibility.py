@@ -7,8 +7,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
+from tests.conftest import import_files
 from trials import vocab
 from trials.models import SearchDocument
+from trials.text import criteria_parts
 
 CHILDREN_5_TO_11 = "NCT02967393"
 FROM_65 = "NCT01252810"
@@ -80,3 +82,97 @@ def test_two_age_groups_find_either(client, corpus):
     assert found(client, "ages=CHILD&ages=OLDER_ADULT") == reaching("CHILD") | reaching(
         "OLDER_ADULT"
     )
+
+
+def criteria_sections(client: Client, nct_id: str) -> dict[str, str]:
+    """Each criteria section's heading -> its text, of the study page; "" -> unheaded text."""
+    page = BeautifulSoup(client.get(f"/studies/{nct_id}/").content, "html.parser")
+    criteria = page.select_one("#eligibility .criteria")
+    assert criteria is not None
+    sections = {}
+    for section in criteria.select("section.criteria-part"):
+        title = section.find("h4")
+        assert title is not None
+        heading = title.extract().get_text()
+        sections[heading] = section.get_text(" ", strip=True)
+        section.decompose()
+    return sections | {"": criteria.get_text(" ", strip=True)}
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "source", "inclusion", "exclusion", "headings"),
+    [
+        # API v2 Markdown: headings, then "* " bullets.
+        (
+            "NCT02552212",
+            "",
+            "At least 18 years old",
+            "",
+            ["Inclusion criteria", "Exclusion criteria"],
+        ),
+        # Page text of a classic page (the seed), which marks inclusion criteria only.
+        ("NCT00398515", "", "Diagnosis of multiple myeloma", "", ["Inclusion criteria"]),
+        # One line, as the classic API joined it: the exclusion heading inside the line.
+        (
+            "NCT01892319",
+            "",
+            "Informed consent obtained",
+            "Women who have been pregnant for more than 16 weeks",
+            ["Inclusion criteria", "Exclusion criteria"],
+        ),
+        # "Key Inclusion Criteria:".
+        (
+            "NCT05326516",
+            "",
+            "Participants must have documented",
+            "",
+            ["Key inclusion criteria", "Key exclusion criteria"],
+        ),
+        # Legacy XML: "-  INCLUSION CRITERIA:" as a bullet of its own, in capitals.
+        (
+            "NCT00001177",
+            "xml/NCT00001177.xml",
+            "menstrually-related mood",
+            "",
+            ["Inclusion criteria", "Exclusion criteria"],
+        ),
+    ],
+)
+def test_the_criteria_are_split_into_inclusion_and_exclusion_where_the_text_marks_them(
+    client, corpus, nct_id, source, inclusion, exclusion, headings
+):
+    if source:
+        import_files(source)
+
+    sections = criteria_sections(client, nct_id)
+
+    assert [h for h in sections if h] == headings
+    included = sections[headings[0]]
+    excluded = sections[headings[1]] if len(headings) > 1 else ""
+    assert inclusion in included and inclusion not in excluded
+    if exclusion:
+        assert exclusion in excluded and exclusion not in included
+    assert "criteria" not in sections[""].lower()  # no heading left behind as text
+
+
+def test_headings_of_groups_keep_what_the_record_calls_them(client, corpus):
+    sections = criteria_sections(client, "NCT03648918")
+
+    assert "Inclusion criteria (Families)" in sections
+    assert sections["Inclusion criteria (Families)"].startswith("Families where at least one")
+
+
+def test_criteria_that_mark_no_inclusion_or_exclusion_are_shown_as_they_are(client, corpus):
+    sections = criteria_sections(client, "NCT00005792")
+
+    assert list(sections) == [""]
+    assert sections[""].startswith("DISEASE CHARACTERISTICS: Histologically confirmed")
+
+
+def test_a_sentence_naming_the_criteria_is_no_heading():
+    parts = criteria_parts("Patients must meet the inclusion criteria: age 18 or over")
+    assert [p.kind for p in parts] == [""]
+    parts = criteria_parts("Inclusion Criteria:\n\nInclusion criteria for trial entry\n\n* D")
+    assert [(p.kind, p.text) for p in parts] == [
+        ("inclusion", "Inclusion criteria for trial entry\n\n* D")
+    ]

@@ -130,8 +130,13 @@ class StudyFilter(django_filters.FilterSet):
     start = _dates("Start date")
     posted = _dates("First posted")
     updated = _dates("Last update")
+    # Shown above the results, outside the form it belongs to (its id, "search").
     sort = django_filters.ChoiceFilter(
-        choices=SORTS, label="Sort by", method="collect", empty_label=None
+        choices=SORTS,
+        label="Sort by",
+        method="collect",
+        empty_label=None,
+        widget=forms.Select(attrs={"form": "search"}),
     )
 
     class Meta:

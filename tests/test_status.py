@@ -164,6 +164,17 @@ def test_restating_after_nothing_moved_changes_nothing_and_follows_the_date_back
     assert SearchMatch.objects.get(study__nct_id=STALE).status == UNKNOWN_STATUS_CODE
 
 
+def test_each_result_links_to_its_record_on_clinicaltrials_gov(client, corpus):
+    page = BeautifulSoup(client.get("/?status=UNKNOWN").content, "html.parser")
+    metas = page.select(".result-meta")
+
+    assert metas
+    for meta in metas:
+        nct_id = meta.get_text().split()[0]
+        link = meta.find("a", href=f"https://clinicaltrials.gov/study/{nct_id}")
+        assert link is not None and nct_id in link.get_text()
+
+
 @pytest.mark.parametrize("url", ["/", "/browse/conditions/", f"/studies/{STALE}/"])
 def test_every_page_says_how_fresh_the_data_is_in_one_query(client, corpus, url):
     with CaptureQueriesContext(connection) as captured:

@@ -57,15 +57,15 @@ def verified_sql(status: sql.Composable, verified: sql.Composable) -> sql.Compos
 
 # Both directions in one statement: claims verified before the day become unknown, and (when
 # the data's date moved back, a newest record removed) stale ones verified since become their
-# claims again. Each side is the condition of one partial index, the code a literal so that the
-# planner can match them.
+# claims again, read from their result rows by key. Each side is the condition of one partial
+# index, the code a literal so that the planner can match them.
 RESTATE_SQL = (
     sql.SQL("""
-UPDATE {match} m SET {status} = CASE WHEN {verified} < s.day THEN {unknown} ELSE {code} END
-FROM (SELECT {before} AS day) s, {document} d
-WHERE d.{document_study} = m.{match_study}
-    AND ((m.{status} <> {unknown} AND {verified} < s.day)
-        OR (m.{status} = {unknown} AND {verified} >= s.day))
+UPDATE {match} m SET {status} = CASE WHEN {verified} < s.day THEN {unknown}
+    ELSE (SELECT {code} FROM {document} d WHERE d.{document_study} = m.{match_study}) END
+FROM (SELECT {before} AS day) s
+WHERE (m.{status} <> {unknown} AND {verified} < s.day)
+    OR (m.{status} = {unknown} AND {verified} >= s.day)
 """)
     .format(
         match=_MATCH,

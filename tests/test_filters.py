@@ -6,8 +6,10 @@ from collections import Counter
 import pytest
 from django.http import QueryDict
 
+from trials import vocab
 from trials.filters import StudyFilter
-from trials.search import FACET_COLUMNS
+from trials.models import SearchDocument
+from trials.search import FACET_COLUMNS, data_date
 
 SEED = "NCT00398515"
 # Diabetes in conditions, title and summary; not in the eligibility criteria.
@@ -138,8 +140,22 @@ def test_a_facet_counts_over_the_other_filters_only(corpus):
 
 
 def _values(doc: object, facet: str) -> list[object]:
-    """What a result row (SearchDocument, plain values) says for a facet."""
-    value = getattr(doc, FACET_COLUMNS[facet].replace("status", "overall_status", 1))
+    """What a result row (SearchDocument, plain values) says for a facet; its status as shown
+    (a claim unverified for two years before the data's date is unknown)."""
+    if facet == "status":
+        study = doc.study  # type: ignore[attr-defined]
+        return [
+            vocab.shown_status(
+                study.overall_status,
+                study.last_known_status,
+                study.status_verified_date,
+                data_date(),
+            )[0]
+        ]
+    if facet == "ages":
+        assert isinstance(doc, SearchDocument)
+        return list(vocab.age_groups(doc.minimum_age_days, doc.maximum_age_days))
+    value = getattr(doc, FACET_COLUMNS[facet])
     return list(value) if isinstance(value, list) else [value]
 
 

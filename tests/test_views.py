@@ -105,16 +105,16 @@ def record_with(parts: int, **changes) -> StudyRecord:
 def test_the_study_page_query_count_does_not_grow_with_its_parts(client, django_assert_num_queries):
     # Looking for a prepared page (trials.pages); the study, the query that finds which tables
     # of parts hold its rows, one per such table (and the arms' and interventions' links), its
-    # versions and its curated fields; keeping the page: the same for 1 part or 60, and nothing
-    # for the tables it has no rows in (results, contacts...).
+    # versions and its curated fields; the data's date; keeping the page: the same for 1 part
+    # or 60, and nothing for the tables it has no rows in (results, contacts...).
     save_record(record_with(1), b"one", "one.json")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get("/studies/NCT01234567/")
 
     save_record(
         record_with(60, last_update_posted=None, brief_title="Many parts"), b"sixty", "sixty.json"
     )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get("/studies/NCT01234567/")
     assert response.content.decode().count("Hospital ") == 60
 

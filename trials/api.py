@@ -38,7 +38,7 @@ from trials.models import (
     Site,
     Study,
 )
-from trials.search import SearchResults
+from trials.search import SearchResults, data_date
 
 # The version of ClinicalTrials.gov's API v2 description this server answers to.
 API_VERSION = "2.0.5"
@@ -148,7 +148,8 @@ def studies(request: HttpRequest) -> HttpResponse:
     body: dict[str, Any] = {}
     if total is not None:
         body["totalCount"] = total
-    body["studies"] = [study_to_api(study) for study in page]
+    newest = data_date()
+    body["studies"] = [study_to_api(study, newest) for study in page]
     if listing.fields is not None:
         body["studies"] = [api_fields.select(study, listing.fields) for study in body["studies"]]
     if token:

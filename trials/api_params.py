@@ -162,23 +162,6 @@ def lead_sponsor(raw: str) -> Q:
     return Q(study_id__in=documents.values("study_id"))
 
 
-def _ages() -> dict[str, Q]:
-    """ClinicalTrials.gov's age groups: child (to 17), adult (18 to 64), older adult (65 on).
-
-    A study is in every group its age range reaches; no bound is no limit. Ages in days, as
-    the record's ages are converted.
-    """
-    adult = vocab.age_in_days("18 Years")
-    older = vocab.age_in_days("65 Years")
-    no_minimum, no_maximum = Q(minimum_age_days__isnull=True), Q(maximum_age_days__isnull=True)
-    return {
-        "child": no_minimum | Q(minimum_age_days__lt=adult),
-        "adult": (no_minimum | Q(minimum_age_days__lt=older))
-        & (no_maximum | Q(maximum_age_days__gte=adult)),
-        "older": no_maximum | Q(maximum_age_days__gte=older),
-    }
-
-
 def _any_of(facet: str, *values: str) -> Q:
     return CODED[facet].any_of(values)
 
@@ -235,7 +218,12 @@ AGGREGATION_FILTERS: dict[str, dict[str, Q]] = {
         "obs": _any_of("type", vocab.StudyType.OBSERVATIONAL),
         "exp": _any_of("type", vocab.StudyType.EXPANDED_ACCESS),
     },
-    "ages": _ages(),
+    # ClinicalTrials.gov's age groups, as the search page's filter (vocab.AGE_GROUPS).
+    "ages": {
+        "child": _any_of("ages", vocab.StdAge.CHILD),
+        "adult": _any_of("ages", vocab.StdAge.ADULT),
+        "older": _any_of("ages", vocab.StdAge.OLDER_ADULT),
+    },
 }
 
 

@@ -26,7 +26,7 @@ from trials import vocab
 from trials.export import study_to_api
 from trials.filters import StudyFilter
 from trials.models import Study
-from trials.search import SearchResults
+from trials.search import SearchResults, data_date
 
 # Studies fetched (with all their parts) per round trip: a fixed number of queries each.
 CHUNK_SIZE = 500
@@ -252,11 +252,15 @@ def search_json(request: HttpRequest) -> StreamingHttpResponse:
     if ignored:
         head["ignored"] = ignored
 
+    newest = data_date()
+
     def body() -> Iterator[str]:
         # The head as a JSON object with its closing brace cut off, then the studies array.
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "studies": ['
         for number, study in enumerate(studies):
-            yield ("," if number else "") + json.dumps(study_to_api(study), ensure_ascii=False)
+            yield ("," if number else "") + json.dumps(
+                study_to_api(study, newest), ensure_ascii=False
+            )
         yield "]}"
 
     name = _file_name(query, now, "json")

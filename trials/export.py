@@ -6,9 +6,10 @@ and the project's own test oracle: importing an API v2 record and exporting it g
 same value for every field held. Absent values are left out, as the API does.
 """
 
+import datetime
 from typing import Any
 
-from trials import store
+from trials import store, vocab
 from trials.models import Study
 from trials.record import PART_CLASSES, Spec, StudyRecord, part_classes, specs
 
@@ -30,9 +31,32 @@ MODULE_ORDER = (
 )
 
 
-def study_to_api(study: Study) -> dict[str, Any]:
-    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``)."""
-    return record_to_api(store.read(study).data)
+def study_to_api(study: Study, data_date: datetime.date | None = None) -> dict[str, Any]:
+    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``).
+
+    Given the data's date (``trials.search.data_date``), a claim of recruitment unverified for
+    two years before it is written as ClinicalTrials.gov's API writes it: overallStatus UNKNOWN,
+    lastKnownStatus the claim (``vocab.shown_status``). Without it, the record as it is.
+    """
+    document = record_to_api(store.read(study).data)
+    status, last_known = vocab.shown_status(
+        study.overall_status, study.last_known_status, study.status_verified_date, data_date
+    )
+    if status != study.overall_status:
+        module = document["protocolSection"]["statusModule"]
+        restated = {"overallStatus": status, "lastKnownStatus": last_known}
+        rest = {k: v for k, v in module.items() if k not in restated}
+        # In API v2's order: statusVerifiedDate, overallStatus, lastKnownStatus, the rest.
+        document["protocolSection"]["statusModule"] = (
+            {k: v for k, v in rest.items() if k in _BEFORE_STATUS}
+            | restated
+            | {k: v for k, v in rest.items() if k not in _BEFORE_STATUS}
+        )
+    return document
+
+
+# The statusModule keys API v2 lists before overallStatus.
+_BEFORE_STATUS = ("statusVerifiedDate",)
 
 
 def record_to_api(data: dict[str, Any]) -> dict[str, Any]:

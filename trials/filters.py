@@ -55,6 +55,7 @@ FACET_OF = {
     "type": "type",
     "itype": "itype",
     "sex": "sex",
+    "ages": "ages",
     "healthy": "healthy",
     "sponsor_class": "sponsor_class",
     "results": "results",
@@ -121,6 +122,7 @@ class StudyFilter(django_filters.FilterSet):
     age = django_filters.NumberFilter(
         label="Age in years", method="collect", min_value=0, max_value=125
     )
+    ages = _checkboxes(list(vocab.AGE_GROUP_LABELS.items()), "Age group")
     healthy = django_filters.ChoiceFilter(
         choices=YES_NO, label="Accepts healthy volunteers", method="collect"
     )
@@ -131,8 +133,13 @@ class StudyFilter(django_filters.FilterSet):
     start = _dates("Start date")
     posted = _dates("First posted")
     updated = _dates("Last update")
+    # Shown above the results, outside the form it belongs to (its id, "search").
     sort = django_filters.ChoiceFilter(
-        choices=SORTS, label="Sort by", method="collect", empty_label=None
+        choices=SORTS,
+        label="Sort by",
+        method="collect",
+        empty_label=None,
+        widget=forms.Select(attrs={"form": "search"}),
     )
     # A browse page's entry ("C:multiple myeloma"): the studies that give any of its names.
     term = django_filters.CharFilter(label="Listed under", method="collect", max_length=300)
@@ -284,7 +291,7 @@ class StudyFilter(django_filters.FilterSet):
             statuses += vocab.OPEN_STATUSES
         if statuses:
             found["status"] = CODED["status"].any_of(statuses)
-        for name in ("phase", "type", "itype", "sponsor_class"):
+        for name in ("phase", "type", "itype", "sponsor_class", "ages"):
             if chosen := values.get(name):
                 found[name] = CODED[name].any_of(chosen)
         if sex := values.get("sex"):
@@ -378,6 +385,7 @@ def facets_of(filterset: StudyFilter) -> list[Facet]:
     country_names += [c for c in chosen["country"] or [] if c not in country_names]
     return [
         Facet("status", "Status", [recruiting, *statuses.options]),
+        listed("ages", "Age group", list(vocab.AGE_GROUP_LABELS.items()), "ages"),
         listed("phase", "Phase", vocab.Phase.choices, "phase"),
         listed("type", "Study type", vocab.StudyType.choices, "type"),
         listed("itype", "Intervention type", vocab.InterventionType.choices, "itype"),

@@ -10,11 +10,15 @@ gzip (a twelfth of the bytes of a large page to send), decompressed to one that 
 
 Never stale: a kept page is served only while the study's ``updated_at`` is the stamp it was
 rendered from, and every change of what a page shows moves ``updated_at`` (``store.write``, a
-new version of the study, an admin edit). It is also served only by the code and templates
-that rendered it (``build()``): a deployment that changes either renders every page anew.
+new version of the study, an admin edit); and while the data's date (the newest last update
+imported) is the one it was rendered at, for a page says how fresh the data is and shows a
+claim of recruitment unverified for two years before that date as unknown. It is also served
+only by the code and templates that rendered it (``build()``): a deployment that changes either
+renders every page anew.
 Nothing is held in the process: a worker's memory does not grow with the studies it serves.
 """
 
+import datetime
 import functools
 import gzip
 import hashlib
@@ -29,7 +33,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from psycopg import sql
 
-from trials.models import PreparedPage, PreparedSearch, SearchRevision, Study
+from trials.models import PreparedPage, PreparedSearch, SearchMatch, SearchRevision, Study
 from trials.search.layout import column, table
 
 Kind = PreparedPage.Kind
@@ -44,7 +48,9 @@ _RENDERING = ("trials", "registry", "templates", "static")
 _SUFFIXES = {".py", ".html", ".css", ".js", ".svg"}
 
 
-# The page, if its stamp is the study's updated_at: one probe of each table's unique index. In
+# The page, if its stamp is the study's updated_at and it was rendered at the data's date as it
+# is now (``trials.search.data_date``): one probe of each table's unique index and of the last
+# update index. In
 # SQL rather than the ORM: a prepared page is served in about a millisecond, and building the
 # ORM's query took a fifth of it.
 _LOOKUP = (
@@ -52,8 +58,12 @@ _LOOKUP = (
         "SELECT p.{body} FROM {page} p JOIN {study} s"
         " ON s.{study_id} = p.{page_study} AND s.{updated_at} = p.{stamp}"
         " WHERE s.{nct_id} = %(nct_id)s AND p.{kind} = %(kind)s AND p.{build} = %(build)s"
+        " AND p.{data_date} IS NOT DISTINCT FROM (SELECT max({last_update}) FROM {match})"
     )
     .format(
+        data_date=column(PreparedPage, "data_date"),
+        last_update=column(SearchMatch, "last_update_posted_date"),
+        match=table(SearchMatch),
         body=column(PreparedPage, "body"),
         page=table(PreparedPage),
         study=table(Study),
@@ -107,14 +117,23 @@ def served(request: HttpRequest, kind: Kind, nct_id: str) -> HttpResponse | None
     return None if found is None else _answer(request, bytes(found[0]), _CONTENT_TYPES[kind])
 
 
-def keep(kind: Kind, study: Study, response: HttpResponse) -> None:
-    """Keep what a page of ``study`` (as fetched, with its ``updated_at``) rendered as."""
+def keep(kind: Kind, study: Study, response: HttpResponse, data_date: datetime.date | None) -> None:
+    """Keep what a page of ``study`` (as fetched, with its ``updated_at``) rendered as at
+    ``data_date`` (the data's date the page was rendered with)."""
     body = _gzipped(response)
+    page = PreparedPage(
+        study=study,
+        kind=kind,
+        stamp=study.updated_at,
+        build=build(),
+        data_date=data_date,
+        body=body,
+    )
     PreparedPage.objects.bulk_create(
-        [PreparedPage(study=study, kind=kind, stamp=study.updated_at, build=build(), body=body)],
+        [page],
         update_conflicts=True,
         unique_fields=["study", "kind"],
-        update_fields=["stamp", "build", "body"],
+        update_fields=["stamp", "build", "data_date", "body"],
     )
 
 

@@ -131,3 +131,56 @@ def verbatim(raw: object) -> str:
     """Markdown as the source wrote it, but for white space around it: what API v2 text is kept
     as (read it as an outline with ``markdown_outline``)."""
     return raw.strip() if isinstance(raw, str) else ""
+
+
+# A line that heads the inclusion or the exclusion criteria, as records write it: "Inclusion
+# Criteria:", "EXCLUSION CRITERIA", "Key Inclusion Criteria :", "Inclusion Criteria (Families):",
+# "- INCLUSION CRITERIA:" (a legacy bullet), "Inclusion Criteria: text on the same line". A line
+# that goes on without a colon ("Inclusion criteria for trial entry") is text, not a heading.
+_CRITERIA_HEADING = re.compile(
+    r"^(?:[*•-]\s+)?(?:\*\*)?(?P<head>(?:(?:key|main|major|principal)\s+)?"
+    r"(?P<kind>inclusion|exclusion)\s+criteria(?:\s*\([^)\n]{1,60}\))?)(?:\s+are)?"
+    r"(?:\s*:\s*(?:\*\*)?(?P<rest>.*)|\s*(?:\*\*)?\s*)$",
+    re.IGNORECASE,
+)
+# The same heading inside a line the classic API joined ("... consent Exclusion Criteria: -
+# Women ..."): only as records title it, so that "meet the inclusion criteria: ..." stays text.
+_JOINED_HEADING = re.compile(r"(?<=\S)(?<!Key)\s+(?=(?:Key )?(?:Inclusion|Exclusion) Criteria:)")
+
+
+@dataclass(frozen=True)
+class CriteriaPart:
+    """One part of eligibility criteria: the text under an inclusion or exclusion heading
+    (``kind``), or text no heading marks (``kind`` "": the text before the first heading, or
+    all of a text that marks none)."""
+
+    kind: str  # "inclusion", "exclusion" or ""
+    heading: str  # as the page titles it: "Inclusion criteria", "Key inclusion criteria"
+    text: str  # outline text
+
+
+def criteria_parts(outline: str) -> list[CriteriaPart]:
+    """Outline text of eligibility criteria split where it marks inclusion and exclusion."""
+    parts: list[CriteriaPart] = []
+    kind, heading = "", ""
+    lines: list[str] = []
+
+    def close() -> None:
+        body = "\n".join(lines).strip("\n")
+        if body or kind:
+            parts.append(CriteriaPart(kind, heading, body))
+
+    for raw in outline.splitlines():
+        for line in _JOINED_HEADING.split(raw) if raw.strip() else [raw]:
+            match = _CRITERIA_HEADING.match(line.strip())
+            if match is None:
+                lines.append(line)
+                continue
+            close()
+            kind = match["kind"].lower()
+            # "Key Inclusion Criteria (Families)" -> "Key inclusion criteria (Families)"
+            words, _, aside = " ".join(match["head"].split()).partition("(")
+            heading = (words[0].upper() + words[1:].lower() + _ + aside).strip()
+            lines = [match["rest"].strip()] if match["rest"] and match["rest"].strip() else []
+    close()
+    return parts

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
 from django.http import (
     Http404,
     HttpRequest,
@@ -15,12 +14,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from . import api, api_fields, pages, results_view
+from . import api, api_fields, pages, results_view, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
 from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
 from .search import browse as search_browse
+from .search import data_date
 
 # Results per page of the search page, and names per page of a browse page.
 PAGE_SIZE = 20
@@ -60,8 +60,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "suggestions": suggestions,
         "eligibility_only": eligibility_only,
-        # How fresh the data is: the newest last update of any study (the home page's index).
-        "newest_update": Study.objects.aggregate(newest=Max("last_update_posted_date"))["newest"],
+        # How fresh the data is: the newest last update of any study (an index's first entry).
+        "data_date": data_date(),
     }
     # htmx, when present, swaps the results in place; without it the whole page comes back.
     template = "trials/partials/results.html" if request.headers.get("HX-Request") else None
@@ -138,8 +138,15 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     # The list shows neither the bytes nor the parsed record; a comparison fetches its two.
     versions = list(study.versions.newest_first().defer("content", "record"))
     compare_from, compare_to, changes = _comparison(request, versions)
+    newest = data_date()
+    status, _ = vocab.shown_status(
+        study.overall_status, study.last_known_status, study.status_verified_date, newest
+    )
     context = {
         "study": study,
+        "data_date": newest,
+        # A claim of recruitment unverified for two years before the data's date is unknown.
+        "status_is_stale": status != study.overall_status,
         # Field paths a registry curator changed (trials.curation), marked on the page.
         "curated": sorted(study.curated_fields()),
         "outcome_groups": [
@@ -175,7 +182,7 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     }
     response = render(request, "trials/study_detail.html", context)
     if not request.GET:
-        pages.keep(pages.Kind.PAGE, study, response)
+        pages.keep(pages.Kind.PAGE, study, response, newest)
     return response
 
 
@@ -220,10 +227,11 @@ def api_study(request: HttpRequest, nct_id: str) -> HttpResponse:
     study = _study_or_redirect(nct_id, "trials:api_study")
     if isinstance(study, HttpResponse):
         return study
-    answer = study_to_api(study)
+    newest = data_date()
+    answer = study_to_api(study, newest)
     if fields is not None:
         answer = api_fields.select(answer, fields)
     response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
     if not request.GET:
-        pages.keep(pages.Kind.API, study, response)
+        pages.keep(pages.Kind.API, study, response, newest)
     return response

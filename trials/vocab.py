@@ -8,6 +8,7 @@ This module imports nothing from Django but ``TextChoices`` so that parsers may 
 staying free of the ORM.
 """
 
+import datetime
 import re
 
 from django.db.models import TextChoices
@@ -37,6 +38,50 @@ OPEN_STATUSES = (
     Status.ENROLLING_BY_INVITATION,
     Status.AVAILABLE,
 )
+
+
+# Statuses that claim the study is still under way. As ClinicalTrials.gov does, a study in one of
+# them whose status was last verified more than STALE_AFTER_YEARS before the data's date (the
+# newest last update imported) is shown and filtered as UNKNOWN, its claim as the last known.
+STALE_STATUSES = (
+    Status.RECRUITING,
+    Status.NOT_YET_RECRUITING,
+    Status.ACTIVE_NOT_RECRUITING,
+    Status.ENROLLING_BY_INVITATION,
+)
+STALE_AFTER_YEARS = 2
+
+
+def stale_before(data_date: datetime.date) -> datetime.date:
+    """The day a status verified before which is stale: the data's date less two years (as
+    PostgreSQL's ``date - interval '2 years'``: 29 February gives 28 February)."""
+    year = data_date.year - STALE_AFTER_YEARS
+    try:
+        return data_date.replace(year=year)
+    except ValueError:
+        return data_date.replace(year=year, day=28)
+
+
+def shown_status(
+    status: str, last_known: str, verified: datetime.date | None, data_date: datetime.date | None
+) -> tuple[str, str]:
+    """(status, last known status) as a page shows them: a stale claim becomes UNKNOWN."""
+    if (
+        status in STALE_STATUSES
+        and verified is not None
+        and data_date is not None
+        and verified < stale_before(data_date)
+    ):
+        return Status.UNKNOWN, status
+    return status, last_known if status == Status.UNKNOWN else ""
+
+
+def status_label(status: str, last_known: str = "") -> str:
+    """ "Unknown status (was Recruiting)", or the status's own label."""
+    text = label(Status, status)
+    if status == Status.UNKNOWN and last_known:
+        return f"{text} (was {label(Status, last_known)})"
+    return text
 
 
 class Phase(TextChoices):
@@ -552,3 +597,31 @@ def age_in_days(written: str) -> int | None:
     if not days < 2**31:
         raise ValueError(f"{written[:40]!r} is not an age anyone can have")
     return int(days)
+
+
+# ClinicalTrials.gov's age groups (stdAges), each from its first age to the next group's: a study
+# is in every group its age range reaches, no bound being no limit. The one definition the
+# search rows' codes (``trials.search.layout``), the page's filter and the API's read.
+AGE_GROUPS: tuple[tuple[str, str, str], ...] = (
+    (StdAge.CHILD, "", "18 Years"),
+    (StdAge.ADULT, "18 Years", "65 Years"),
+    (StdAge.OLDER_ADULT, "65 Years", ""),
+)
+# How the search page names each group.
+AGE_GROUP_LABELS = {
+    StdAge.CHILD: "Child (under 18)",
+    StdAge.ADULT: "Adult (18 to 64)",
+    StdAge.OLDER_ADULT: "Older adult (65 and over)",
+}
+
+
+def age_groups(minimum_days: int | None, maximum_days: int | None) -> list[str]:
+    """The age groups an age range (in days, None for no bound) reaches."""
+    found = []
+    for group, first, next_first in AGE_GROUPS:
+        low, high = age_in_days(first), age_in_days(next_first)
+        if (minimum_days is None or high is None or minimum_days < high) and (
+            maximum_days is None or low is None or maximum_days >= low
+        ):
+            found.append(group)
+    return found

@@ -7,7 +7,7 @@ from .study import Study
 
 class PreparedPage(models.Model):
     """The bytes one kind of a study's page was rendered as, from the study as it was at
-    ``stamp`` (its ``updated_at``) by the code and templates of ``build``."""
+    ``stamp`` (its ``updated_at``) by the code and templates of ``build``, at ``data_date``."""
 
     class Kind(models.TextChoices):
         PAGE = "page", "Study page"
@@ -17,6 +17,9 @@ class PreparedPage(models.Model):
     kind = models.CharField(max_length=4, choices=Kind)
     stamp = models.DateTimeField()
     build = models.CharField(max_length=64)
+    # The data's date it was rendered at (the newest last update imported): the page says how
+    # fresh the data is and shows a stale status as unknown, so it is kept only while it holds.
+    data_date = models.DateField(null=True)
     body = models.BinaryField()
 
     class Meta:

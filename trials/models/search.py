@@ -8,11 +8,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 
 from trials import vocab
 
 from .aliases import DrugAlias
 from .study import Study, _enum, _enum_list
+
+# SearchMatch.status of UNKNOWN, as trials.search.layout.CODED["status"] codes it (a choice's
+# position from 1; a test holds the two together): the partial indexes below are built on it.
+UNKNOWN_STATUS_CODE = list(vocab.Status.values).index(vocab.Status.UNKNOWN) + 1
 
 
 class SearchMatch(models.Model):
@@ -36,7 +41,16 @@ class SearchMatch(models.Model):
     document = SearchVectorField()
     core = SearchVectorField()
 
-    status = models.SmallIntegerField(null=True, help_text="Overall status: a facet code.")
+    status = models.SmallIntegerField(
+        null=True,
+        help_text="Overall status as shown: a facet code; UNKNOWN for a stale claim"
+        " (trials.search.status).",
+    )
+    status_verified_date = models.DateField(
+        null=True,
+        help_text="When a status that can go stale (vocab.STALE_STATUSES) was last verified;"
+        " empty for any other status.",
+    )
     phases = models.SmallIntegerField(default=0, help_text="One bit per phase.")
     study_type = models.SmallIntegerField(null=True)
     intervention_types = models.SmallIntegerField(default=0, help_text="One bit per type.")
@@ -47,6 +61,9 @@ class SearchMatch(models.Model):
     countries = ArrayField(models.TextField(), default=list)
     minimum_age_days = models.IntegerField(null=True)
     maximum_age_days = models.IntegerField(null=True)
+    age_groups = models.SmallIntegerField(
+        default=0, help_text="One bit per age group (vocab.AGE_GROUPS) the age range reaches."
+    )
     start_date = models.DateField(null=True)
     first_posted_date = models.DateField(null=True)
     last_update_posted_date = models.DateField(null=True)
@@ -65,6 +82,19 @@ class SearchMatch(models.Model):
             ),
             models.Index(fields=["-start_date", "study"], name="searchmatch_start_idx"),
             models.Index(fields=["-enrollment", "study"], name="searchmatch_enrollment_idx"),
+            # The claims that go stale when the data's date moves on, and the stale ones that
+            # become claims again should it move back: each a small index of just those rows,
+            # so re-deriving after an import reads only what changes (trials.search.status).
+            models.Index(
+                fields=["status_verified_date"],
+                name="searchmatch_claimed_idx",
+                condition=Q(status_verified_date__isnull=False) & ~Q(status=UNKNOWN_STATUS_CODE),
+            ),
+            models.Index(
+                fields=["status_verified_date"],
+                name="searchmatch_stale_idx",
+                condition=Q(status_verified_date__isnull=False) & Q(status=UNKNOWN_STATUS_CODE),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from .layout import CODED, FACET_COLUMNS
 from .lexicon import DrugNames, resolve_drug
 from .query import Snippet, TsQuery, Words, highlight, naming_drug
 from .results import SearchResults
+from .status import data_date, restate
 
 __all__ = [
     "CODED",
@@ -18,10 +19,12 @@ __all__ = [
     "Snippet",
     "TsQuery",
     "Words",
+    "data_date",
     "highlight",
     "naming_drug",
     "rebuild_lexicon",
     "refresh_search",
     "refresh_search_many",
     "resolve_drug",
+    "restate",
 ]

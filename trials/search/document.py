@@ -38,10 +38,12 @@ from .layout import (
     KEY_SEPARATOR,
     NAMES,
     RANKED_KINDS,
+    age_groups_sql,
     column,
     key_prefix,
     table,
 )
+from .status import RESTATE_SQL, shown_status_sql, verified_sql
 
 # Above this many studies the lexicon's counts are rebuilt whole: one grouped scan is cheaper
 # than recounting each of a hundred thousand names through the index.
@@ -178,7 +180,7 @@ rows AS (
         coalesce(sp.lead, '') AS sponsor, coalesce(sp.names, '{{}}') AS sponsors,
         coalesce(si.countries, '{{}}') AS countries, coalesce(si.n, 0) AS site_count,
         coalesce(c.names, '{{}}') AS conditions, coalesce(i.names, '{{}}') AS interventions,
-        coalesce(t.keys, '{{}}') AS term_keys
+        coalesce(t.keys, '{{}}') AS term_keys, s.{s_verified} AS record_verified_date
     FROM {study} s
     JOIN vectors v ON v.study_id = s.{s_id}
     LEFT JOIN sponsors sp ON sp.study_id = s.{s_id}
@@ -225,6 +227,7 @@ rows AS (
     study=table(Study),
     s_id=column(Study, "id"),
     s_org_class=column(Study, "org_class"),
+    s_verified=column(Study, "status_verified_date"),
     parts=sql.SQL(", ").join(sql.SQL("v.{}").format(_part(index)) for index in range(len(_PARTS))),
     copied=sql.SQL(", ").join(
         sql.SQL("s.{} AS {}").format(column(Study, name), sql.Identifier(name))
@@ -275,6 +278,16 @@ _UPSERT = sql.SQL("{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n)\n{
                 coded.column: coded.sql(sql.Identifier(coded.document_field))
                 for coded in CODED.values()
             },
+            # The status as shown: a stale claim is unknown (trials.search.status).
+            "status": shown_status_sql(
+                sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
+            ),
+            "age_groups": age_groups_sql(
+                sql.Identifier("minimum_age_days"), sql.Identifier("maximum_age_days")
+            ),
+            "status_verified_date": verified_sql(
+                sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
+            ),
         },
     ),
 )
@@ -393,6 +406,8 @@ def refresh_search_many(study_ids: Sequence[int], *, lexicon: bool = True) -> No
             old = cursor.fetchone()[0]
         cursor.execute(_UPSERT_SQL, {"ids": ids})
         cursor.execute(_SYNONYMS_SQL, {"ids": ids})
+        # These studies may have moved the data's date: every study's status follows it.
+        cursor.execute(RESTATE_SQL)
         if lexicon and not full:
             cursor.execute(_RECOUNT_SQL, {"ids": ids, "old": old})
     if lexicon and full:

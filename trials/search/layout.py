@@ -245,7 +245,27 @@ CODED = {
     "itype": Coded("intervention_types", vocab.InterventionType, several=True),
     "sex": Coded("sex", vocab.Sex),
     "sponsor_class": Coded("sponsor_class", vocab.AgencyClass),
+    "ages": Coded("age_groups", vocab.StdAge, several=True),
 }
+
+
+def age_groups_sql(minimum: sql.Composable, maximum: sql.Composable) -> sql.Composed:
+    """SQL of the age groups' bits (``CODED["ages"]``) an age range in days reaches."""
+    bits = []
+    for group, first, next_first in vocab.AGE_GROUPS:
+        low, high = vocab.age_in_days(first), vocab.age_in_days(next_first)
+        below = sql.SQL("true") if high is None else sql.SQL("coalesce({} < {}, true)")
+        above = sql.SQL("true") if low is None else sql.SQL("coalesce({} >= {}, true)")
+        bits.append(
+            sql.SQL("CASE WHEN {} AND {} THEN {} ELSE 0 END").format(
+                below.format(minimum, sql.Literal(high)) if high is not None else below,
+                above.format(maximum, sql.Literal(low)) if low is not None else above,
+                sql.Literal(CODED["ages"].code(group)),
+            )
+        )
+    return sql.SQL("({})::smallint").format(sql.SQL(" | ").join(bits))
+
+
 FACET_COLUMNS = {
     **{name: coded.column for name, coded in CODED.items()},
     "healthy": "healthy_volunteers",

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from trials import vocab
 from trials.filters import FACET_OF
 from trials.models import Study
-from trials.text import markdown_outline
+from trials.text import criteria_parts, markdown_outline
 
 register = template.Library()
 
@@ -36,6 +36,18 @@ _ENUMS: dict[str, type[vocab.TextChoices]] = {
 def label(value: str, vocabulary: str) -> str:
     """The page spelling of an API v2 value: ``{{ "PHASE1"|label:"phase" }}`` -> "Phase 1"."""
     return vocab.label(_ENUMS[vocabulary], value)
+
+
+@register.simple_tag
+def status_badge(study: Study, data_date: datetime.date | None) -> SafeString:
+    """The study's status badge as shown at the data's date: a claim of recruitment unverified
+    for two years before it reads "Unknown status (was Recruiting)" (``vocab.shown_status``)."""
+    status, last_known = vocab.shown_status(
+        study.overall_status, study.last_known_status, study.status_verified_date, data_date
+    )
+    return format_html(
+        '<span class="badge status-{}">{}</span>', status, vocab.status_label(status, last_known)
+    )
 
 
 @register.filter
@@ -135,17 +147,37 @@ def _render_list(nodes: list[_Node]) -> SafeString:
     return mark_safe(f'<ul class="criteria">{items}</ul>')  # items were escaped by format_html
 
 
-@register.filter
-def criteria(text: str) -> SafeString:
-    """Eligibility criteria as headed, nested lists (bullets nested by two spaces a level); API
-    v2 Markdown is read as its outline first."""
+def _criteria_blocks(outline: str) -> SafeString:
     parts = []
-    for block in _outline(markdown_outline(text)):
+    for block in _outline(outline):
         if isinstance(block, str):
             parts.append(format_html("<p>{}</p>", block))
         else:
             parts.append(_render_list(block.children))
     return mark_safe("".join(parts))  # every part was escaped above
+
+
+@register.filter
+def criteria(text: str) -> SafeString:
+    """Eligibility criteria as headed, nested lists (bullets nested by two spaces a level); API
+    v2 Markdown is read as its outline first. Where the text marks inclusion and exclusion
+    criteria, each is a section under its own heading (``text.criteria_parts``); text with no
+    such marks is shown as it is."""
+    sections = []
+    for part in criteria_parts(markdown_outline(text)):
+        body = _criteria_blocks(part.text)
+        if not part.kind:
+            sections.append(body)
+            continue
+        sections.append(
+            format_html(
+                '<section class="criteria-part criteria-{}"><h4>{}</h4>{}</section>',
+                part.kind,
+                part.heading,
+                body or mark_safe('<p class="muted">None given.</p>'),
+            )
+        )
+    return mark_safe("".join(sections))  # every section was escaped above
 
 
 @register.filter

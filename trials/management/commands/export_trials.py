@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.export import study_to_api
 from trials.models import Study
+from trials.search import data_date
 
 
 class Command(BaseCommand):
@@ -25,9 +26,10 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError("no such study: " + ", ".join(sorted(missing)))
         # Stream study by study so the whole registry never sits in memory as one list.
+        newest = data_date()  # a stale claim of recruitment is exported as UNKNOWN
         self.stdout.write('{"studies": [', ending="")
         for index, study in enumerate(studies.iterator(chunk_size=200)):
             separator = "," if index else ""
-            text = json.dumps(study_to_api(study), ensure_ascii=False, indent=indent)
+            text = json.dumps(study_to_api(study, newest), ensure_ascii=False, indent=indent)
             self.stdout.write(separator + text, ending="")
         self.stdout.write("]}")

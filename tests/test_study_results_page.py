@@ -195,8 +195,8 @@ def test_contacts_call_and_write_by_link_centrally_and_per_site(client, corpus):
         number = call["href"].removeprefix("tel:").split(";ext=")[0]
         assert call["href"].startswith("tel:")
         assert digits(number) == digits(contact["phone"])
-    # The contacts sit before the study's conditions: where a patient looks first.
-    assert soup.find(id="contacts").find_next("section")["id"] == "conditions"
+    # The contacts are the page's first section: where a patient looks first.
+    assert soup.select_one("article section")["id"] == "contacts"
 
     site = next(s for s in module["locations"] if any("email" in c for c in s.get("contacts", [])))
     row_of_site = next(

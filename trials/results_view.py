@@ -95,14 +95,31 @@ class Results:
         return bool(self.flow or self.baseline or self.outcomes or self.events)
 
 
+# An extension written into the number itself: "+90216624545 ext 6515", "555-0100 x22".
+_WRITTEN_EXTENSION = re.compile(r"(?<![A-Za-z])(?:ext(?:ension)?|x)\.?\s*:?\s*(\d{1,6})\s*$", re.I)
+# Longer than any switchboard's extension: a second number in the extension's field.
+MAX_EXTENSION_DIGITS = 6
+
+
 def tel_href(phone: str, ext: str = "") -> str:
     """A ``tel:`` address a phone can dial from the number as written ("+1 (555) 010-0000"),
-    or "" when the text holds no number."""
+    or "" when the text holds no number. The extension is dialled after the number (``;ext=``),
+    wherever the record wrote it; a country code in the extension's field ("+33") is dialled
+    before the number instead, and a second number there is not dialled at all."""
+    written = _WRITTEN_EXTENSION.search(phone)
+    if written and not ext.strip():
+        phone, ext = phone[: written.start()], written.group(1)
+    extension = re.sub(r"\D", "", ext)
+    if ext.strip().startswith("+") and 0 < len(extension) <= 3 and "+" not in phone:
+        # Dialled from abroad, a national number drops its trunk prefix 0.
+        phone = f"+{extension}" + re.sub(r"^\D*0", "", phone)
+        extension = ""
+    elif len(extension) > MAX_EXTENSION_DIGITS:
+        extension = ""
     digits = re.sub(r"[^\d+]", "", phone)
     digits = digits[:1] + digits[1:].replace("+", "")
     if len(digits.lstrip("+")) < 3:
         return ""
-    extension = re.sub(r"\D", "", ext)
     return f"tel:{digits}" + (f";ext={extension}" if extension else "")
 
 

@@ -200,6 +200,16 @@ def test_a_bad_place_is_ignored_with_a_note(client, corpus, query):
     assert row_status(site_rows(soup)[0]) == "Recruiting"
 
 
+def test_a_place_with_sites_without_coordinates_says_their_distance_is_unknown(client, corpus):
+    # Legacy XML gives no coordinates: the sites stay in their usual order, without a map.
+    usual = [row_facility(r) for r in site_rows(soup_of(client, "/studies/NCT00006392/"))]
+    soup = soup_of(client, "/studies/NCT00006392/?lat=40.0&lon=-75.0")
+    assert [row_facility(r) for r in site_rows(soup)] == usual and len(usual) == 13
+    assert "distance from the place given is unknown" in soup.select_one("#sites .note").get_text()
+    assert {r.find_all("td")[3].get_text() for r in site_rows(soup)} == {"Unknown"}
+    assert not soup.select("#sites svg")
+
+
 def test_the_map_draws_a_dot_per_place_with_coordinates(client, corpus):
     soup = soup_of(client, f"/studies/{MIXED}/")
     svg = soup.select_one("#sites svg")

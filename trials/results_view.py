@@ -150,19 +150,21 @@ def _contact_view(name: str, role: str, phone: str, ext: str, email: str) -> Con
     )
 
 
-def _contact(contact: Any) -> ContactView:
+def contact_view(contact: Any) -> ContactView:
+    """A ``Contact`` row as the page shows it."""
     role = contact.get_role_display() if contact.role else ""
     return _contact_view(contact.name, role, contact.phone, contact.phone_ext, contact.email)
 
 
-def site_contacts(study: Study) -> list[tuple[Any, list[ContactView]]]:
-    """Each site with its own contacts (from the study's prefetched contacts)."""
+def site_contacts(study: Study) -> list[tuple[Any, list[Any]]]:
+    """Each site with its own ``Contact`` rows (from the study's prefetched contacts): made
+    into ``ContactView`` only for the sites a page shows, a few dozen of a thousand."""
     by_site = _by(study.contacts.all(), "site_id")
-    return [(site, [_contact(c) for c in by_site.get(site.pk, [])]) for site in study.sites.all()]
+    return [(site, by_site.get(site.pk, [])) for site in study.sites.all()]
 
 
 def central_contacts(study: Study) -> list[ContactView]:
-    return [_contact(c) for c in study.contacts.all() if c.site_id is None]
+    return [contact_view(c) for c in study.contacts.all() if c.site_id is None]
 
 
 def results_contact(study: Study) -> ContactView | None:

@@ -15,14 +15,15 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
 
 from trials import vocab
-from trials.models import Site, Study
-from trials.results_view import ContactView, site_contacts
+from trials.models import Contact, Site, Study
+from trials.results_view import ContactView, contact_view, site_contacts
 
 # Sites per page: a 1,218-site study is 49 pages of a few screens each, not a 69,000 px table;
 # its filters (a state, a status) bring a person to their sites in one step.
@@ -49,8 +50,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 @dataclass
 class SiteView:
     site: Site
-    contacts: list[ContactView]
+    rows: list[Contact]
     distance_km: float | None = None
+
+    @cached_property
+    def contacts(self) -> list[ContactView]:
+        """The site's contacts as shown: built only for the sites of the page shown."""
+        return [contact_view(c) for c in self.rows]
 
     @property
     def place(self) -> str:

@@ -195,8 +195,8 @@ def test_contacts_call_and_write_by_link_centrally_and_per_site(client, corpus):
         number = call["href"].removeprefix("tel:").split(";ext=")[0]
         assert call["href"].startswith("tel:")
         assert digits(number) == digits(contact["phone"])
-    # The contacts sit before the study's conditions: where a patient looks first.
-    assert soup.find(id="contacts").find_next("section")["id"] == "conditions"
+    # The contacts are the page's first section: where a patient looks first.
+    assert soup.select_one("article section")["id"] == "contacts"
 
     site = next(s for s in module["locations"] if any("email" in c for c in s.get("contacts", [])))
     row_of_site = next(
@@ -307,6 +307,14 @@ def test_the_query_count_does_not_grow_with_the_results(
         ("+1 (844) 599", "2273", "tel:+1844599;ext=2273"),
         ("+44 20 7946 0000 +1", "", "tel:+442079460000 1".replace(" ", "")),
         ("call the desk", "", ""),
+        # Records of the corpus: an extension written in the number, a country code and a
+        # second number in the extension's field.
+        ("+90216624545 ext 6515", "", "tel:+90216624545;ext=6515"),
+        ("555 0100 x22", "", "tel:5550100;ext=22"),
+        ("Fax 555 0100", "", "tel:5550100"),
+        ("3 20 44 57 13", "+33", "tel:+33320445713"),
+        ("01.49.95.81.69", "+33", "tel:+33149958169"),
+        ("01010941685", "01091631018", "tel:01010941685"),
     ],
 )
 def test_a_phone_number_becomes_a_tel_address_or_stays_text(phone, ext, href):

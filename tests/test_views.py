@@ -9,6 +9,7 @@ from tests.conftest import import_files
 from trials import vocab
 from trials.importer.writer import save_record
 from trials.record import Arm, Intervention, Outcome, PartialDate, Site, StudyRecord
+from trials.sites import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,11 @@ def test_the_study_page_query_count_does_not_grow_with_its_parts(client, django_
     )
     with django_assert_num_queries(15):
         response = client.get("/studies/NCT01234567/")
-    assert response.content.decode().count("Hospital ") == 60
+    # The sites come a page at a time (trials.sites): the first page, then the rest.
+    assert response.content.decode().count("Hospital ") == PAGE_SIZE
+    with django_assert_num_queries(13):  # rendered per request: no kept page to find or keep
+        response = client.get("/studies/NCT01234567/?sites_page=99")  # past the end: the last
+    assert response.content.decode().count("Hospital ") == 60 - (60 - 1) // PAGE_SIZE * PAGE_SIZE
 
 
 def test_record_text_is_escaped_everywhere(client):

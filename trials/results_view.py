@@ -95,14 +95,31 @@ class Results:
         return bool(self.flow or self.baseline or self.outcomes or self.events)
 
 
+# An extension written into the number itself: "+90216624545 ext 6515", "555-0100 x22".
+_WRITTEN_EXTENSION = re.compile(r"(?<![A-Za-z])(?:ext(?:ension)?|x)\.?\s*:?\s*(\d{1,6})\s*$", re.I)
+# Longer than any switchboard's extension: a second number in the extension's field.
+MAX_EXTENSION_DIGITS = 6
+
+
 def tel_href(phone: str, ext: str = "") -> str:
     """A ``tel:`` address a phone can dial from the number as written ("+1 (555) 010-0000"),
-    or "" when the text holds no number."""
+    or "" when the text holds no number. The extension is dialled after the number (``;ext=``),
+    wherever the record wrote it; a country code in the extension's field ("+33") is dialled
+    before the number instead, and a second number there is not dialled at all."""
+    written = _WRITTEN_EXTENSION.search(phone)
+    if written and not ext.strip():
+        phone, ext = phone[: written.start()], written.group(1)
+    extension = re.sub(r"\D", "", ext)
+    if ext.strip().startswith("+") and 0 < len(extension) <= 3 and "+" not in phone:
+        # Dialled from abroad, a national number drops its trunk prefix 0.
+        phone = f"+{extension}" + re.sub(r"^\D*0", "", phone)
+        extension = ""
+    elif len(extension) > MAX_EXTENSION_DIGITS:
+        extension = ""
     digits = re.sub(r"[^\d+]", "", phone)
     digits = digits[:1] + digits[1:].replace("+", "")
     if len(digits.lstrip("+")) < 3:
         return ""
-    extension = re.sub(r"\D", "", ext)
     return f"tel:{digits}" + (f";ext={extension}" if extension else "")
 
 
@@ -133,19 +150,21 @@ def _contact_view(name: str, role: str, phone: str, ext: str, email: str) -> Con
     )
 
 
-def _contact(contact: Any) -> ContactView:
+def contact_view(contact: Any) -> ContactView:
+    """A ``Contact`` row as the page shows it."""
     role = contact.get_role_display() if contact.role else ""
     return _contact_view(contact.name, role, contact.phone, contact.phone_ext, contact.email)
 
 
-def site_contacts(study: Study) -> list[tuple[Any, list[ContactView]]]:
-    """Each site with its own contacts (from the study's prefetched contacts)."""
+def site_contacts(study: Study) -> list[tuple[Any, list[Any]]]:
+    """Each site with its own ``Contact`` rows (from the study's prefetched contacts): made
+    into ``ContactView`` only for the sites a page shows, a few dozen of a thousand."""
     by_site = _by(study.contacts.all(), "site_id")
-    return [(site, [_contact(c) for c in by_site.get(site.pk, [])]) for site in study.sites.all()]
+    return [(site, by_site.get(site.pk, [])) for site in study.sites.all()]
 
 
 def central_contacts(study: Study) -> list[ContactView]:
-    return [_contact(c) for c in study.contacts.all() if c.site_id is None]
+    return [contact_view(c) for c in study.contacts.all() if c.site_id is None]
 
 
 def results_contact(study: Study) -> ContactView | None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from . import api, api_fields, pages, results_view, vocab
+from . import api, api_fields, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -162,7 +162,9 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         # Contacts, references and results, grouped in Python from the prefetched rows: the
         # page's query count stays fixed however large the record.
         "central_contacts": results_view.central_contacts(study),
-        "site_contacts": results_view.site_contacts(study),
+        # One page of the sites: as the request's filters, place and page ask, or the kept
+        # default (recruiting first) when it has no parameters.
+        "sites": sites.site_list(study, request.GET, request.GET.get("sites_page")),
         "references": results_view.references(study),
         "documents": results_view.documents(study),
         "oversight": [

@@ -12,3 +12,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("trials.urls")),
 ]
+
+# Under /api/ errors are plain text, as API v2 answers; elsewhere the site's pages.
+handler404 = "trials.views.not_found"
+handler500 = "trials.views.server_error"

@@ -26,7 +26,7 @@ from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.http import require_GET
 
-from trials import api_fields, api_params, vocab
+from trials import api_fields, api_params, markup, vocab
 from trials.api_params import BadRequest, choices, split
 from trials.downloads import CSV_COLUMNS, csv_row
 from trials.export import study_to_api
@@ -103,6 +103,7 @@ class Listing:
     fields: frozenset[str] | None = None  # JSON: the paths asked for; None: every field
     columns: tuple[int, ...] | None = None  # CSV: the columns asked for, by position
     eligibility_only_out: bool = False  # x.eligibilityOnly=exclude
+    legacy_markup: bool = False  # markupFormat=legacy
 
 
 @require_GET
@@ -150,6 +151,8 @@ def studies(request: HttpRequest) -> HttpResponse:
         body["totalCount"] = total
     newest = data_date()
     body["studies"] = [study_to_api(study, newest) for study in page]
+    if listing.legacy_markup:
+        body["studies"] = [markup.as_legacy(study) for study in body["studies"]]
     if listing.fields is not None:
         body["studies"] = [api_fields.select(study, listing.fields) for study in body["studies"]]
     if token:
@@ -191,6 +194,7 @@ def parse(params: QueryDict) -> Listing:
             narrowing.append(_patient_words(patient))
     order = _order(params.get("sort", ""))
     fields, columns = _fields(params.get("fields"), csv=output == "csv")
+    markup_format = markup_format_of(params)
     eligibility_only = params.get(ELIGIBILITY_ONLY, "").strip().lower() or "include"
     if eligibility_only not in ("include", "exclude"):
         raise BadRequest(
@@ -208,7 +212,16 @@ def parse(params: QueryDict) -> Listing:
         columns=columns,
         named=named,
         eligibility_only_out=eligibility_only == "exclude",
+        legacy_markup=markup_format == "legacy",
     )
+
+
+def markup_format_of(params: QueryDict) -> str:
+    """``markupFormat``: markdown (as stored, the default) or legacy (plain text)."""
+    value = params.get("markupFormat", "").strip().lower() or "markdown"
+    if value not in ("markdown", "legacy"):
+        raise BadRequest(f"markupFormat: must be markdown or legacy, not {value!r}")
+    return value
 
 
 def _patient_words(text: str) -> Q:

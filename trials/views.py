@@ -6,15 +6,19 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseNotFound,
     HttpResponsePermanentRedirect,
+    HttpResponseServerError,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 
-from . import api, api_fields, pages, results_view, sites, vocab
+from . import api, api_fields, markup, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
@@ -115,6 +119,23 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
         "kinds": BROWSE_KINDS,
     }
     return render(request, "trials/browse.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: under /api/ a plain-text message, as API v2 answers; elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        return HttpResponseNotFound(
+            "No such study" if "/studies/" in request.path else "Not found",
+            content_type="text/plain; charset=utf-8",
+        )
+    return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: under /api/ a plain-text message; elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        return HttpResponseServerError("Internal error", content_type="text/plain; charset=utf-8")
+    return default_server_error(request)
 
 
 def _study_or_redirect(nct_id: str, url_name: str) -> Study | HttpResponse:
@@ -218,12 +239,15 @@ def _comparison(
 
 
 @require_GET
-def api_study(request: HttpRequest, nct_id: str) -> HttpResponse:
-    """The study as API v2 answers it; prepared as the study page is."""
+def api_study(request: HttpRequest, nctId: str) -> HttpResponse:
+    """The study as API v2 answers it; prepared as the study page is. (The path parameter is
+    named as API v2's description names it, so that the route and the description agree.)"""
+    nct_id = nctId
     if not request.GET and (served := pages.served(request, pages.Kind.API, nct_id)):
         return served
     try:
         fields = api.fields_named(request.GET["fields"]) if "fields" in request.GET else None
+        legacy = api.markup_format_of(request.GET) == "legacy"
     except api.BadRequest as error:
         return JsonResponse({"message": str(error)}, status=400)
     study = _study_or_redirect(nct_id, "trials:api_study")
@@ -231,6 +255,8 @@ def api_study(request: HttpRequest, nct_id: str) -> HttpResponse:
         return study
     newest = data_date()
     answer = study_to_api(study, newest)
+    if legacy:
+        answer = markup.as_legacy(answer)
     if fields is not None:
         answer = api_fields.select(answer, fields)
     response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})

@@ -237,7 +237,7 @@ def test_page_size_zero_means_the_default_and_a_large_one_the_maximum(client, co
 
 
 def test_parameters_it_does_not_know_are_ignored(client, corpus):
-    body = listed(client, **{"query.intr": "Revlimid", "fields": "NCTId", "markupFormat": "x"})
+    body = listed(client, **{"query.intr": "Revlimid", "fields": "NCTId", "callback": "x"})
     assert nct_ids(body) == [SEED]
 
 

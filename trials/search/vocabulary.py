@@ -1,7 +1,8 @@
 """The condition vocabulary: names people give conditions, linked to the MeSH terms they mean.
 
-Learned from the records, not from a hand list: a study's only condition as its record words
-it, paired with the only MeSH term it was given ("Heart Attack", Myocardial Infarction); API v2's
+Learned from the records, not from a hand list: a condition as records word it, paired with the
+most specific MeSH term most studies giving it are given ("Heart Attack", Myocardial
+Infarction); API v2's
 ``derivedSection.conditionBrowseModule.browseLeaves[].asFound`` is the text of a study that
 ClinicalTrials.gov matched to each MeSH term ("Heart Attack" -> Myocardial Infarction,
 "Disc Herniation" -> Intervertebral Disc Displacement), and an inverted MeSH term is said the
@@ -43,10 +44,41 @@ from .layout import column, table
 
 # The most terms one name may stand for in a search.
 MAX_TERMS = 5
+# A condition is linked to the MeSH term that at least this many studies giving it, and this
+# share of them, are given.
+MIN_TOGETHER = 2
+MIN_TOGETHER_SHARE = 0.6
 
 _REBUILD = (
     sql.SQL("""
-WITH found (key, name, term, study_id) AS (
+WITH pairs AS (
+    SELECT trials_search_key(c.{c_name}) AS key, c.{c_name} AS name, m.{m_term} AS term,
+        c.{c_study} AS study_id
+    FROM {conditions} c JOIN {mesh} m ON m.{m_study} = c.{c_study}
+    WHERE m.{m_kind} = {condition} AND NOT m.{ancestor}
+),
+named AS (
+    SELECT trials_search_key(c.{c_name}) AS key, count(DISTINCT c.{c_study}) AS studies
+    FROM {conditions} c GROUP BY 1
+),
+terms AS (
+    SELECT m.{m_term} AS term, trials_search_key(m.{m_term}) AS key,
+        count(DISTINCT m.{m_study}) AS studies
+    FROM {mesh} m WHERE m.{m_kind} = {condition} AND NOT m.{ancestor} GROUP BY 1
+),
+together AS (
+    SELECT p.key, p.term, count(DISTINCT p.study_id) AS studies, t.studies AS term_studies
+    FROM pairs p JOIN named n USING (key) JOIN terms t ON t.term = p.term
+    WHERE NOT EXISTS (SELECT FROM terms WHERE terms.key = p.key)
+    GROUP BY p.key, p.term, n.studies, t.studies
+    HAVING count(DISTINCT p.study_id) >= {min_together}
+        AND count(DISTINCT p.study_id) >= {share} * n.studies
+),
+best AS (
+    SELECT DISTINCT ON (key) key, term FROM together
+    ORDER BY key, studies DESC, term_studies, term
+),
+found (key, name, term, study_id) AS (
     SELECT trials_search_key(l.{as_found}), l.{as_found}, l.{term}, l.{study}
     FROM {leaf} l WHERE l.{kind} = {condition} AND l.{as_found} <> ''
     UNION ALL
@@ -59,16 +91,11 @@ WITH found (key, name, term, study_id) AS (
     ) AS said
     WHERE l.{kind} = {condition} AND l.{term} LIKE '%%,%%'
     UNION ALL
-    SELECT trials_search_key(c.{c_name}), c.{c_name}, m.{m_term}, c.{c_study}
-    FROM {conditions} c JOIN {mesh} m ON m.{m_study} = c.{c_study}
-    WHERE m.{m_kind} = {condition} AND NOT m.{ancestor}
-        -- A study's only condition and its only MeSH term name the same thing ("Heart Attack",
-        -- Myocardial Infarction). Where there are more, which goes with which is a guess, and
-        -- a shared word guesses wrong: a basket study pairs "Esophageal Carcinoma" with
-        -- "Carcinoma, Renal Cell".
-        AND (SELECT count(*) FROM {conditions} o WHERE o.{c_study} = c.{c_study}) = 1
-        AND (SELECT count(*) FROM {mesh} o WHERE o.{m_study} = c.{c_study}
-            AND o.{m_kind} = {condition} AND NOT o.{ancestor}) = 1
+    -- A condition that is no MeSH term of its own, and the term most studies giving it are
+    -- given, the most specific of those (the one fewest studies have: "Heart Attack" is
+    -- Myocardial Infarction, not its broader Ischemia). One study alone proves nothing: a
+    -- supportive-care study of "Cancer" is given Diarrhea.
+    SELECT p.key, p.name, p.term, p.study_id FROM pairs p JOIN best USING (key, term)
 ),
 linked AS (
     SELECT key, mode() WITHIN GROUP (ORDER BY name) AS name, term,
@@ -91,6 +118,8 @@ ON CONFLICT ({key}, {n_term}) DO UPDATE SET {count} = EXCLUDED.{count}
         study=column(BrowseLeaf, "study"),
         kind=column(BrowseLeaf, "kind"),
         condition=sql.Literal(str(vocab.MeshKind.CONDITION)),
+        min_together=sql.Literal(MIN_TOGETHER),
+        share=sql.Literal(MIN_TOGETHER_SHARE),
         conditions=table(Condition),
         c_name=column(Condition, "name"),
         c_study=column(Condition, "study"),

@@ -9,6 +9,7 @@ total counted; asserts nothing.
 """
 
 import argparse
+import json
 import statistics
 from urllib.parse import urlencode
 
@@ -50,8 +51,9 @@ def main() -> None:
     for name, params in QUERIES.items():
         url = "/api/v2/studies?" + urlencode({**params, "countTotal": "true", "fields": "NCTId"})
         times, response, queries = timed(client, url, options.runs)
-        total = response.json().get("totalCount") if response.status_code == 200 else None
-        note = "" if response.status_code == 200 else f" HTTP {response.status_code}"
+        ok = response.status_code == 200
+        total = json.loads(response.content).get("totalCount") if ok else None
+        note = "" if ok else f" HTTP {response.status_code}"
         print(
             f"{name:<28} {total!s:>7} {statistics.median(times):>8.0f} {p95(times):>8.0f}"
             f" {queries:>8}{note}"

@@ -311,8 +311,8 @@ def test_agg_filter_ages_agrees_with_the_records_own_age_groups(client, corpus, 
         ({"aggFilters": "results"}, "aggFilters"),
         ({"filter.geo": "distance(39.0,-77.1,50mi)"}, "filter.geo"),
         ({"postFilter.geo": "distance(39.0,-77.1,50mi)"}, "postFilter.geo"),
-        ({"filter.advanced": "AREA[StartDate]2022"}, "filter.advanced"),
-        ({"postFilter.advanced": "AREA[StartDate]2022"}, "postFilter.advanced"),
+        ({"filter.advanced": "AREA[StartDate]RANGE[2022"}, "filter.advanced"),
+        ({"postFilter.advanced": "AREA[Colour]red"}, "postFilter.advanced"),
     ],
 )
 def test_a_bad_value_is_a_400_naming_the_parameter(client, corpus, params, named):

@@ -212,6 +212,7 @@ def _api_parameters() -> list[str]:
     from trials import api
 
     served = {"format", "sort", "fields", "filter.overallStatus", *api.NARROWING}
+    served |= set(api.ESSIE_AREAS) | set(api.ADVANCED)
     return sorted(served | set(api.SEARCH_PARAMETERS) | set(api.UNSERVED) | set(api.PAGING))
 
 

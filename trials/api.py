@@ -26,7 +26,7 @@ from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.http import require_GET
 
-from trials import api_fields, api_params, markup, vocab
+from trials import api_fields, api_params, essie, markup, vocab
 from trials.api_params import BadRequest, choices, split
 from trials.downloads import CSV_COLUMNS, csv_row
 from trials.export import study_to_api
@@ -57,15 +57,31 @@ PATIENT = "query.patient"
 # ClinicalTrials.gov's meaning of query.term: the words anywhere.
 ELIGIBILITY_ONLY = "x.eligibilityOnly"
 # ClinicalTrials.gov parameters that narrow the results and are not served here: a geography
-# (filter.geo, postFilter.geo) and an Essie expression parser (*.advanced) are other work.
+# (filter.geo, postFilter.geo) is other work.
 # filter.synonyms and postFilter.synonyms are taken and do nothing, as the description allows:
 # they pick synonyms of ClinicalTrials.gov's own search, and this search has its own.
 UNSERVED = (
     "filter.geo",
-    "filter.advanced",
     "postFilter.geo",
-    "postFilter.advanced",
 )
+# Essie expressions (trials.essie): each query.* parameter reads one when its value uses
+# syntax only Essie has (AREA[...], RANGE[...], AND, NOT, parentheses...), its bare terms in
+# its own search area; plain words keep the parameter's own reading (and relevance: an
+# expression narrows without ranking). The *.advanced filters always read one, its bare terms
+# as query.term's.
+ESSIE_AREAS = {
+    "query.term": "BasicSearch",
+    "query.patient": "PatientSearch",
+    "query.cond": "ConditionSearch",
+    "query.intr": "InterventionSearch",
+    "query.titles": "TitleSearch",
+    "query.outc": "OutcomeSearch",
+    "query.spons": "SponsorSearch",
+    "query.lead": "LeadSponsorSearch",
+    "query.locn": "LocationSearch",
+    "query.id": "IdSearch",
+}
+ADVANCED = ("filter.advanced", "postFilter.advanced")
 # What a page token may differ in from the request that gave it (ClinicalTrials.gov's rule).
 PAGING = ("pageToken", "pageSize", "countTotal")
 
@@ -176,18 +192,35 @@ def parse(params: QueryDict) -> Listing:
     if output not in ("json", "csv"):
         raise BadRequest(f"format: must be json or csv, not {output!r}")
 
+    eligibility_only = params.get(ELIGIBILITY_ONLY, "").strip().lower() or "include"
+    if eligibility_only not in ("include", "exclude"):
+        raise BadRequest(
+            f"{ELIGIBILITY_ONLY}: must be include or exclude, not {eligibility_only!r}"
+        )
+    expressions = {
+        key: value
+        for key in (*ESSIE_AREAS, *ADVANCED)
+        if (value := params.get(key, "")).strip()
+        and (key in ADVANCED or essie.is_expression(value))
+    }
     search: dict[str, Any] = {
-        name: value for key, name in SEARCH_PARAMETERS.items() if (value := params.get(key))
+        name: words
+        for key, name in SEARCH_PARAMETERS.items()
+        if (words := params.get(key)) and key not in expressions
     }
     if raw := params.get("filter.overallStatus"):
         search["status"] = choices("filter.overallStatus", raw, vocab.Status.values)
     narrowing = [
         build(value)
         for key, build in NARROWING.items()
-        if (value := params.get(key, "")).strip()  # an empty parameter asks for nothing
+        # an empty parameter asks for nothing
+        if (value := params.get(key, "")).strip() and key not in expressions
+    ]
+    narrowing += [
+        _expression(key, value, eligibility_only == "exclude") for key, value in expressions.items()
     ]
     named = {name: key for key, name in SEARCH_PARAMETERS.items()}
-    if (patient := params.get(PATIENT, "")).strip():
+    if (patient := params.get(PATIENT, "")).strip() and PATIENT not in expressions:
         if "q" not in search:
             search["q"], named["q"] = patient, PATIENT
         else:
@@ -195,11 +228,6 @@ def parse(params: QueryDict) -> Listing:
     order = _order(params.get("sort", ""))
     fields, columns = _fields(params.get("fields"), csv=output == "csv")
     markup_format = markup_format_of(params)
-    eligibility_only = params.get(ELIGIBILITY_ONLY, "").strip().lower() or "include"
-    if eligibility_only not in ("include", "exclude"):
-        raise BadRequest(
-            f"{ELIGIBILITY_ONLY}: must be include or exclude, not {eligibility_only!r}"
-        )
     return Listing(
         search=search,
         narrowing=narrowing,
@@ -222,6 +250,19 @@ def markup_format_of(params: QueryDict) -> str:
     if value not in ("markdown", "legacy"):
         raise BadRequest(f"markupFormat: must be markdown or legacy, not {value!r}")
     return value
+
+
+def _expression(name: str, text: str, skip_eligibility: bool) -> Q:
+    """An Essie expression given in ``name``: BadRequest saying what is wrong and where."""
+    areas = {
+        **essie.search_areas(skip_eligibility=skip_eligibility),
+        "LocationSearch": essie.SearchArea(_location),
+        "IdSearch": essie.SearchArea(_study_ids),
+    }
+    try:
+        return essie.to_q(essie.parse(text), areas, ESSIE_AREAS.get(name, "BasicSearch"))
+    except essie.EssieError as error:
+        raise BadRequest(f"{name}: {error}") from None
 
 
 def _patient_words(text: str) -> Q:

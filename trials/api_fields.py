@@ -12,6 +12,9 @@ Piece names are the field's path inside its module, each list in the singular an
 ``InterventionName``, ``designInfo.allocation`` ``DesignAllocation``, ``startDateStruct.date``
 ``StartDate``, ``orgStudyIdInfo.id`` ``OrgStudyId``; in the derived and results sections the
 module's first word may lead (``ConditionMeshTerm``, ``BaselineMeasureTitle``).
+
+``held_fields`` says where the database keeps each path (a Study column, a part table's column):
+the statistics and the Essie expressions of ``trials.essie`` read the values through it.
 """
 
 import dataclasses
@@ -21,10 +24,16 @@ import typing
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Model
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import F, Func, Model, Q
 
+from trials import record as r
 from trials import store, vocab
+from trials.models import Arm, Intervention, OtherName, Study
 from trials.record import (
+    DATES,
     PART_CLASSES,
     PartialDate,
     Spec,
@@ -355,3 +364,97 @@ def _regions() -> dict[str, tuple[str, ...]]:
 def part_paths() -> list[str]:
     """Every API v2 path where parts kept in tables of their own stand."""
     return sorted({path for regions in _regions().values() for path in regions})
+
+
+# --- Where the database holds each field -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """Where the database holds the values of one path: ``column`` of the rows of ``model``
+    that ``where`` picks (None: the path is a part, its rows are the values), each row
+    belonging to the study ``study`` names."""
+
+    model: type[models.Model]
+    column: str | None
+    where: Q
+    study: str = "study_id"
+    array: bool = False  # the column holds a list (Study.phases): each element is a value
+
+    def rows(self) -> "models.QuerySet[Any]":
+        """``sid`` (the study) and, for a column, ``val`` (one value) of every row held."""
+        rows = self.model._default_manager.filter(self.where).order_by()
+        if self.column is None:
+            return rows.values(sid=F(self.study))
+        value = Func(F(self.column), function="unnest") if self.array else F(self.column)
+        return rows.values(sid=F(self.study), val=value)
+
+
+@functools.cache
+def held_fields() -> dict[str, Held]:
+    """Each path of the field tree the database keeps in a column or a table of parts, and
+    where: derived from the store's declarations (``trials.store``: Study columns, part tables
+    and the tables of parts within parts), so a field added there is counted with no change
+    here. Dates are kept as a first day and a precision, not as the record writes them, and
+    are left out; so are arm and intervention labels, kept as links."""
+    tree = field_tree()
+    held: dict[str, Held] = {}
+
+    def put(path: str, model: type[models.Model], column: str, where: Q, study: str) -> None:
+        try:
+            field = model._meta.get_field(column)
+        except FieldDoesNotExist:
+            return  # kept otherwise (arms and interventions name each other through links)
+        if path in tree:
+            held[path] = Held(model, field.name, where, study, isinstance(field, ArrayField))
+
+    def parts(cls: type, model: type[models.Model], base: str, where: Q, renamed: dict) -> None:
+        held[base] = Held(model, None, where)
+        for name, spec in r.specs(cls):
+            if not spec.api:
+                continue
+            path = f"{base}.{spec.api}"
+            if (inner := r.part_classes(cls).get(name)) is not None:
+                if child := store.CHILDREN.get((cls, name)):
+                    under = model._default_manager.filter(where).values("pk")
+                    within = Q(**child.fixed) & Q(**{f"{child.parent}__in": under})
+                    parts(inner, child.model, path, within, {})
+                continue
+            put(path, model, renamed.get(name, spec.column or name), where, "study_id")
+
+    for name, column in store.COLUMNS:
+        put(spec_of(StudyRecord, name).api, Study, column, Q(), "pk")
+    for name, typed in DATES.items():
+        if typed:
+            put(f"{spec_of(StudyRecord, name).api}.type", Study, f"{name}_type", Q(), "pk")
+    for name, columns in store.NESTED_COLUMNS.items():
+        base = spec_of(StudyRecord, name).api
+        for field, column in columns:
+            put(f"{base}.{spec_of(PART_CLASSES[name], field).api}", Study, column, Q(), "pk")
+    for model, table in store.TABLES.items():
+        for rows in table:
+            where = Q(**rows.fixed)
+            for field, column in rows.flat.items():
+                put(spec_of(StudyRecord, field).api, model, column, where, "study_id")
+            cls = PART_CLASSES.get(rows.field)
+            if rows.flat:
+                continue
+            if cls is None:  # a list of names: a row each
+                put(
+                    spec_of(StudyRecord, rows.field).api, model, rows.renamed[""], where, "study_id"
+                )
+                continue
+            grouping = getattr(cls, "GROUPING", None)
+            bases = grouping.paths() if grouping else [(spec_of(StudyRecord, rows.field).api, {})]
+            for base, values in bases:
+                parts(cls, model, base, where & Q(**values), rows.renamed)
+    for name, model in (("arms", Arm), ("interventions", Intervention)):
+        parts(PART_CLASSES[name], model, spec_of(StudyRecord, name).api, Q(), {})
+    put(
+        f"{spec_of(StudyRecord, 'interventions').api}.otherNames",
+        OtherName,
+        "name",
+        Q(),
+        "intervention__study_id",
+    )
+    return held

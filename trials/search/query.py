@@ -61,14 +61,19 @@ class TsQuery(Expression):
 
     @classmethod
     def websearch(
-        cls, text: str, long_forms: Mapping[str, Sequence[str]] | None = None
+        cls,
+        text: str,
+        long_forms: Mapping[str, Sequence[str]] | None = None,
+        *,
+        variants: bool = True,
     ) -> "TsQuery":
         """Words as people type them: "quoted phrases", OR, -word. Plain words are each asked
         for in every spelling (``spelling``): "leukaemia children" finds "leukemia" too; and a
         word that is an abbreviation, as its ``long_forms`` too ("T2DM", or the words of "Type 2
-        Diabetes Mellitus": what typing them finds)."""
+        Diabetes Mellitus": what typing them finds). ``variants=False``: the words as written
+        (stemmed), no other spelling (Essie's EXPANSION[None])."""
         one = f"websearch_to_tsquery('{CONFIG}', %s)"
-        if not spelling.is_plain(text):
+        if not variants or not spelling.is_plain(text):
             return cls(one, [text])
         parts: list[str] = []
         params: list[str] = []

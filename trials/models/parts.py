@@ -120,9 +120,23 @@ class Site(StudyPart):
     status = _enum(vocab.Status)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Derived by the store from the fields above (``trials.places.site_place``), never edited:
+    # the country and region in one spelling, and where the site is: its record's geoPoint, or
+    # the gazetteer's city or ZIP code; null when that cannot be known for sure.
+    place_country = models.TextField(blank=True, editable=False)
+    place_region = models.TextField(blank=True, editable=False)
+    place_latitude = models.FloatField(null=True, editable=False)
+    place_longitude = models.FloatField(null=True, editable=False)
+    place_source = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta(StudyPart.Meta):
-        indexes = [models.Index(fields=["country"], name="site_country_idx")]
+        indexes = [
+            models.Index(fields=["country"], name="site_country_idx"),
+            # The region and city filters of the search page.
+            models.Index(fields=["place_country", "place_region"], name="site_place_region_idx"),
+        ]
+        # The distance search's GiST index on ll_to_earth(place_latitude, place_longitude) is
+        # created by migration 0018 (an expression over the earthdistance extension).
 
     def __str__(self) -> str:
         return ", ".join(p for p in (self.facility, self.city, self.state, self.country) if p)

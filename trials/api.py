@@ -51,14 +51,12 @@ SEARCH_PARAMETERS = {"query.term": "q", "query.cond": "cond", "query.intr": "int
 # here it is served as query.term is (words anywhere, a drug by any of its names, ranked), and
 # narrows query.term's results like another query.term when both are given.
 PATIENT = "query.patient"
-# ClinicalTrials.gov parameters that narrow the results and are not served here: a geography
-# (filter.geo, postFilter.geo) and an Essie expression parser (*.advanced) are other work.
+# ClinicalTrials.gov parameters that narrow the results and are not served here: an Essie
+# expression parser (*.advanced) is other work.
 # filter.synonyms and postFilter.synonyms are taken and do nothing, as the description allows:
 # they pick synonyms of ClinicalTrials.gov's own search, and this search has its own.
 UNSERVED = (
-    "filter.geo",
     "filter.advanced",
-    "postFilter.geo",
     "postFilter.advanced",
 )
 # What a page token may differ in from the request that gave it (ClinicalTrials.gov's rule).
@@ -284,12 +282,14 @@ NARROWING: dict[str, Callable[[str], Q]] = {
     "query.spons": api_params.sponsors,
     "query.lead": api_params.lead_sponsor,
     "query.locn": _location,
+    "filter.geo": api_params.geo("filter.geo"),
     "query.id": _study_ids,
     "filter.ids": _nct_ids,
     # ClinicalTrials.gov applies the post-filters after counting its aggregations; this answer
     # has none, so they narrow as their filter.* twins do.
     "postFilter.ids": partial(_nct_ids, name="postFilter.ids"),
     "postFilter.overallStatus": api_params.statuses("postFilter.overallStatus"),
+    "postFilter.geo": api_params.geo("postFilter.geo"),
     "aggFilters": api_params.aggregation_filters,
 }
 

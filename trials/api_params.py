@@ -16,8 +16,8 @@ from django.db.models.functions import Concat
 from trials import vocab
 from trials.models import OutcomeMeasure, SearchDocument, SearchRanking, SearchTerm, TermKind
 from trials.models.search import SearchKey
-from trials.search import CODED, TsQuery
 from trials.places import Place
+from trials.search import CODED, TsQuery
 from trials.search.layout import CONFIG, MAX_FIELD_CHARS, key_prefix
 from trials.search.near import METERS, Near
 from trials.search.query import Matches
@@ -294,4 +294,3 @@ def geo(name: str) -> Callable[[str], Q]:
         return Near(Place(latitude, longitude, raw), meters).condition()
 
     return build
-

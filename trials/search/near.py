@@ -113,10 +113,11 @@ class Near:
         """For each of these studies, its nearest site that counts and the meters to it (None
         when there is no point to measure from: the first such site in the record's order)."""
         sites = self.sites().filter(study_id__in=ids)
-        if self.measures:
-            found = sites.annotate(meters=F("distance")).order_by("study_id", "meters", "pk")
-        else:
-            found = sites.order_by("study_id", "position", "pk")
+        found: QuerySet[Site] = (
+            sites.annotate(meters=F("distance")).order_by("study_id", "meters", "pk")
+            if self.measures
+            else sites.order_by("study_id", "position", "pk")
+        )
         rows = found.distinct("study_id").only(
             "study_id", "facility", "city", "state", "country", "place_region", "place_country"
         )

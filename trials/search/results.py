@@ -97,8 +97,7 @@ class SearchResults:
         """The study IDs of one page, in the chosen order."""
         self._steer_planner()
         if self.sort == "distance" and self.near is not None and self.near.measures:
-            ordered = self.near.by_distance(self.filtered()).values_list("pk", flat=True)
-            return list(ordered[offset : offset + limit])
+            return self.near.nearest_first(self.filtered(), offset, limit)
         if self.sort == "relevance" and self.words:
             # Each tier states its own part of the words' match.
             filters = self.queryset.filter(*self.facet_filters.values())

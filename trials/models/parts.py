@@ -1,6 +1,7 @@
 """The many-valued parts of a study. Each keeps the record's order in ``position``."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from trials import vocab
 
@@ -132,8 +133,9 @@ class Site(StudyPart):
     class Meta(StudyPart.Meta):
         indexes = [
             models.Index(fields=["country"], name="site_country_idx"),
-            # The region and city filters of the search page.
-            models.Index(fields=["place_country", "place_region"], name="site_place_region_idx"),
+            # The region and city filters of the search page (iexact compares UPPER()s).
+            models.Index(Upper("place_region"), name="site_place_region_idx"),
+            models.Index(Upper("city"), name="site_city_idx"),
         ]
         # The distance search's GiST index on ll_to_earth(place_latitude, place_longitude) is
         # created by migration 0018 (an expression over the earthdistance extension).

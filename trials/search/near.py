@@ -121,7 +121,7 @@ class Near:
             # Kept in one spelling ("OH" is Ohio), the region asked is spelled the same way.
             sites = sites.filter(place_region__iexact=region_name(self.region, "United States"))
         if self.city:
-            sites = sites.filter(city__unaccent__iexact=self.city.strip())
+            sites = sites.filter(city__iexact=self.city.strip())
         if self.recruiting_only:
             sites = sites.filter(status__in=vocab.OPEN_STATUSES)
         return sites

@@ -111,6 +111,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="site",
+            index=models.Index(fields=["place_country"], name="site_place_country_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="site",
             index=models.Index(Upper("place_region"), name="site_place_region_idx"),
         ),
         migrations.AddIndex(

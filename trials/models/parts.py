@@ -133,6 +133,8 @@ class Site(StudyPart):
     class Meta(StudyPart.Meta):
         indexes = [
             models.Index(fields=["country"], name="site_country_idx"),
+            # A place search for a whole country ("near France").
+            models.Index(fields=["place_country"], name="site_place_country_idx"),
             # The region and city filters of the search page (iexact compares UPPER()s).
             models.Index(Upper("place_region"), name="site_place_region_idx"),
             models.Index(Upper("city"), name="site_city_idx"),

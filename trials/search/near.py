@@ -142,8 +142,12 @@ class Near:
         rows = found.distinct("study_id").only(
             "study_id", "facility", "city", "state", "country", "place_region", "place_country"
         )
+        # ``meters`` is the annotation above (a chord), there only when measuring.
         return {
-            site.study_id: (site, along_surface(site.meters) if self.measures else None)
+            site.study_id: (
+                site,
+                along_surface(site.meters) if self.measures else None,  # type: ignore[attr-defined]
+            )
             for site in rows
         }
 

@@ -40,19 +40,31 @@ def ensure_studies(count: int, archive: str) -> None:
         call_command("synthesize_studies", count=count - have, archive=archive, batch=4000)
 
 
-def timed(client: Client, url: str, runs: int) -> tuple[list[float], HttpResponse, int]:
-    """Milliseconds per run after one warm-up; the last response and its query count."""
+def timed(
+    client: Client, url: str, runs: int, fresh: bool = False
+) -> tuple[list[float], HttpResponse, int]:
+    """Milliseconds per run after one warm-up; the last response and its query count.
+
+    ``fresh``: every run asks a URL of its own (a parameter no view reads), so a page the server
+    keeps once rendered (a search, trials.pages) is rendered each time rather than served kept.
+    """
     client.get(url)
     times = []
-    for _ in range(runs):
+    for run in range(runs):
+        asked = _fresh(url, run) if fresh else url
         started = time.perf_counter()
-        client.get(url)
+        client.get(asked)
         times.append((time.perf_counter() - started) * 1000)
+    last = _fresh(url, runs) if fresh else url
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(last)
     if not isinstance(response, HttpResponse):
         raise TypeError(f"{url} streams its response: time it whole, not with timed()")
     return times, response, len(queries)
+
+
+def _fresh(url: str, run: int) -> str:
+    return f"{url}{'&' if '?' in url else '?'}bench_run={run}"
 
 
 def p95(values: list[float]) -> float:

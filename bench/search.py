@@ -5,7 +5,7 @@
 Fills the database first (``synthesize_studies`` from the bulk archive) when it holds fewer
 studies than asked, then times the full results page (first page, total count, every facet) as
 a request through Django, for rare, common and very common words, drug names and filter-only
-searches. Prints figures; asserts nothing.
+searches, and searches by place. Prints figures; asserts nothing.
 """
 
 import argparse
@@ -39,6 +39,15 @@ QUERIES = {
         "cond=asthma",
         "sort=enrollment&type=INTERVENTIONAL",
     ],
+    "places": [
+        "near=Columbus,+Ohio&distance=50",
+        "near=43210&distance=100&sort=distance",
+        "near=Boston,+Massachusetts&distance=500&unit=km&recruiting_sites=on",
+        "near=Chicago,+Illinois&distance=500&sort=distance",
+        "near=France",
+        "q=cancer&near=Houston,+Texas&distance=100&sort=distance",
+        "region=California&city=Los+Angeles",
+    ],
 }
 
 
@@ -47,22 +56,33 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--archive", default=str(ARCHIVE))
+    parser.add_argument("--kind", choices=QUERIES, action="append", help="only these kinds")
+    parser.add_argument(
+        "--fresh", action="store_true", help="render every run, never serve a kept page"
+    )
     options = parser.parse_args()
 
     ensure_studies(options.studies, options.archive)
     with connection.cursor() as cursor:
-        for table in ("trials_searchmatch", "trials_searchranking", "trials_searchdocument"):
+        for table in (
+            "trials_searchmatch",
+            "trials_searchranking",
+            "trials_searchdocument",
+            "trials_site",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(f"{Study.objects.count()} studies; {options.runs} timed runs per query after one warm-up")
 
     client = Client(HTTP_HOST="localhost")
     print(f"{'kind':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, queries in QUERIES.items():
+        if options.kind and kind not in options.kind:
+            continue
         times: list[float] = []
         details = []
         for query in queries:
             url = f"/studies/?{query}"
-            own, response, query_count = timed(client, url, options.runs)
+            own, response, query_count = timed(client, url, options.runs, options.fresh)
             assert response.status_code == 200, (url, response.status_code)
             times += own
             heading = re.search(r'id="results-heading">([\d,]+)', response.content.decode())

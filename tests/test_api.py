@@ -222,7 +222,7 @@ def test_a_forged_or_foreign_page_token_is_refused(client, corpus):
         ({"query.spons": "!!"}, "query.spons"),
         ({"query.locn": " ".join(["word"] * 11)}, "query.locn"),
         ({"filter.advanced": "AREA[StartDate]RANGE[2022"}, "filter.advanced"),
-        ({"filter.geo": "distance(39.0,-77.1,50mi)"}, "filter.geo"),
+        ({"filter.geo": "distance(39.0,-77.1,ten miles)"}, "filter.geo"),
         ({"format": "xml"}, "format"),
     ],
 )

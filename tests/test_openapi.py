@@ -22,6 +22,8 @@ CALLS = [
     "/api/v2/studies?fields=ProtocolSection,HasResults&pageSize=20",
     "/api/v2/studies?aggFilters=phase:1 2,sex:all&x.eligibilityOnly=exclude",
     "/api/v2/studies?format=csv&fields=NCT Number|Study Title",
+    "/api/v2/studies?filter.geo=distance(39.96,-83.0,50mi)&fields=NCTId",
+    "/api/v2/studies?filter.advanced=AREA[StartDate]RANGE[2005-01-01,MAX]&query.cond=myeloma",
     f"/api/v2/studies/{SEED}",
     f"/api/v2/studies/{SEED}?fields=IdentificationModule|Condition",
     "/api/v2/studies/NCT05843643?markupFormat=legacy",

@@ -213,7 +213,7 @@ def _api_parameters() -> list[str]:
 
     served = {"format", "sort", "fields", "filter.overallStatus", *api.NARROWING}
     served |= set(api.ESSIE_AREAS) | set(api.ADVANCED)
-    return sorted(served | set(api.SEARCH_PARAMETERS) | set(api.UNSERVED) | set(api.PAGING))
+    return sorted(served | set(api.SEARCH_PARAMETERS) | set(api.PAGING))
 
 
 # Each page with the parameters its view reads (the search form's for the search page and the

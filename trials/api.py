@@ -56,14 +56,8 @@ PATIENT = "query.patient"
 # their eligibility criteria, as the search page does by default. "include" (the default) keeps
 # ClinicalTrials.gov's meaning of query.term: the words anywhere.
 ELIGIBILITY_ONLY = "x.eligibilityOnly"
-# ClinicalTrials.gov parameters that narrow the results and are not served here: a geography
-# (filter.geo, postFilter.geo) is other work.
 # filter.synonyms and postFilter.synonyms are taken and do nothing, as the description allows:
 # they pick synonyms of ClinicalTrials.gov's own search, and this search has its own.
-UNSERVED = (
-    "filter.geo",
-    "postFilter.geo",
-)
 # Essie expressions (trials.essie): each query.* parameter reads one when its value uses
 # syntax only Essie has (AREA[...], RANGE[...], AND, NOT, parentheses...), its bare terms in
 # its own search area; plain words keep the parameter's own reading (and relevance: an
@@ -186,8 +180,6 @@ def page_ids(results: SearchResults, order: list[OrderBy], offset: int, limit: i
 
 def parse(params: QueryDict) -> Listing:
     """The request's parameters checked and mapped onto the search; BadRequest if one is wrong."""
-    if unserved := [name for name in UNSERVED if params.get(name)]:
-        raise BadRequest(f"{unserved[0]}: not supported by this server")
     output = params.get("format", "json").strip().lower() or "json"
     if output not in ("json", "csv"):
         raise BadRequest(f"format: must be json or csv, not {output!r}")
@@ -353,12 +345,14 @@ NARROWING: dict[str, Callable[[str], Q]] = {
     "query.spons": api_params.sponsors,
     "query.lead": api_params.lead_sponsor,
     "query.locn": _location,
+    "filter.geo": api_params.geo("filter.geo"),
     "query.id": _study_ids,
     "filter.ids": _nct_ids,
     # ClinicalTrials.gov applies the post-filters after counting its aggregations; this answer
     # has none, so they narrow as their filter.* twins do.
     "postFilter.ids": partial(_nct_ids, name="postFilter.ids"),
     "postFilter.overallStatus": api_params.statuses("postFilter.overallStatus"),
+    "postFilter.geo": api_params.geo("postFilter.geo"),
     "aggFilters": api_params.aggregation_filters,
 }
 

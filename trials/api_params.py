@@ -16,8 +16,10 @@ from django.db.models.functions import Concat
 from trials import vocab
 from trials.models import OutcomeMeasure, SearchDocument, SearchRanking, SearchTerm, TermKind
 from trials.models.search import SearchKey
+from trials.places import Place
 from trials.search import CODED, TsQuery
 from trials.search.layout import CONFIG, MAX_FIELD_CHARS, key_prefix
+from trials.search.near import METERS, Near
 from trials.search.query import Matches
 
 
@@ -250,3 +252,33 @@ def aggregation_filters(raw: str) -> Q:
             either |= allowed[code]
         found &= either
     return found
+
+
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+# The spec's pattern (ctg-oas-v2.yaml), spaces allowed after commas as people write them.
+_DISTANCE = re.compile(
+    rf"^distance\(\s*{_NUMBER}\s*,\s*{_NUMBER}\s*,\s*(\d+(?:\.\d+)?)\s*(km|mi)?\s*\)$", re.I
+)
+
+
+def geo(name: str) -> Callable[[str], Q]:
+    """filter.geo (and postFilter.geo): ``distance(lat,lon,50mi)``, studies with a site within
+    that distance (mi or km; miles when no unit is given, as ClinicalTrials.gov reads it), the
+    same condition as the search page's "near" box."""
+
+    def build(raw: str) -> Q:
+        match = _DISTANCE.match(raw.strip())
+        if not match:
+            raise BadRequest(
+                f"{name}: expected distance(latitude,longitude,distance), e.g. "
+                f"distance(39.0035707,-77.1013313,50mi), not {raw!r}"
+            )
+        latitude, longitude, amount = (float(match[i]) for i in (1, 2, 3))
+        if not -90 <= latitude <= 90:
+            raise BadRequest(f"{name}: latitude must be between -90 and 90, not {match[1]}")
+        if not -180 <= longitude <= 180:
+            raise BadRequest(f"{name}: longitude must be between -180 and 180, not {match[2]}")
+        meters = amount * METERS[(match[4] or "mi").lower()]
+        return Near(Place(latitude, longitude, raw), meters).condition()
+
+    return build

@@ -16,6 +16,7 @@ from django_filters.widgets import DateRangeWidget
 
 from trials import vocab
 from trials.models import SearchMatch, SearchRanking, TermKind
+from trials.places import Place, locate
 from trials.search import (
     CODED,
     DrugNames,
@@ -28,6 +29,7 @@ from trials.search import (
     spelling,
 )
 from trials.search.layout import CONDITION_RANK, INTERVENTION_RANK
+from trials.search.near import METERS, Near
 from trials.search.query import Matches, ranked_in, with_terms
 from trials.search.vocabulary import condition_terms, long_forms
 
@@ -38,7 +40,11 @@ SORTS = [
     ("updated", "Last update"),
     ("start", "Start date"),
     ("enrollment", "Enrollment"),
+    ("distance", "Distance"),
 ]
+UNITS = [("mi", "miles"), ("km", "km")]
+# The distance a place search means when none is given, in the unit chosen.
+DEFAULT_DISTANCE = 50
 # How sure a misspelt name must be to be taken for a drug: in intr (which names a drug) a
 # looser match is fine; in q only a close one, so that a word never turns into a drug's name.
 INTR_SIMILARITY = 0.35
@@ -78,6 +84,27 @@ class ValuesField(forms.MultipleChoiceField):
 
 class ValuesFilter(django_filters.MultipleChoiceFilter):
     field_class = ValuesField
+
+
+class PlaceField(forms.CharField):
+    """A place as people type it ("Columbus, Ohio", "43210", "France"): its Place, or an error
+    saying it was not found."""
+
+    def clean(self, value: Any) -> Place | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        place = locate(text)
+        if place is None:
+            raise forms.ValidationError(
+                "No city, US ZIP code or country of that name is known. "
+                'Try a city with its state or country ("Columbus, Ohio"), or a ZIP code.'
+            )
+        return place
+
+
+class PlaceFilter(django_filters.CharFilter):
+    field_class = PlaceField
 
 
 class CheckFilter(django_filters.Filter):
@@ -127,6 +154,16 @@ class StudyFilter(django_filters.FilterSet):
         choices=YES_NO, label="Accepts healthy volunteers", method="collect"
     )
     country = ValuesFilter(label="Country", method="collect")
+    near = PlaceFilter(label="Near", method="collect", max_length=200)
+    distance = django_filters.NumberFilter(
+        label="Within", method="collect", min_value=10, max_value=500
+    )
+    unit = django_filters.ChoiceFilter(
+        choices=UNITS, label="Unit", method="collect", empty_label=None
+    )
+    region = django_filters.CharFilter(label="State or region", method="collect", max_length=200)
+    city = django_filters.CharFilter(label="City", method="collect", max_length=200)
+    recruiting_sites = CheckFilter(label="Recruiting sites only", method="collect")
     sponsor_class = _checkboxes(vocab.AgencyClass.choices, "Sponsor type")
     sponsor = django_filters.CharFilter(label="Sponsor", method="collect", max_length=300)
     results = django_filters.ChoiceFilter(choices=YES_NO, label="Has results", method="collect")
@@ -248,6 +285,9 @@ class StudyFilter(django_filters.FilterSet):
                     conditions.append(Q(**{f"{column}__gte": window.start}))
                 if window.stop:
                     conditions.append(Q(**{f"{column}__lte": window.stop}))
+        near = self.sites_asked(values)
+        if near is not None:
+            conditions.append(near.condition())
         return SearchResults(
             self.queryset.filter(*conditions),
             self.facet_filters(values),
@@ -255,7 +295,18 @@ class StudyFilter(django_filters.FilterSet):
             sort=values.get("sort", ""),
             highlight=highlight,
             prefer=prefer,
+            near=near,
         )
+
+    def sites_asked(self, values: dict[str, Any]) -> Near | None:
+        """The sites a place search asks for, or None when it asks for none."""
+        place = values.get("near")
+        region, city = values.get("region", ""), values.get("city", "")
+        recruiting = bool(values.get("recruiting_sites"))
+        if place is None and not (region or city or recruiting):
+            return None
+        distance = float(values.get("distance") or DEFAULT_DISTANCE)
+        return Near(place, distance * METERS[values.get("unit") or "mi"], region, city, recruiting)
 
     def words(self, values: dict[str, Any]) -> Words | None:
         """The q words, and the drug they name when they are a name rather than an expression."""

@@ -1,6 +1,7 @@
 """The many-valued parts of a study. Each keeps the record's order in ``position``."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from trials import vocab
 
@@ -120,9 +121,26 @@ class Site(StudyPart):
     status = _enum(vocab.Status)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Derived by the store from the fields above (``trials.places.site_place``), never edited:
+    # the country and region in one spelling, and where the site is: its record's geoPoint, or
+    # the gazetteer's city or ZIP code; null when that cannot be known for sure.
+    place_country = models.TextField(blank=True, editable=False)
+    place_region = models.TextField(blank=True, editable=False)
+    place_latitude = models.FloatField(null=True, editable=False)
+    place_longitude = models.FloatField(null=True, editable=False)
+    place_source = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta(StudyPart.Meta):
-        indexes = [models.Index(fields=["country"], name="site_country_idx")]
+        indexes = [
+            models.Index(fields=["country"], name="site_country_idx"),
+            # A place search for a whole country ("near France").
+            models.Index(fields=["place_country"], name="site_place_country_idx"),
+            # The region and city filters of the search page (iexact compares UPPER()s).
+            models.Index(Upper("place_region"), name="site_place_region_idx"),
+            models.Index(Upper("city"), name="site_city_idx"),
+        ]
+        # The distance search's GiST index on ll_to_earth(place_latitude, place_longitude) is
+        # created by migration 0018 (an expression over the earthdistance extension).
 
     def __str__(self) -> str:
         return ", ".join(p for p in (self.facility, self.city, self.state, self.country) if p)

@@ -212,7 +212,7 @@ rows AS (
     sp_class=column(Sponsor, "agency_class"),
     site=table(Site),
     si_study=column(Site, "study"),
-    si_country=column(Site, "country"),
+    si_country=column(Site, "place_country"),
     condition=table(Condition),
     c_study=column(Condition, "study"),
     c_name=column(Condition, "name"),

@@ -152,7 +152,7 @@ NAMES: tuple[tuple[TermKind, Source], ...] = (
     (TermKind.INTERVENTION, Source(Intervention, "name")),
     (TermKind.INTERVENTION, _OTHER_NAMES),
     (TermKind.SPONSOR, Source(Sponsor, "name")),
-    (TermKind.COUNTRY, Source(Site, "country")),
+    (TermKind.COUNTRY, Source(Site, "place_country")),
 )
 # A lexicon key as SearchDocument.term_keys holds it and as a lexeme of the vectors:
 # "<kind>:<trials_search_key(name)>" ("I:revlimid", "S:pfizer").

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from trials.models import SearchDocument, SearchMatch
 
 from .facets import count_and_facets
+from .near import Near
 from .query import SORTS, Relevance, TsQuery, Words, snippets, sorted_ids
 
 
@@ -29,6 +30,7 @@ class SearchResults:
         sort: str = "",
         highlight: TsQuery | None = None,
         prefer: TsQuery | None = None,
+        near: Near | None = None,
     ) -> None:
         self.queryset = queryset  # every filter but the facets' and the words
         self.facet_filters = facet_filters
@@ -36,6 +38,7 @@ class SearchResults:
         self.sort = sort or ("relevance" if words else "updated")
         self.highlight = highlight  # what snippets mark
         self.prefer = prefer  # what a snippet should show first: the person's own words
+        self.near = near  # the sites a place search counts: results show the nearest
         self._counted: tuple[int, dict[str, Counter[Any]]] | None = None
         self._steered = False
 
@@ -93,22 +96,28 @@ class SearchResults:
     def ids(self, offset: int, limit: int) -> list[int]:
         """The study IDs of one page, in the chosen order."""
         self._steer_planner()
+        if self.sort == "distance" and self.near is not None and self.near.measures:
+            return self.near.nearest_first(self.filtered(), offset, limit)
         if self.sort == "relevance" and self.words:
             # Each tier states its own part of the words' match.
             filters = self.queryset.filter(*self.facet_filters.values())
             return Relevance(self.words).page(
                 filters if filters.query.where else None, offset, limit
             )
-        return sorted_ids(
-            self.filtered(), "updated" if self.sort == "relevance" else self.sort, offset, limit
-        )
+        return sorted_ids(self.filtered(), self._column_sort(), offset, limit)
+
+    def _column_sort(self) -> str:
+        """The column order a sort falls back on: relevance without words, or distance without
+        a point, is the newest first."""
+        return "updated" if self.sort in ("relevance", "distance") else self.sort
 
     def ordered(self) -> QuerySet[SearchMatch]:
         """Every result in the order the pages show them, for one pass over all (downloads)."""
+        if self.sort == "distance" and self.near is not None and self.near.measures:
+            return self.near.by_distance(self.filtered())
         if self.sort == "relevance" and self.words:
             return Relevance(self.words).order(self.filtered())
-        sort = "updated" if self.sort == "relevance" else self.sort
-        return self.filtered().order_by(SORTS[sort], "pk")
+        return self.filtered().order_by(SORTS[self._column_sort()], "pk")
 
     def __getitem__(self, window: slice) -> list[SearchDocument]:
         if not isinstance(window, slice):
@@ -119,9 +128,11 @@ class SearchResults:
         rows = SearchDocument.objects.for_listing().in_bulk(ids)
         skip = self.words is not None and self.words.skip_eligibility
         found = snippets(ids, self.highlight, skip, self.prefer) if self.highlight else {}
+        nearest = self.near.nearest(ids) if self.near is not None else {}
         page = [rows[pk] for pk in ids if pk in rows]
         for row in page:
-            # The row carries its snippet to the template. SearchDocument cannot declare the
-            # attribute: models never import search, where Snippet lives.
+            # The row carries its snippet and its nearest site to the template. SearchDocument
+            # cannot declare the attributes: models never import search, where they are found.
             row.snippet = found.get(row.pk)  # type: ignore[attr-defined]
+            row.nearest = nearest.get(row.pk)  # type: ignore[attr-defined]
         return page

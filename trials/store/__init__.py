@@ -25,8 +25,8 @@ from django.db import models
 from django.utils import timezone
 
 from trials import models as m
+from trials import places, vocab
 from trials import record as r
-from trials import vocab
 from trials.models import (
     Arm,
     Condition,
@@ -190,6 +190,24 @@ PART_MODELS: tuple[type[models.Model], ...] = tuple(
     dict.fromkeys([*TABLES, *(child.model for child in CHILDREN.values()), Arm, Intervention])
 )
 
+
+def _site_place(site: r.Site) -> dict[str, Any]:
+    place = places.site_place(
+        site.city, site.state, site.zip, site.country, site.latitude, site.longitude
+    )
+    return {
+        "place_country": place.country,
+        "place_region": place.region,
+        "place_latitude": place.latitude,
+        "place_longitude": place.longitude,
+        "place_source": place.source,
+    }
+
+
+# Columns a part's row holds beyond its record's fields, derived from them whenever the row is
+# written (an import, an admin edit, a revert): where a site is (``trials.places``).
+DERIVED: dict[type[models.Model], Callable[[Any], dict[str, Any]]] = {Site: _site_place}
+
 # --- Record -> rows ------------------------------------------------------------------------
 
 
@@ -246,8 +264,11 @@ def insert_parts(studies: Sequence[tuple[int, StudyRecord]]) -> None:
     parents: set[type[models.Model]] = set()  # tables whose rows others point at
     for study_id, record in studies:
         for model, held in TABLES.items():
+            derive = DERIVED.get(model)
             for i, (columns, item) in enumerate(_table_rows(record, held)):
                 row = {"study_id": study_id, "position": i, **columns}
+                if derive is not None:
+                    row.update(derive(item))
                 tables[model].append(row)
                 if item is not None:
                     _children(item, model, row, tables, parents)

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from trials import vocab
 from trials.filters import FACET_OF
 from trials.models import Study
+from trials.search.near import METERS
 from trials.text import criteria_parts, markdown_outline
 
 register = template.Library()
@@ -58,6 +59,16 @@ def facet_choices(params: QueryDict) -> list[tuple[str, str]]:
     Names are matched whole: ``sponsor`` (the form's own text box) is not ``sponsor_class``.
     """
     return [(name, value) for name in (*FACET_OF, "term") for value in params.getlist(name)]
+
+
+@register.filter
+def distance(meters: float | None, unit: str | None = "") -> str:
+    """Meters in the unit a place search chose: "12 mi", "3.5 km" (under ten, one decimal)."""
+    if meters is None:
+        return ""
+    unit = unit if unit in METERS else "mi"  # the form's default
+    amount = meters / METERS[unit]
+    return f"{amount:.1f} {unit}" if amount < 10 else f"{amount:,.0f} {unit}"
 
 
 @register.filter

@@ -209,9 +209,24 @@ def test_a_bad_place_is_ignored_with_a_note(client, corpus, query):
     assert row_status(site_rows(soup)[0]) == "Recruiting"
 
 
-def test_a_place_with_sites_without_coordinates_says_their_distance_is_unknown(client, corpus):
-    # Legacy XML gives no coordinates: the sites stay in their usual order, without a map.
+def test_legacy_sites_are_placed_from_their_city_and_listed_nearest_first(client, corpus):
+    # Legacy XML gives no coordinates: the gazetteer places the sites by city, state, country.
+    soup = soup_of(client, "/studies/NCT00006392/?near=Philadelphia, Pennsylvania")
+    rows = site_rows(soup)
+    assert len(rows) == 13
+    distances = [r.find_all("td")[3].get_text() for r in rows]
+    assert "Unknown" not in distances
+    amounts = [float(d.split()[0].replace(",", "")) for d in distances]
+    assert amounts == sorted(amounts)
+    assert "nearest first to Philadelphia" in soup.select_one("#sites").get_text()
+    assert soup.select("#sites svg .near")
+
+
+def test_sites_no_place_is_known_for_say_their_distance_is_unknown(client, corpus):
     usual = [row_facility(r) for r in site_rows(soup_of(client, "/studies/NCT00006392/"))]
+    Site.objects.filter(study__nct_id="NCT00006392").update(
+        place_latitude=None, place_longitude=None
+    )
     soup = soup_of(client, "/studies/NCT00006392/?lat=40.0&lon=-75.0")
     assert [row_facility(r) for r in site_rows(soup)] == usual and len(usual) == 13
     assert "distance from the place given is unknown" in soup.select_one("#sites .note").get_text()
@@ -219,16 +234,22 @@ def test_a_place_with_sites_without_coordinates_says_their_distance_is_unknown(c
     assert not soup.select("#sites svg")
 
 
+def test_an_unknown_place_is_ignored_with_a_note(client, corpus):
+    soup = soup_of(client, f"/studies/{MIXED}/?near=Nowhere at all, Atlantis")
+    assert "no place of that name is known" in soup.select_one("#sites .note").get_text()
+    assert row_status(site_rows(soup)[0]) == "Recruiting"
+
+
 def test_the_map_draws_a_dot_per_place_with_coordinates(client, corpus):
     soup = soup_of(client, f"/studies/{MIXED}/")
     svg = soup.select_one("#sites svg")
     assert svg["role"] == "img"
-    assert svg.find("title").get_text() == "Map of 141 sites"
+    placed = Site.objects.filter(study__nct_id=MIXED, place_latitude__isnull=False)
+    assert svg.find("title").get_text() == f"Map of {placed.count()} sites"
     dots = sum(svg.select_one(f".dots-{kind}")["d"].count("h0") for kind in ("open", "other"))
     places = {
-        (round(s["geoPoint"]["lat"], 2), round(s["geoPoint"]["lon"], 2))
-        for s in api_locations(MIXED)
-        if "geoPoint" in s
+        (round(lat, 2), round(lon, 2))
+        for lat, lon in placed.values_list("place_latitude", "place_longitude")
     }
     # Places a fraction of a map unit apart share a dot.
     assert 0.8 * len(places) <= dots <= len(places)
@@ -284,7 +305,8 @@ def test_a_study_of_1218_sites_shows_a_light_page_with_its_sites_by_state(
         url = f"/studies/{big.nct_id}/?country=United+States&state=Michigan&sites_page={page}"
         seen += [row_facility(r) for r in site_rows(soup_of(client, url))]
     assert sorted(seen) == sorted(michigan)
-    assert not soup.select("#sites svg")  # legacy XML gives no coordinates: no empty map
+    # Legacy XML gives no coordinates; the gazetteer places the sites by their cities.
+    assert soup.select("#sites svg")
 
     # The page kept for every visitor shows one page of sites: a tenth of the bytes of all
     # 1,218 rows (732 kB), not a 69,000 px table.

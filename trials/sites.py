@@ -21,8 +21,9 @@ from typing import Any
 from django import forms
 from django.core.paginator import Page, Paginator
 
-from trials import vocab
+from trials import places, vocab
 from trials.models import Contact, Site, Study
+from trials.places import Place
 from trials.results_view import ContactView, contact_view, site_contacts
 
 # Sites per page: a 1,218-site study is 49 pages of a few screens each, not a 69,000 px table;
@@ -86,6 +87,8 @@ class SiteFilterForm(forms.Form):
     status = forms.ChoiceField(required=False)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
+    # The place a place search was for (its results link here with it): a city, ZIP or country.
+    near = forms.CharField(required=False, max_length=200, label="Near")
 
     def __init__(self, data: Mapping[str, Any] | None, sites: list[Site]) -> None:
         super().__init__(data, auto_id="sites-%s")
@@ -116,8 +119,24 @@ class SiteFilterForm(forms.Form):
         for name, choices in field_choices.items():
             self.fields[name].choices = choices  # type: ignore[attr-defined]
 
+    def clean_near(self) -> Place | None:
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return None
+        place = places.locate(text)
+        if place is None:
+            raise forms.ValidationError("no place of that name is known.")
+        return place
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # A place by name, unless the coordinates are given.
+        if (
+            (place := cleaned.get("near"))
+            and cleaned.get("lat") is None
+            and not self.data.get("lat")
+        ):
+            cleaned["lat"], cleaned["lon"] = place.latitude, place.longitude
         both = "lat" not in self.errors and "lon" not in self.errors
         if both and (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
             self.add_error(None, "A place needs both a latitude and a longitude.")
@@ -163,6 +182,7 @@ class SiteList:
     near: tuple[float, float] | None
     notes: list[str]
     map: SiteMap | None
+    near_label: str = ""  # the place named by ``near``: "Columbus, Ohio, United States"
 
     @property
     def selects(self) -> list[Select]:
@@ -190,6 +210,7 @@ def _valid(form: SiteFilterForm) -> dict[str, Any]:
     }
     if not {"lat", "lon", "__all__"} & form.errors.keys():
         values.update(lat=form.cleaned_data.get("lat"), lon=form.cleaned_data.get("lon"))
+        values["near"] = form.cleaned_data.get("near")
     return values
 
 
@@ -220,8 +241,8 @@ def site_list(study: Study, params: Mapping[str, Any], page: str | None = None) 
             site,
             contacts,
             None
-            if near is None or site.latitude is None or site.longitude is None
-            else distance_km(near[0], near[1], site.latitude, site.longitude),
+            if near is None or site.place_latitude is None or site.place_longitude is None
+            else distance_km(near[0], near[1], site.place_latitude, site.place_longitude),
         )
         for site, contacts in pairs
         if (not country or site.country == country)
@@ -249,6 +270,7 @@ def site_list(study: Study, params: Mapping[str, Any], page: str | None = None) 
         near=near,
         notes=_notes(form) if params else [],
         map=site_map(views, near),
+        near_label=place.label if near and (place := values.get("near")) else "",
     )
 
 
@@ -273,10 +295,13 @@ def _degrees(value: float, positive: str, negative: str) -> str:
 
 def site_map(views: Iterable[SiteView], near: tuple[float, float] | None) -> SiteMap | None:
     """The map of the sites with coordinates (and the request's place), or None if none has."""
-    placed = [v for v in views if v.site.latitude is not None and v.site.longitude is not None]
+    # Where the record or the gazetteer places each site (trials.places).
+    placed = [
+        v for v in views if v.site.place_latitude is not None and v.site.place_longitude is not None
+    ]
     if not placed:
         return None
-    points = [(v.site.latitude or 0.0, v.site.longitude or 0.0) for v in placed]
+    points = [(v.site.place_latitude or 0.0, v.site.place_longitude or 0.0) for v in placed]
     if near is not None:
         points.append(near)
     lats, lons = [p[0] for p in points], [p[1] for p in points]
@@ -307,7 +332,9 @@ def site_map(views: Iterable[SiteView], near: tuple[float, float] | None) -> Sit
 
     dots: dict[bool, dict[tuple[float, float], None]] = {True: {}, False: {}}
     for view in placed:
-        dots[view.is_open][xy(view.site.latitude or 0.0, view.site.longitude or 0.0)] = None
+        dots[view.is_open][
+            xy(view.site.place_latitude or 0.0, view.site.place_longitude or 0.0)
+        ] = None
     for spot in dots[True]:
         dots[False].pop(spot, None)  # an open site's dot is not hidden by a closed one's
 

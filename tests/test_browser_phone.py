@@ -105,34 +105,44 @@ def test_the_results_come_before_the_filters_and_within_three_tabs_of_the_words_
     expect(phone.get_by_role("heading", name="Filters")).to_be_in_viewport()
 
 
-def test_a_caregiver_finds_a_recruiting_study_for_a_70_year_old_by_keyboard_alone(
+def test_a_caregiver_finds_a_recruiting_study_near_columbus_for_a_70_year_old_by_keyboard_alone(
     phone: Page, live_server, studies
 ):
-    """The caregiver journey as far as this part goes: age 70, recruiting, open a study (the
-    place search and a site's phone come with the places work)."""
+    """The caregiver's journey: a place, age 70, recruiting now, open a study, read the phone
+    number of its nearest site; by keyboard alone on a phone."""
     phone.goto(live_server.url + "/")
 
-    tab_to(phone, re.compile(r"^More search options$"))
+    tab_to(phone, re.compile(r"^More search options\b"))
     phone.keyboard.press("Enter")
+    tab_to(phone, re.compile(r"^label:Near$"))
+    phone.keyboard.type("Columbus, Ohio")
+    phone.keyboard.press("Tab")  # the distance
+    phone.keyboard.type("150")
     tab_to(phone, re.compile(r"^label:Age in years:?$"))
     phone.keyboard.type("70")
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"[?&]age=70(&|$)"))
+    expect(phone).to_have_url(re.compile(r"[?&]near=Columbus%2C(\+|%20)Ohio(&|$)"))
     expect(phone.locator(".chosen")).to_contain_text("Age 70")
 
     tab_to(phone, re.compile(r"^Recruiting now$"))
     phone.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"[?&]recruiting=on(&|$)"))
     expect(phone).to_have_url(re.compile(r"[?&]age=70(&|$)"))
+    expect(phone).to_have_url(re.compile(r"[?&]near=Columbus"))
     heading = results_heading(phone)
     expect(heading).not_to_have_text("0 studies")
-    # Every result is open to a 70-year-old and recruiting now, none a stale claim.
+    # Every result is open to a 70-year-old and recruiting now, none a stale claim, and each
+    # names its nearest site within the 150 miles asked for.
     badges = phone.locator(".result-meta .badge")
     assert set(badges.all_text_contents()) <= {
         "Recruiting",
         "Not yet recruiting",
         "Enrolling by invitation",
     }
+    nearest = phone.locator(".result dd strong").all_text_contents()
+    assert nearest and len(nearest) == phone.locator(".result").count()
+    assert all(float(d.split()[0].replace(",", "")) <= 150 for d in nearest), nearest
     assert sideways(phone) == 0
 
     phone.get_by_label("Words anywhere").focus()
@@ -141,9 +151,20 @@ def test_a_caregiver_finds_a_recruiting_study_for_a_70_year_old_by_keyboard_alon
     tab_to(phone, re.compile(re.escape(title.strip())))
     phone.keyboard.press("Enter")
 
-    expect(phone).to_have_url(re.compile(r"/studies/NCT\d{8}/$"))
+    expect(phone).to_have_url(re.compile(r"/studies/NCT\d{8}/\?near=Columbus"))
     expect(phone.get_by_role("heading", level=1)).to_contain_text(title.strip()[:40])
     expect(phone.locator("#status .badge")).to_have_text(
         re.compile("^(Recruiting|Not yet recruiting|Enrolling by invitation)$")
     )
+    # The sites one can join come first, nearest first; the nearest with a phone number shows
+    # it as a link a phone dials, reached by keyboard.
+    rows = phone.locator("#sites table.sites tbody tr")
+    expect(rows.first).to_contain_text("Ohio")
+    with_phone = rows.filter(has=phone.locator("a[href^='tel:']")).first
+    expect(with_phone).to_contain_text("Ohio")
+    dial = with_phone.locator("a[href^='tel:']").first
+    number = (dial.text_content() or "").strip()
+    assert re.search(r"\d{3}", number)
+    tab_to(phone, re.compile(f"^{re.escape(number)}$"), limit=400)
+    assert phone.evaluate("document.activeElement.getAttribute('href')").startswith("tel:")
     assert sideways(phone) == 0

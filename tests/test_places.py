@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
 
 from trials import places, store, vocab
-from trials.models import SearchDocument, Site, Study
+from trials.models import SearchDocument, SearchMatch, Site, Study
 from trials.places import Place, locate, site_place
 from trials.record import Site as RecordSite
+from trials.search.near import GeoDecay
+from trials.search.query import Relevance, Words
 
 SEED = "NCT00398515"  # one site: Ohio State University Medical Center, Columbus, Ohio 43210
 COLUMBUS_OHIO = (39.96, -83.0)
@@ -274,3 +276,77 @@ def test_filter_geo_without_a_unit_means_miles(client, corpus):
     assert SEED in api_ids(client, **{"filter.geo": "distance(32.46098,-84.98771,540)"})
     assert SEED not in api_ids(client, **{"filter.geo": "distance(32.46098,-84.98771,540km)"})
     assert SEED not in api_ids(client, **{"filter.geo": "distance(32.46098,-84.98771,520mi)"})
+
+
+def api_order(client, **params) -> list[str]:
+    response = client.get("/api/v2/studies", {"pageSize": "1000", "fields": "NCTId", **params})
+    assert response.status_code == 200, response.content
+    return [
+        s["protocolSection"]["identificationModule"]["nctId"] for s in response.json()["studies"]
+    ]
+
+
+def nearest_km(nct_id: str, point: tuple[float, float]) -> float:
+    placed = Site.objects.filter(study__nct_id=nct_id, place_latitude__isnull=False)
+    return min(
+        places.distance_km(*point, lat, lon)
+        for lat, lon in placed.values_list("place_latitude", "place_longitude")
+    )
+
+
+def test_filter_geo_orders_the_studies_nearest_first_when_no_words_rank_them(client, corpus):
+    # geoDecay's default (func:exp,scale:300mi) applies whenever filter.geo is given.
+    geo = f"distance({COLUMBUS_OHIO[0]},{COLUMBUS_OHIO[1]},600mi)"
+    for decay in ("", "func:linear,scale:100km,offset:10km,decay:0.1"):
+        order = api_order(client, **{"filter.geo": geo, "geoDecay": decay})
+        assert len(order) > 5 and SEED in order[:2]  # the seed is in Columbus itself
+        distances = [nearest_km(nct_id, COLUMBUS_OHIO) for nct_id in order]
+        if decay:  # the linear factor reaches 0 at 10 + 100 / 0.9 km: no order past that
+            distances = [d for d in distances if d < 120]
+        assert distances == sorted(distances)
+    assert set(order) == api_ids(client, **{"filter.geo": geo})
+
+
+def test_geo_decay_gives_way_to_a_sort_and_to_more_than_10000_studies(client, corpus, monkeypatch):
+    geo = f"distance({COLUMBUS_OHIO[0]},{COLUMBUS_OHIO[1]},600mi)"
+    newest = api_order(client, **{"filter.geo": geo, "sort": "LastUpdatePostDate:desc"})
+    assert api_order(client, **{"filter.geo": geo}) != newest
+    monkeypatch.setattr("trials.api.GEO_DECAY_LIMIT", len(newest) - 1)
+    # Past the limit the order is the search's own: the newest first, as without filter.geo.
+    assert api_order(client, **{"filter.geo": geo}) == newest
+
+
+def test_geo_decay_scales_relevance_within_each_tier(client, corpus):
+    geo = f"distance({COLUMBUS_OHIO[0]},{COLUMBUS_OHIO[1]},3000mi)"
+    # A decay so steep that only a site in Columbus itself counts.
+    steep = "func:gauss,scale:1km,offset:0km,decay:0.01"
+    order = api_order(client, **{"query.term": "cancer", "filter.geo": geo, "geoDecay": steep})
+    assert set(order) == api_ids(client, **{"query.term": "cancer", "filter.geo": geo})
+    ranked = Relevance(Words("cancer")).order(
+        SearchMatch.objects.filter(study_id__in=Study.objects.filter(nct_id__in=order))
+    )
+    tiers = dict(ranked.values_list("study__nct_id", "tier"))
+    # Each tier keeps its place: relevance decides which part of the text matched.
+    assert [tiers[n] for n in order] == sorted(tiers[n] for n in order)
+    # Within a tier, the studies with a site in Columbus come first.
+    in_columbus = {n for n in order if nearest_km(n, COLUMBUS_OHIO) < 1}
+    assert in_columbus
+    for tier in set(tiers.values()):
+        members = [n in in_columbus for n in order if tiers[n] == tier]
+        assert members == sorted(members, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("function", "at_scale", "at_twice"),
+    [("exp", 0.5, 0.25), ("gauss", 0.5, 0.0625), ("linear", 0.5, 0.0)],
+)
+def test_each_decay_function_is_1_within_the_offset_and_decay_at_the_scale(
+    corpus, function, at_scale, at_twice
+):
+    decay = GeoDecay(function, scale=1000.0, offset=500.0, decay=0.5)
+    factors = Study.objects.annotate(
+        **{f"at_{meters}": decay.factor(Value(float(meters))) for meters in (0, 500, 1500, 2500)}
+    ).values("at_0", "at_500", "at_1500", "at_2500")[0]
+    assert factors["at_0"] == factors["at_500"] == 1.0
+    assert factors["at_1500"] == pytest.approx(at_scale)
+    assert factors["at_2500"] == pytest.approx(at_twice)

@@ -39,6 +39,7 @@ from trials.models import (
     Study,
 )
 from trials.search import SearchResults, data_date
+from trials.search.near import GeoDecay, Near
 
 # The version of ClinicalTrials.gov's API v2 description this server answers to.
 API_VERSION = "2.0.5"
@@ -91,6 +92,9 @@ SORT_FIELDS = {
     "ResultsFirstPostDate": ("study__results_first_posted_date", "desc"),
 }
 RELEVANCE = "@relevance"
+# Past this many studies ClinicalTrials.gov ignores geoDecay (ctg-oas-v2.yaml), as does this API:
+# ordering by each match's nearest site costs a lookup per match.
+GEO_DECAY_LIMIT = 10_000
 
 _NCT_ID = re.compile(r"^NCT[0-9]{8}$")
 _MAX_LOCATION_WORDS = 10
@@ -114,6 +118,8 @@ class Listing:
     columns: tuple[int, ...] | None = None  # CSV: the columns asked for, by position
     eligibility_only_out: bool = False  # x.eligibilityOnly=exclude
     legacy_markup: bool = False  # markupFormat=legacy
+    near: Near | None = None  # filter.geo's point and distance, which geoDecay measures from
+    geo_decay: GeoDecay | None = None
 
 
 @require_GET
@@ -144,7 +150,17 @@ def studies(request: HttpRequest) -> HttpResponse:
     results = filterset.search()
 
     # One more than the page: whether there is a next page, without counting.
-    ids = page_ids(results, listing.order, listing.offset, listing.page_size + 1)
+    if (
+        listing.near is not None
+        and listing.geo_decay is not None
+        and not listing.order
+        and results.filtered()[: GEO_DECAY_LIMIT + 1].count() <= GEO_DECAY_LIMIT
+    ):
+        ids = results.decayed_ids(
+            listing.near, listing.geo_decay, listing.offset, listing.page_size + 1
+        )
+    else:
+        ids = page_ids(results, listing.order, listing.offset, listing.page_size + 1)
     has_next = len(ids) > listing.page_size
     ids = ids[: listing.page_size]
     # Only the tables of parts a client asked for (fields=NCTId|BriefTitle reads none).
@@ -218,6 +234,9 @@ def parse(params: QueryDict) -> Listing:
         else:
             narrowing.append(_patient_words(patient))
     order = _order(params.get("sort", ""))
+    geo = params.get("filter.geo", "")
+    near = api_params.distance("filter.geo", geo) if geo.strip() else None
+    geo_decay = api_params.geo_decay(params.get("geoDecay", ""))
     fields, columns = _fields(params.get("fields"), csv=output == "csv")
     markup_format = markup_format_of(params)
     return Listing(
@@ -233,6 +252,8 @@ def parse(params: QueryDict) -> Listing:
         named=named,
         eligibility_only_out=eligibility_only == "exclude",
         legacy_markup=markup_format == "legacy",
+        near=near,
+        geo_decay=geo_decay,
     )
 
 

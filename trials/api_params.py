@@ -19,7 +19,7 @@ from trials.models.search import SearchKey
 from trials.places import Place
 from trials.search import CODED, TsQuery
 from trials.search.layout import CONFIG, MAX_FIELD_CHARS, key_prefix
-from trials.search.near import METERS, Near
+from trials.search.near import METERS, GeoDecay, Near
 from trials.search.query import Matches
 
 
@@ -261,24 +261,53 @@ _DISTANCE = re.compile(
 )
 
 
+def distance(name: str, raw: str) -> Near:
+    """filter.geo (and postFilter.geo): ``distance(lat,lon,50mi)``, the sites within that
+    distance (mi or km; miles when no unit is given, as ClinicalTrials.gov reads it), the same
+    as the search page's "near" box."""
+    match = _DISTANCE.match(raw.strip())
+    if not match:
+        raise BadRequest(
+            f"{name}: expected distance(latitude,longitude,distance), e.g. "
+            f"distance(39.0035707,-77.1013313,50mi), not {raw!r}"
+        )
+    latitude, longitude, amount = (float(match[i]) for i in (1, 2, 3))
+    if not -90 <= latitude <= 90:
+        raise BadRequest(f"{name}: latitude must be between -90 and 90, not {match[1]}")
+    if not -180 <= longitude <= 180:
+        raise BadRequest(f"{name}: longitude must be between -180 and 180, not {match[2]}")
+    meters = amount * METERS[(match[4] or "mi").lower()]
+    return Near(Place(latitude, longitude, raw), meters)
+
+
 def geo(name: str) -> Callable[[str], Q]:
-    """filter.geo (and postFilter.geo): ``distance(lat,lon,50mi)``, studies with a site within
-    that distance (mi or km; miles when no unit is given, as ClinicalTrials.gov reads it), the
-    same condition as the search page's "near" box."""
+    """The studies with a site within ``distance(...)`` of a point (see ``distance``)."""
+    return lambda raw: distance(name, raw).condition()
 
-    def build(raw: str) -> Q:
-        match = _DISTANCE.match(raw.strip())
-        if not match:
-            raise BadRequest(
-                f"{name}: expected distance(latitude,longitude,distance), e.g. "
-                f"distance(39.0035707,-77.1013313,50mi), not {raw!r}"
-            )
-        latitude, longitude, amount = (float(match[i]) for i in (1, 2, 3))
-        if not -90 <= latitude <= 90:
-            raise BadRequest(f"{name}: latitude must be between -90 and 90, not {match[1]}")
-        if not -180 <= longitude <= 180:
-            raise BadRequest(f"{name}: longitude must be between -180 and 180, not {match[2]}")
-        meters = amount * METERS[(match[4] or "mi").lower()]
-        return Near(Place(latitude, longitude, raw), meters).condition()
 
-    return build
+_LENGTH = r"(\d+(?:\.\d+)?)(km|mi)"
+# The spec's pattern (ctg-oas-v2.yaml), spaces allowed after commas.
+_DECAY = re.compile(
+    rf"^func:(gauss|exp|linear),\s*scale:{_LENGTH},\s*offset:{_LENGTH},\s*decay:(\d+(?:\.\d+)?)$",
+    re.I,
+)
+DEFAULT_GEO_DECAY = "func:exp,scale:300mi,offset:0mi,decay:0.5"
+
+
+def geo_decay(raw: str) -> GeoDecay:
+    """geoDecay: how relevance fades with the distance from filter.geo's point to a study's
+    nearest site, e.g. ``func:linear,scale:100km,offset:10km,decay:0.1``."""
+    match = _DECAY.match(raw.strip() or DEFAULT_GEO_DECAY)
+    if not match:
+        raise BadRequest(
+            "geoDecay: expected func:(gauss|exp|linear),scale:<distance>,offset:<distance>,"
+            f"decay:<number>, e.g. {DEFAULT_GEO_DECAY}, not {raw!r}"
+        )
+    scale = float(match[2]) * METERS[match[3].lower()]
+    offset = float(match[4]) * METERS[match[5].lower()]
+    decay = float(match[6])
+    if scale <= 0:
+        raise BadRequest("geoDecay: scale must be more than 0")
+    if not 0 < decay < 1:
+        raise BadRequest(f"geoDecay: decay must be between 0 and 1 (exclusive), not {match[6]}")
+    return GeoDecay(match[1].lower(), scale, offset, decay)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Expression,
     F,
     FloatField,
     Func,
@@ -25,6 +26,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce, Exp, Greatest
 
 from trials import vocab
 from trials.models import SearchMatch, Site
@@ -70,12 +72,43 @@ class _Chord(Func):
     output_field = FloatField()
 
 
+class _Surface(Func):
+    """Meters along the Earth's surface of a chord (``along_surface`` in SQL)."""
+
+    template = f"(2 * {EARTH_RADIUS} * asin(least(%(expressions)s / (2 * {EARTH_RADIUS}), 1)))"
+    output_field = FloatField()
+
+
 class _Contains(Func):
     """cube @> cube: the GiST index's operator."""
 
     arg_joiner = " @> "
     template = "(%(expressions)s)"
     output_field = BooleanField()
+
+
+@dataclass(frozen=True)
+class GeoDecay:
+    """How a study's relevance fades with the distance to its nearest site (API v2
+    ``geoDecay``, read as Elasticsearch's decay functions read it): full within ``offset``,
+    ``decay`` at ``offset + scale``, and beyond that falling exponentially, as a Gaussian or in
+    a line down to nothing."""
+
+    function: str  # "exp", "gauss" or "linear"
+    scale: float  # meters
+    offset: float  # meters
+    decay: float  # the factor at offset + scale, between 0 and 1
+
+    def factor(self, meters: Expression | Func) -> Expression:
+        """The factor (0 to 1) of a distance in meters, in SQL."""
+        beyond = Greatest(meters - Value(self.offset), Value(0.0)) / Value(self.scale)
+        if self.function == "linear":
+            return Greatest(Value(1.0) - Value(1.0 - self.decay) * beyond, Value(0.0))
+        exponent = beyond * beyond if self.function == "gauss" else beyond
+        # decay ** exponent as exp(exponent * ln decay), kept above exp(-700): PostgreSQL raises
+        # an underflow error where the factor of a far site is too small for a double.
+        power = exponent * Value(math.log(self.decay))
+        return Exp(Greatest(power, Value(-700.0)), output_field=FloatField())
 
 
 def _site_point() -> _Earth:
@@ -163,6 +196,18 @@ class Near:
         return matches.annotate(meters=Subquery(closest, output_field=FloatField())).order_by(
             F("meters").asc(nulls_last=True), "pk"
         )
+
+    def proximity(self, decay: GeoDecay) -> Expression:
+        """Each match's ``decay`` factor for its nearest site that counts (0 without one)."""
+        closest = (
+            self.sites()
+            .filter(study_id=OuterRef("pk"))
+            .annotate(meters=F("distance"))
+            .order_by("meters")
+            .values("meters")[:1]
+        )
+        meters = _Surface(Subquery(closest, output_field=FloatField()))
+        return Coalesce(decay.factor(meters), Value(0.0))
 
     def nearest_first(self, matches: QuerySet[SearchMatch], offset: int, limit: int) -> list[int]:
         """One page of the matches' IDs, nearest first.

@@ -5,12 +5,12 @@ from collections import Counter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from trials.models import SearchDocument, SearchMatch
 
 from .facets import count_and_facets
-from .near import Near
+from .near import GeoDecay, Near
 from .query import SORTS, Relevance, TsQuery, Words, snippets, sorted_ids
 
 
@@ -105,6 +105,36 @@ class SearchResults:
                 filters if filters.query.where else None, offset, limit
             )
         return sorted_ids(self.filtered(), self._column_sort(), offset, limit)
+
+    def decayed_ids(self, near: Near, decay: GeoDecay, offset: int, limit: int) -> list[int]:
+        """One page in relevance faded by the distance to ``near`` (API v2 ``geoDecay``).
+
+        With words, each tier of the relevance order keeps its place and its ranked score is
+        scaled by the factor; without words every match is as relevant, so the nearest come
+        first. Each match's nearest site is looked up in turn: meant for the few thousand
+        studies near a point, as ClinicalTrials.gov applies it only up to 10,000.
+        """
+        self._steer_planner()
+        rows = self.filtered()
+        proximity = near.proximity(decay)
+        if self.words:
+            ordered = (
+                Relevance(self.words)
+                .order(rows)
+                .annotate(proximity=proximity)
+                .order_by(
+                    F("tier").asc(),
+                    (F("score") * F("proximity")).desc(),
+                    F("proximity").desc(),
+                    SORTS["updated"],
+                    "pk",
+                )
+            )
+        else:
+            ordered = rows.annotate(proximity=proximity).order_by(
+                F("proximity").desc(), SORTS["updated"], "pk"
+            )
+        return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
 
     def _column_sort(self) -> str:
         """The column order a sort falls back on: relevance without words, or distance without

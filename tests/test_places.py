@@ -291,6 +291,7 @@ def nearest_km(nct_id: str, point: tuple[float, float]) -> float:
     return min(
         places.distance_km(*point, lat, lon)
         for lat, lon in placed.values_list("place_latitude", "place_longitude")
+        if lat is not None and lon is not None
     )
 
 

@@ -3,6 +3,8 @@
 import dataclasses
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import table_counts
 from trials import store, vocab
@@ -251,3 +253,99 @@ def test_two_captures_of_one_study_in_a_batch_are_kept_as_versions_in_date_order
     assert [r.outcome for r in results] == [Result.CREATED, Result.UNCHANGED]
     assert Study.objects.get().brief_title == "Newer"
     assert StudyVersion.objects.count() == 2
+
+
+def _newer_pieces(numbers: range, **changes) -> list[Piece]:
+    """A newer version of each study NCT<number>, as a batch of pieces would bring it."""
+    return [
+        Piece(
+            f"{n}-newer.json",
+            f"{n} newer {changes}".encode(),
+            "API_V2_JSON",
+            record=make_record(
+                nct_id=f"NCT{n:08d}", last_update_posted=PartialDate("2024-01-01"), **changes
+            ),
+        )
+        for n in numbers
+    ]
+
+
+def _first_pieces(numbers: range) -> list[Piece]:
+    return [
+        Piece(f"{n}.json", str(n).encode(), "API_V2_JSON", record=make_record(nct_id=f"NCT{n:08d}"))
+        for n in numbers
+    ]
+
+
+def test_a_batch_of_newer_versions_updates_every_study_whole():
+    list(import_pieces(_first_pieces(range(1, 13))))
+    sites = (Site("Other Hospital", "York", country="United Kingdom"),)
+
+    results = list(import_pieces(_newer_pieces(range(1, 13), sites=sites), chunk_size=5))
+
+    assert [r.outcome for r in results] == [Result.UPDATED] * 12
+    assert [r.nct_id for r in results] == [f"NCT{n:08d}" for n in range(1, 13)]
+    assert set(SiteRow.objects.values_list("facility", flat=True)) == {"Other Hospital"}
+    assert SiteRow.objects.count() == 12
+    assert StudyVersion.objects.count() == 24
+    assert InterventionRow.objects.filter(other_names__name="Ventolin").count() == 12
+
+
+def test_updating_a_batch_costs_no_more_queries_per_study_than_its_own_row():
+    list(import_pieces(_first_pieces(range(1, 21))))
+    list(import_pieces(_newer_pieces(range(1, 3), brief_title="Warm-up")))  # caches filled
+    with CaptureQueriesContext(connection) as few:
+        list(import_pieces(_newer_pieces(range(1, 3), brief_title="Renamed")))
+
+    with CaptureQueriesContext(connection) as many:
+        list(import_pieces(_newer_pieces(range(3, 21), brief_title="Renamed")))
+
+    assert set(Study.objects.values_list("brief_title", flat=True)) == {"Renamed"}
+    # Each study's own row is updated by itself; every other step is one statement per batch.
+    assert len(many) - len(few) <= 18 - 2, [q["sql"][:80] for q in many]
+
+
+def test_one_bad_update_in_a_batch_is_set_aside_and_the_rest_updated():
+    list(import_pieces(_first_pieces(range(1, 4))))
+    pieces = _newer_pieces(range(1, 4), brief_title="Renamed")
+    pieces[1] = dataclasses.replace(
+        pieces[1], record=dataclasses.replace(pieces[1].record, acronym="X" * 500)
+    )
+
+    results = list(import_pieces(pieces))
+
+    assert [r.outcome for r in results] == [Result.UPDATED, Result.FAILED, Result.UPDATED]
+    assert "acronym" in results[1].detail
+    titles = dict(Study.objects.values_list("nct_id", "brief_title"))
+    assert titles == {
+        "NCT00000001": "Renamed",
+        "NCT00000002": "A study of something",
+        "NCT00000003": "Renamed",
+    }
+    assert StudyVersion.objects.filter(study__nct_id="NCT00000002").count() == 1
+
+
+def test_a_newer_version_that_changes_nothing_is_kept_in_a_batch_too():
+    list(import_pieces(_first_pieces(range(1, 3))))
+
+    same = [
+        dataclasses.replace(piece, data=piece.data + b" again")
+        for piece in _first_pieces(range(1, 3))
+    ]
+
+    results = list(import_pieces(same))
+
+    assert [r.outcome for r in results] == [Result.UNCHANGED] * 2
+    assert {r.detail for r in results} == {"new version kept; nothing changed"}
+    assert StudyVersion.objects.count() == 4
+
+
+def test_a_negative_enrollment_is_refused_by_name_in_a_batch_of_updates_too():
+    list(import_pieces(_first_pieces(range(1, 3))))
+    pieces = _newer_pieces(range(1, 3), enrollment=-4)
+
+    results = list(import_pieces(pieces))
+
+    assert [r.outcome for r in results] == [Result.FAILED] * 2
+    assert all("study_enrollment_not_negative" in r.detail for r in results), results
+    assert set(Study.objects.values_list("enrollment", flat=True)) == {40}

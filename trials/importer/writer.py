@@ -6,8 +6,9 @@ older ones. Importing an old capture after a newer one therefore changes nothing
 cut-short capture never blanks what a fuller one gave.
 
 Batches go fast and stay safe: the studies of a chunk that are new are inserted together in one
-transaction (one statement per table); if that transaction fails, every study of it is saved
-again on its own, so the bad one is set aside with its reason and the rest are saved.
+transaction (one statement per table), and those that exist are updated together in another; if
+such a transaction fails, every study of it is saved again on its own, so the bad one is set
+aside with its reason and the rest are saved.
 """
 
 import hashlib
@@ -37,6 +38,7 @@ class DatabaseUnavailable(Exception):
 # longest pause between two attempts.
 WAIT_FOR_DATABASE = 60.0
 IMPORTED_BEFORE = "this source was imported before"
+NOTHING_CHANGED = "new version kept; nothing changed"
 _LONGEST_PAUSE = 5.0
 
 
@@ -104,24 +106,62 @@ def _save(record: StudyRecord, data: bytes, source: str) -> Result:
         _versions([(study_id, record, source, data, digest)])
         curation.curate_import(study_id, None, record, source)
         return Result(source, record.nct_id, Outcome.CREATED)
-
     if study.versions.filter(sha256=digest).exists():
         return Result(source, record.nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
+    piece = Piece(source, data, record.source_format, record)
+    return _update([(study, _Parsed(piece, record, digest))])[0]
+
+
+def _update(items: list[tuple[Study, "_Parsed"]]) -> list[Result]:
+    """Give locked studies a new version each; each study's state becomes the fold of them all.
+
+    Set-based: one query reads every older version, one COPY keeps the new ones, and the studies
+    whose content changed are rewritten together. Call it inside a transaction.
+    """
+    older: dict[int, list[StudyRecord]] = {study.pk: [] for study, _ in items}
     # In import order, so that among versions of one date the later import wins the fold.
-    imported = study.versions.order_by("imported_at", "pk").values_list("record", flat=True)
-    older = [StudyRecord.from_dict(v) for v in imported]
-    _versions([(study.pk, record, source, data, digest)])
-    # Curators' values stay on top of the sources; the import goes into the study's history.
-    state = curation.curate_import(
-        study.pk, effective_record(older), effective_record([*older, record]), source
+    versions = StudyVersion.objects.filter(study__in=older).order_by(
+        "study_id", "imported_at", "pk"
     )
-    if state.content_hash() == study.record_hash:
-        # The content is as it was, but its page lists the new version.
-        Study.objects.filter(pk=study.pk).update(updated_at=timezone.now())
-        return Result(source, record.nct_id, Outcome.UNCHANGED, "new version kept; nothing changed")
-    store.validate(state)
-    store.write([(study.pk, state)])
-    return Result(source, record.nct_id, Outcome.UPDATED)
+    for study_id, record in versions.values_list("study_id", "record"):
+        older[study_id].append(StudyRecord.from_dict(record))
+    _versions(
+        [
+            (study.pk, new.record, new.piece.source, new.piece.data, new.digest)
+            for study, new in items
+        ]
+    )
+    # Curators' values stay on top of the sources; the import goes into the study's history.
+    states = curation.curate_imports_many(
+        [
+            curation.Import(
+                study.pk,
+                effective_record(older[study.pk]),
+                effective_record([*older[study.pk], new.record]),
+                new.piece.source,
+            )
+            for study, new in items
+        ]
+    )
+    results: list[Result] = []
+    kept: list[int] = []
+    changed: list[tuple[int | None, StudyRecord]] = []
+    for (study, new), state in zip(items, states, strict=True):
+        if state.content_hash() == study.record_hash:
+            # The content is as it was, but its page lists the new version.
+            kept.append(study.pk)
+            results.append(
+                Result(new.piece.source, study.nct_id, Outcome.UNCHANGED, NOTHING_CHANGED)
+            )
+        else:
+            store.validate(state)
+            changed.append((study.pk, state))
+            results.append(Result(new.piece.source, study.nct_id, Outcome.UPDATED))
+    if kept:
+        Study.objects.filter(pk__in=kept).update(updated_at=timezone.now())
+    if changed:
+        store.write(changed)
+    return results
 
 
 def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
@@ -208,22 +248,22 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
 
     nct_ids = {item.record.nct_id for item in parsed.values()}
     existing, imported = _retrying(lambda: _known(nct_ids))
+    # The first piece of each study, new or existing; later ones in the chunk go on their own.
     new: dict[str, int] = {}
+    old: dict[str, int] = {}
     for index, item in parsed.items():
         nct_id = item.record.nct_id
         if (nct_id, item.digest) in imported:
             results[index] = Result(item.piece.source, nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
-        elif nct_id not in existing and nct_id not in new:
-            new[nct_id] = index
-    if new and _insert_new([parsed[i] for i in new.values()]):
-        for index in new.values():
-            results[index] = Result(
-                parsed[index].piece.source, parsed[index].record.nct_id, Outcome.CREATED
-            )
+        elif nct_id not in new and nct_id not in old:
+            (old if nct_id in existing else new)[nct_id] = index
+    for batch, write in ((new, _insert_all), (old, _update_all)):
+        if batch and (done := _in_one_transaction(write, [parsed[i] for i in batch.values()])):
+            results.update(zip(batch.values(), done, strict=True))
     for index in range(len(chunk)):
         if index not in results:
-            # Updates, repeats of one source within the batch, and new studies whose batch
-            # insert failed: each in its own transaction, with its own reason if it fails.
+            # Repeats of one study within the batch, and studies whose batch transaction
+            # failed: each in its own transaction, with its own reason if it fails.
             item = parsed[index]
             results[index] = save_record(item.record, item.piece.data, item.piece.source)
         yield results[index]
@@ -236,32 +276,42 @@ def _known(nct_ids: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
     return existing, set(versions.values_list("study__nct_id", "sha256"))
 
 
-def _insert_new(items: list[_Parsed]) -> bool:
-    """Insert studies that do not exist yet, all in one transaction; False if it failed."""
+def _in_one_transaction(
+    write: Callable[[list[_Parsed]], list[Result]], items: list[_Parsed]
+) -> list[Result] | None:
+    """A batch written in one transaction, or None if it failed (each is then saved alone)."""
     try:
-        _retrying(lambda: _insert_all(items))
+        return _retrying(lambda: transaction.atomic()(write)(items))
     except DatabaseUnavailable:
         raise
     except Exception:
         # One of them is bad (or a value no check foresaw): each is saved on its own instead.
         if _connection_lost():
             connection.close()
-        return False
-    return True
+        return None
 
 
-def _insert_all(items: list[_Parsed]) -> None:
-    with transaction.atomic():
-        ids = store.write([(None, item.record) for item in items])
-        _versions(
-            [
-                (study_id, item.record, item.piece.source, item.piece.data, item.digest)
-                for study_id, item in zip(ids, items, strict=True)
-            ]
-        )
-        curation.curate_imports_many(
-            [
-                curation.Import(study_id, None, item.record, item.piece.source)
-                for study_id, item in zip(ids, items, strict=True)
-            ]
-        )
+def _insert_all(items: list[_Parsed]) -> list[Result]:
+    """Insert studies that do not exist yet. Call it inside a transaction."""
+    ids = store.write([(None, item.record) for item in items])
+    _versions(
+        [
+            (study_id, item.record, item.piece.source, item.piece.data, item.digest)
+            for study_id, item in zip(ids, items, strict=True)
+        ]
+    )
+    curation.curate_imports_many(
+        [
+            curation.Import(study_id, None, item.record, item.piece.source)
+            for study_id, item in zip(ids, items, strict=True)
+        ]
+    )
+    return [Result(item.piece.source, item.record.nct_id, Outcome.CREATED) for item in items]
+
+
+def _update_all(items: list[_Parsed]) -> list[Result]:
+    """Update studies that exist, locked in order of id (two imports never deadlock)."""
+    nct_ids = [item.record.nct_id for item in items]
+    locked = Study.objects.select_for_update().filter(nct_id__in=nct_ids).order_by("pk")
+    studies = {study.nct_id: study for study in locked}
+    return _update([(studies[item.record.nct_id], item) for item in items])

@@ -415,9 +415,11 @@ def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = Tr
 def validate(record: StudyRecord) -> None:
     """Raise ValidationError if the record's Study columns break a field's rules (a value too
     long for its column, an unknown enum value) so a refusal can say which field and why."""
-    # The NCT ID is checked by the record itself, and is unique by the writer's lookup.
+    # The NCT ID is checked by the record itself, and is unique by the writer's lookup. The
+    # table's check constraints are left to the database, which names the one a row breaks:
+    # validating them here would cost a query each, for every study of a batch.
     study = Study(nct_id=record.nct_id, **study_columns(record))
-    study.full_clean(exclude=["nct_id"], validate_unique=False)
+    study.full_clean(exclude=["nct_id"], validate_unique=False, validate_constraints=False)
 
 
 # --- Rows -> record ------------------------------------------------------------------------

@@ -56,7 +56,7 @@ from trials.record import (
 )
 from trials.search import refresh_search_many
 
-from .copy import copy_rows, reserve_ids
+from .copy import copy_rows, reserve_ids, update_rows
 
 # Record fields kept as Study columns: (field, column); dates are kept apart (DATES: each
 # as its first day and precision, and a typed one with its type too).
@@ -402,8 +402,8 @@ def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = Tr
     )
     old = [(study_id, record) for study_id, record in items if study_id is not None]
     if old:
-        for study_id, record in old:
-            Study.objects.filter(pk=study_id).update(updated_at=now, **study_columns(record))
+        rows = [{"id": pk, "updated_at": now, **study_columns(record)} for pk, record in old]
+        update_rows(Study, rows)
         old_ids = [study_id for study_id, _ in old]
         for part in PART_MODELS:
             part._default_manager.filter(study_id__in=old_ids).delete()

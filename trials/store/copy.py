@@ -41,6 +41,39 @@ def copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     fields, statement = _layout(model, with_pk=model._meta.pk.attname in rows[0])
+    _copy(statement, fields, rows)
+
+
+def update_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Set the columns ``rows`` give (attname -> value, with the primary key) on existing rows:
+    one COPY into a scratch table and one UPDATE from it.
+
+    A study's row is wide (titles, summaries, every date): an UPDATE statement per study cost
+    more than all the rest of re-importing it. Every row gives the same columns as the first.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if f.attname in rows[0]]
+    columns = [quote(f.column or f.attname) for f in fields]
+    table, scratch = quote(opts.db_table), quote(f"{opts.db_table}_update")
+    pk = quote(opts.pk.column or opts.pk.attname)
+    with connection.cursor() as cursor:
+        # The columns' types only: no constraint, no default, no index to keep up.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} AS SELECT {', '.join(columns)} FROM {table} "
+            "WITH NO DATA"
+        )
+        _copy(f"COPY {scratch} ({', '.join(columns)}) FROM STDIN", fields, rows)
+        assignments = ", ".join(f"{c} = {scratch}.{c}" for c in columns if c != pk)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {scratch} WHERE {table}.{pk} = {scratch}.{pk}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
+def _copy(statement: str, fields: list[models.Field], rows: list[dict[str, Any]]) -> None:
     defaults = {f.attname: f.get_default() for f in fields}
     get = operator.itemgetter(*defaults)
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]

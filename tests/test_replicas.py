@@ -5,16 +5,27 @@ a real streaming replica (two private PostgreSQL servers, the replica made by pg
 behind gunicorn, configured as a deployment is, by DATABASE_URL and DATABASE_REPLICA_URLS.
 """
 
-from collections.abc import Callable
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
-from registry import replicas
+from registry import replicas, serving
 from registry.middleware import ReadFromReplicas
-from registry.replicas import PRIMARY, ReplicaRouter
+from registry.replicas import PRIMARY, READ_PRIMARY_COOKIE, ReplicaRouter
+from tests.corpus import CORPUS
+from tests.pgcluster import Server, servers
 from trials.models import Study
 
 router = ReplicaRouter()
@@ -172,3 +183,105 @@ def test_without_replicas_configured_the_settings_install_neither_router_nor_mid
         pytest.skip("replicas are configured for this run")
     assert "registry.middleware.ReadFromReplicas" not in settings.MIDDLEWARE
     assert not settings.DATABASE_ROUTERS
+
+
+# --- A real primary and its streaming replica, behind gunicorn --------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = "NCT00162175"  # PPAR-COMBO With Sulfonylurea
+SECOND = "NCT00195884"  # Diabetes Aerobic and Resistance Exercise (DARE) Study
+
+
+@pytest.fixture
+def primary_and_replica(db) -> Iterator[tuple[Server, Server]]:
+    """A migrated primary (the test database's tables, copied) and a streaming replica of it,
+    made by pg_basebackup and running."""
+    with servers(2) as (primary, replica):
+        primary.init()
+        primary.start()
+        if not primary.copy_schema(connection.settings_dict):
+            _manage(primary, "migrate", "--no-input")
+        replica.copy_of(primary)
+        replica.start()
+        assert replica.one("SELECT pg_is_in_recovery()") is True
+        yield primary, replica
+
+
+def _manage(primary: Server, *command: str) -> None:
+    """A management command run against the primary, in its own process as an operator runs it."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": primary.url, "DATABASE_REPLICA_URLS": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _caught_up(primary: Server, replica: Server, wait: float = 30.0) -> None:
+    """Wait until the replica has replayed everything the primary has written so far."""
+    written = primary.one("SELECT pg_current_wal_lsn()")
+    deadline = time.monotonic() + wait
+    while not replica.one(f"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn"):
+        assert time.monotonic() < deadline, f"the replica did not reach {written} in {wait} s"
+        time.sleep(0.05)
+
+
+def _get(url: str, cookie: str = "") -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.slow
+def test_pages_are_read_from_a_streaming_replica_and_from_the_primary_once_it_stops(
+    primary_and_replica,
+):
+    primary, replica = primary_and_replica
+    _manage(primary, "import_trials", str(CORPUS / "json" / f"{FIRST}.json"))
+    _caught_up(primary, replica)
+    environment = {
+        "DATABASE_URL": primary.url,
+        "DATABASE_REPLICA_URLS": replica.url,
+        "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
+        # Static files as in development: pages link them with no `collectstatic` run first.
+        "DJANGO_DEBUG": "true",
+    }
+    with serving.gunicorn(environment, workers=1) as app:
+        status, page = _get(f"{app}/studies/{FIRST}/")
+        assert status == 200 and "PPAR-COMBO With Sulfonylurea" in page
+        status, answer = _get(f"{app}/api/v2/studies/{FIRST}")
+        assert status == 200
+        assert json.loads(answer)["protocolSection"]["identificationModule"]["nctId"] == FIRST
+
+        # The replica, held still, does not have what is imported now; the primary does. A
+        # visitor's page says which one it read.
+        replica.one("SELECT pg_wal_replay_pause()::text")
+        _manage(primary, "import_trials", str(CORPUS / "json" / f"{SECOND}.json"))
+        assert _get(f"{app}/studies/{SECOND}/")[0] == 404
+        assert _get(f"{app}/api/v2/studies/{SECOND}")[0] == 404
+        # A client that has just written reads the primary: the study is there.
+        status, page = _get(f"{app}/studies/{SECOND}/", cookie=f"{READ_PRIMARY_COOKIE}=1")
+        assert status == 200 and "Diabetes Aerobic and Resistance Exercise" in page
+
+        replica.one("SELECT pg_wal_replay_resume()::text")
+        _caught_up(primary, replica)
+        assert _get(f"{app}/studies/{SECOND}/")[0] == 200
+
+        # Stopped, the replica is passed over: every page is read from the primary.
+        replica.stop()
+        for path in (
+            f"/studies/{FIRST}/",
+            f"/studies/{FIRST}/?sites_page=1",  # not a kept page: the study's tables are read
+            f"/api/v2/studies/{FIRST}",
+            f"/api/v2/studies/{SECOND}",
+            "/?q=sulfonylurea",
+            "/api/v2/studies?query.term=exercise",
+        ):
+            status, body = _get(app + path)
+            assert status == 200, (path, body[:500])
+        assert "PPAR-COMBO" in _get(f"{app}/?q=sulfonylurea")[1]

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -87,7 +88,7 @@ class Server:
         row = self.one(f"SELECT count(*) FROM {table}")
         return int(row)
 
-    def one(self, query: str) -> object:
+    def one(self, query: str) -> Any:
         """The one value ``query`` returns."""
         with psycopg.connect(self.url, connect_timeout=5) as conn:
             row = conn.execute(query.encode()).fetchone()

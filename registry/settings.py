@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "trials",
 ]
 
+# Streaming replicas of the primary that page and API reads may go to (registry/replicas.py).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", "")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (a signed-in user reads the primary; the session is read from it
+    # before any read may go to a replica), inside sessions (it sees a session being saved).
+    *(["registry.middleware.ReadFromReplicas"] if DATABASE_REPLICA_URLS else []),
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -122,16 +128,31 @@ if not _database_url:
     from registry.embedded import database_url
 
     _database_url = database_url(os.environ.get("EMBEDDED_DATABASE_NAME", "registry"))
+# Persistent connections: a study page is ~5x faster with them (docs/engineering.md).
+_conn_max_age = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.parse(
-        _database_url,
-        # Persistent connections: a study page is ~5x faster with them (docs/engineering.md).
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        _database_url, conn_max_age=_conn_max_age, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at a PostgreSQL server")
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=_conn_max_age, conn_health_checks=True)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {_number} must point at a PostgreSQL server"
+        )
+    # A replica that does not answer is passed over for the primary: soon, not after the
+    # operating system's minutes-long TCP timeout.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Tests run unchanged with replicas configured: each reads the test database itself.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["registry.replicas.ReplicaRouter"]
+# How long a client that wrote reads the primary: longer than the replicas usually lag.
+DATABASE_REPLICA_LAG_SECONDS = int(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

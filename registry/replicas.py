@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 PRIMARY = DEFAULT_DB_ALIAS
@@ -69,6 +70,13 @@ def replica_aliases() -> list[str]:
 def _address(alias: str) -> tuple[Any, ...]:
     given = connections[alias].settings_dict
     return (given["HOST"] or given["OPTIONS"].get("host"), given["PORT"], given["NAME"])
+
+
+def reading_connection() -> BaseDatabaseWrapper:
+    """The connection the current request reads from (the primary outside a request, or with no
+    replicas): for raw SQL reads and for a transaction that only reads, which the router does
+    not see by itself. The search page's queries, its counts and facets read one copy."""
+    return connections[router.db_for_read(Model)]
 
 
 def healthy_replica() -> str | None:

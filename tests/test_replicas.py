@@ -267,6 +267,14 @@ def test_pages_are_read_from_a_streaming_replica_and_from_the_primary_once_it_st
         # A client that has just written reads the primary: the study is there.
         status, page = _get(f"{app}/studies/{SECOND}/", cookie=f"{READ_PRIMARY_COOKIE}=1")
         assert status == 200 and "Diabetes Aerobic and Resistance Exercise" in page
+        # Searches too: the page (its words, counts and facets) and the API's.
+        search, api_search = "/?q=exercise", "/api/v2/studies?query.term=exercise"
+        title = "Diabetes Aerobic and Resistance Exercise"
+        assert title not in _get(app + search)[1]
+        assert SECOND not in _get(app + api_search)[1]
+        primary_read = f"{READ_PRIMARY_COOKIE}=1"
+        assert title in _get(app + search, cookie=primary_read)[1]
+        assert SECOND in _get(app + api_search, cookie=primary_read)[1]
 
         replica.one("SELECT pg_wal_replay_resume()::text")
         _caught_up(primary, replica)

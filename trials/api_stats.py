@@ -7,11 +7,12 @@ columns or part tables (``held_fields``). Each endpoint's docstring says what it
 import typing
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Func
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.http import require_GET
 
+from registry.replicas import reading_connection
 from trials import api_fields
 from trials.api import bad_request
 from trials.api_fields import held_fields
@@ -68,7 +69,7 @@ def _fields_param(params: QueryDict, accepts: "typing.Callable[[str], bool]") ->
 def _query(base: "models.QuerySet[Any]", template: str, *params: Any) -> list[tuple]:
     """``template`` run with ``base``'s SQL as the CTE ``v``."""
     sql, base_params = base.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(f"WITH v AS ({sql}) {template}", (*base_params, *params))
         return cursor.fetchall()
 
@@ -178,7 +179,7 @@ def _summed(rows: "models.QuerySet[Any]", fields: list[tuple[str, str]], one_eac
         parts.append(f"{studies} FILTER (WHERE {_present(index)} IS NOT NULL) AS h{index}")
         if stats_type in ("INTEGER", "NUMBER"):
             parts += [f"{f}(c{index}) AS {f}{index}" for f in ("min", "max", "avg")]
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         sql, params = rows.query.sql_with_params()
         cursor.execute(f"WITH v AS ({sql}) SELECT {', '.join(parts)} FROM v", params)
         names = [column.name for column in cursor.description or ()]
@@ -318,7 +319,7 @@ def size_stats(request: HttpRequest) -> HttpResponse:
     sql, params = _answers().query.sql_with_params()
     # Materialized: the kept answers are found once (a pass joining the study table), then
     # summed, bucketed and ranked from that copy of their sizes alone.
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(
             f"WITH v AS MATERIALIZED ({sql}),"
             " summary AS (SELECT count(*) AS total, coalesce(round(avg(size)), 0) AS average,"

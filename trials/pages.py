@@ -27,13 +27,12 @@ from urllib.parse import urlencode
 
 import django
 from django.conf import settings
-from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from psycopg import sql
 
+from registry.replicas import reading_connection
 from trials.models import PreparedPage, PreparedSearch, SearchMatch, SearchRevision, Study
 from trials.search.layout import column, table
 
@@ -112,7 +111,7 @@ def build() -> str:
 def served(request: HttpRequest, kind: Kind, nct_id: str) -> HttpResponse | None:
     """The kept page of this kind of the study, if it still says what the study says now:
     gzip-encoded as kept to a client that accepts it (every browser), else decoded."""
-    with _reading_connection().cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(_LOOKUP, {"nct_id": nct_id, "kind": kind, "build": build()})
         found = cursor.fetchone()
     return None if found is None else _answer(request, bytes(found[0]), _CONTENT_TYPES[kind])
@@ -148,7 +147,7 @@ def keep(kind: Kind, study: Study, response: HttpResponse, data_date: datetime.d
 def served_search(request: HttpRequest) -> tuple[HttpResponse | None, int | None]:
     """The kept search page for this request, if its revision is current; and the revision
     (None when the server keeps none: then nothing is kept either)."""
-    with _reading_connection().cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(_SEARCH_LOOKUP, {"key": _search_key(request)})
         found = cursor.fetchone()
     if found is None:
@@ -173,13 +172,6 @@ def keep_search(request: HttpRequest, revision: int | None, response: HttpRespon
     # However many different searches come between two changes, the newest few are kept.
     oldest = PreparedSearch.objects.order_by("-pk").values("pk")[MAX_KEPT_SEARCHES:]
     PreparedSearch.objects.filter(pk__in=oldest).delete()
-
-
-def _reading_connection() -> BaseDatabaseWrapper:
-    """Where this request reads (a replica, with ``DATABASE_REPLICA_URLS``): the lookups are
-    the most frequent reads of all, and a page read back from where the rest of the request
-    reads is consistent with it. Kept pages are only ever written to the primary (``keep``)."""
-    return connections[router.db_for_read(PreparedPage)]
 
 
 def _search_key(request: HttpRequest) -> str:

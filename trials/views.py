@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
+from registry.replicas import reading_connection
+
 from . import api, api_fields, markup, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
@@ -45,8 +47,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if served is not None:
         return served
     filterset = StudyFilter(request.GET)
-    # One transaction: the search steers the planner for its own queries only (SET LOCAL).
-    with transaction.atomic():
+    # One transaction where the request reads (a replica, when there are replicas): the search
+    # steers the planner for its own queries only (SET LOCAL).
+    with transaction.atomic(using=reading_connection().alias):
         # Paginator only counts and slices the results; django-stubs' protocol for them also
         # asks for iteration and indexing by position, which a search read a page at a time
         # does not offer (iterating would read every match).

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.urls import reverse
 
+from registry.replicas import reading_connection
 from trials import vocab
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _tables_holding(study_ids: list[int], accessors: list[str]) -> set[str]:
         f" WHERE {quote(tables[accessor]._meta.get_field('study').column)} = ANY(%(ids)s))"
         for accessor in accessors
     )
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(f"SELECT {probes}", {"ids": study_ids})
         found = cursor.fetchone()
     return {accessor for accessor, holds in zip(accessors, found, strict=True) if holds}

@@ -20,6 +20,7 @@ from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from psycopg import sql
 
+from registry.replicas import reading_connection
 from trials import vocab
 from trials.models import (
     ConditionName,
@@ -129,7 +130,7 @@ def _counts(key_sets: list[list[str]]) -> list[int]:
     """For each set of lexicon keys, the studies that hold any of them (the term_keys index)."""
     if not key_sets:
         return []
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(_COUNT, [json.dumps(key_sets)])
         return [row[0] for row in cursor.fetchall()]
 

@@ -12,12 +12,12 @@ The codes are ``layout.CODED``'s.
 from collections import Counter
 from typing import Any
 
-from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce
 from psycopg import sql
 
+from registry.replicas import reading_connection
 from trials.models import SearchMatch
 
 from .layout import CODED, FACET_COLUMNS
@@ -74,7 +74,7 @@ def count_and_facets(
         countries=sql.SQL(country_sql),
         country_column=sql.Identifier(FACET_COLUMNS["country"]),
     )
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(counted.as_string(), (*params, *country_params))
         results = cursor.fetchall()
 

@@ -11,9 +11,9 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from django.db import connection
 from psycopg import sql
 
+from registry.replicas import reading_connection
 from trials.models import DrugAlias, DrugSynonym, SearchTerm, TermKind
 
 from .layout import CONFIG, column, key_prefix, table
@@ -125,7 +125,7 @@ def resolve_drug(text: str, *, fuzzy_threshold: float) -> DrugNames | None:
 
 
 def _resolve(text: str, fuzzy_threshold: float) -> DrugNames | None:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(_RESOLVE, {"text": text, "threshold": fuzzy_threshold})
         keys, tsquery, fuzzy_name = cursor.fetchone()
     if not keys:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -35,6 +34,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from psycopg import sql
 
+from registry.replicas import reading_connection
 from trials.models import SearchMatch, SearchRanking
 
 from . import spelling
@@ -363,6 +363,6 @@ def snippets(
     )
     # Positional parameters, in the order they appear in the statement.
     params: list[str | list[int]] = [*query.params, *prefer.params, _HEADLINE_OPTIONS, list(ids)]
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(statement.as_string(), params)
         return {pk: Snippet(label, highlight(text)) for pk, label, text in cursor.fetchall()}

@@ -4,9 +4,9 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 
+from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
 
 from .facets import count_and_facets
@@ -51,9 +51,10 @@ class SearchResults:
         the index, not knowing that testing each row unpacks its large out-of-line vector
         (600 ms instead of 180 ms at 100,000 studies); a bitmap scan answers from the index.
         """
-        if connection.in_atomic_block and not self._steered:
+        reading = reading_connection()
+        if reading.in_atomic_block and not self._steered:
             seqscan = "off" if self.words else "on"
-            with connection.cursor() as cursor:
+            with reading.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', %s, true)",
                     [seqscan],

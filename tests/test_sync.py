@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from tests.corpus import API_V2_FRAGMENT, api_v2_studies
 from tests.ctgov_server import FakeApi, Fault, serving
@@ -335,3 +336,27 @@ def test_the_endpoint_is_a_setting(api, clock, settings):
 
     assert imported() == set(RECORDS)
     assert api.log[0]["pageSize"] == "3"
+
+
+def test_admin_shows_how_far_the_sync_got_and_lets_no_one_edit_it(api, clock, admin_client):
+    run(api)
+    saved = state(api)
+
+    page = admin_client.get(reverse("admin:trials_syncstate_change", args=[saved.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert api.url in html and "Nov. 21, 2022" in html
+    assert 'name="reached"' not in html  # shown, not a form field
+    assert admin_client.get(reverse("admin:trials_syncstate_add")).status_code == 403
+
+
+def test_a_server_that_gives_the_same_page_token_again_stops_the_sync(api, clock):
+    # Page 2, asked for with token-1, answers token-1 again: following it would never end.
+    api.faults.append(Fault(200, '{"studies": [], "nextPageToken": "token-1"}', page=2))
+
+    output, status = run(api)
+
+    assert status == 1
+    assert "the server gave page token 'token-1' again" in output
+    assert len(api.log) == 2

@@ -88,6 +88,10 @@ def sync(
                 continue
             _stopped(state, str(exc))
             raise
+        if page.next_token and page.next_token == state.page_token:
+            # Following it would fetch the same page for ever.
+            _stopped(state, why := f"the server gave page token {page.next_token!r} again")
+            raise SyncStopped(why)
         number = state.pages + 1
         results = list(import_pieces(_pieces(page, f"{client.base_url}/studies page {number}")))
         if lost := [r for r in results if r.detail.startswith(NOT_IMPORTED)]:

@@ -46,7 +46,7 @@ def json_zip(folder: Path) -> tuple[Path, set[str]]:
 def all_public_xml_zip(folder: Path) -> tuple[Path, list[str]]:
     """An AllPublicXML.zip of the bulk archive's first records: NCT0000xxxx/NCT00000102.xml."""
     path = folder / "AllPublicXML.zip"
-    members = []
+    members: list[str] = []
     with tarfile.open(BULK_ARCHIVE) as source, zipfile.ZipFile(path, "w") as archive:
         for member in source:
             if len(members) == XML_RECORDS:

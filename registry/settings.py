@@ -180,6 +180,11 @@ STORAGES = {
     },
 }
 
+# The ClinicalTrials.gov API v2 that `manage.py sync_trials` keeps the copy up to date from.
+CTGOV_API_URL = os.environ.get("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2").rstrip("/")
+if not CTGOV_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"CTGOV_API_URL must be an http(s) URL, not {CTGOV_API_URL!r}")
+
 # The admin lives under a configurable path so it is not where every scanner looks first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 

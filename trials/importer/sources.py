@@ -15,6 +15,10 @@ from pathlib import Path
 from .detect import MAX_SOURCE_BYTES
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2")
+# ClinicalTrials.gov's bulk downloads (AllPublicXML.zip) hold, beside the records, a top-level
+# table of contents: how many studies, of which date. It is no record; read as one, it would
+# fail every import of an untouched download.
+CONTENTS = "contents.txt"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ def _zip_sources(path: Path) -> Iterator[Source]:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if info.is_dir() or Path(info.filename).name.startswith("."):
+                continue
+            if info.filename.lower() == CONTENTS:
                 continue
             label = f"{path}:{info.filename}"
             if info.file_size > MAX_SOURCE_BYTES:

@@ -39,6 +39,9 @@ class DatabaseUnavailable(Exception):
 WAIT_FOR_DATABASE = 60.0
 IMPORTED_BEFORE = "this source was imported before"
 NOTHING_CHANGED = "new version kept; nothing changed"
+# The start of the reason given to records left unsaved because the database went away: not a
+# fault of theirs, so a sync does not count them as done.
+NOT_IMPORTED = "not imported: "
 _LONGEST_PAUSE = 5.0
 
 
@@ -207,7 +210,7 @@ def import_pieces(pieces: Iterable[Piece], chunk_size: int = 500) -> Iterator[Re
             yield result
     except DatabaseUnavailable as exc:
         for piece in itertools.chain(chunk[given:], pieces):
-            yield Result(piece.source, _nct_id(piece), Outcome.FAILED, f"not imported: {exc}")
+            yield Result(piece.source, _nct_id(piece), Outcome.FAILED, f"{NOT_IMPORTED}{exc}")
 
 
 def _nct_id(piece: Piece) -> str:

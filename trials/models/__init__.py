@@ -1,4 +1,5 @@
-"""Study and its parts, imported versions, the drug alias table, curation, history, search."""
+"""Study and its parts, imported versions, the drug alias table, curation, history, search,
+and how far the sync from ClinicalTrials.gov got."""
 
 from .aliases import DrugAlias
 from .curation import Curation, Origin, StudyChange
@@ -58,6 +59,7 @@ from .search import (
     TermKind,
 )
 from .study import IdentifierKind, Study, StudyQuerySet
+from .sync import SyncState
 from .versions import StudyVersion
 
 __all__ = [
@@ -117,6 +119,7 @@ __all__ = [
     "StudyQuerySet",
     "StudyVersion",
     "SubmissionInfo",
+    "SyncState",
     "TermKind",
     "UnpostedEvent",
     "ViolationEvent",

@@ -98,7 +98,7 @@ def test_a_first_sync_imports_every_study_page_by_page_oldest_update_first(api, 
     assert all(q.items() >= FIRST_ASK.items() for q in api.log)
     assert set(api.agents) == {USER_AGENT}
     assert "Page 1: 2 studies (2 created), updated up to 2008-04-10" in output
-    assert "Page 4: 1 studies (1 created), updated up to 2022-11-21" in output
+    assert "Page 4: 1 study (1 created), updated up to 2022-11-21" in output
     assert "Total: 7 records (7 created)" in output
     saved = state(api)
     assert (saved.running, saved.reached, saved.page_token, saved.pages) == (
@@ -184,7 +184,7 @@ def test_an_interrupted_sync_resumes_at_the_page_it_stopped_on(api, clock):
     assert "Resuming the sync of studies updated since the start at page 3" in output
     assert [q.get("pageToken") for q in api.log] == ["token-2", "token-3"]  # no page again
     assert imported() == set(RECORDS)
-    assert "Page 4: 1 studies (1 created)" in output
+    assert "Page 4: 1 study (1 created)" in output
     saved = state(api)
     assert (saved.running, saved.reached, saved.created, saved.last_error) == (
         False,
@@ -311,10 +311,28 @@ def test_a_record_the_importer_refuses_is_reported_and_the_page_goes_on(clock):
 
         assert status == 1
         assert f"failed: {api.url}/studies page 2: NCT00465816" in output
-        assert "Page 2: 1 studies (1 failed), updated up to 2008-04-10" in output
+        assert "Page 2: 1 study (1 failed), updated up to 2008-04-10" in output
         assert "1 record(s) failed" in output
         assert imported() == {"NCT00410098", "NCT00405041"}
         assert state(api).reached == datetime.date(2008, 4, 10)
+
+
+def test_a_study_that_failed_is_asked_for_again_by_the_next_sync(clock):
+    broken = study("NCT00405041")  # updated 2008-04-10
+    broken["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = -4
+    with serving([study("NCT00410098"), broken, study("NCT00162175")]) as api:
+        output, status = run(api)
+        assert status == 1 and "study_enrollment_not_negative" in output
+        assert state(api).reached == datetime.date(2008, 4, 10)  # not 2010-09-14
+        api.replace(study("NCT00405041"))  # mended, its date unchanged
+        api.log.clear()
+
+        output, status = run(api)
+
+        assert status == 0
+        assert api.log[0]["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2008-04-10,MAX]"
+        assert imported() == {"NCT00410098", "NCT00405041", "NCT00162175"}
+        assert state(api).reached == datetime.date(2010, 9, 14)
 
 
 def test_every_record_is_listed_at_verbosity_two(api, clock):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from trials.models import SyncState
 
 from .ctgov_api import ApiError, Client, Page, studies_query
-from .detect import Piece
 from .pipeline import parse_sources
 from .report import Outcome, Result
 from .sources import Source
@@ -93,10 +92,11 @@ def sync(
             _stopped(state, why := f"the server gave page token {page.next_token!r} again")
             raise SyncStopped(why)
         number = state.pages + 1
-        results = list(import_pieces(_pieces(page, f"{client.base_url}/studies page {number}")))
+        sources = _sources(page, f"{client.base_url}/studies page {number}")
+        results = list(import_pieces(parse_sources([s for s, _ in sources], imported_before)))
         if lost := [r for r in results if r.detail.startswith(NOT_IMPORTED)]:
             raise SyncStopped(f"page {number} was not imported whole: {lost[0].detail}")
-        _record(state, page, results)
+        _record(state, page, results, {s.name: updated for s, updated in sources})
         yield PageDone(number, results, state.newest, last=not state.running)
         if not state.running:
             return
@@ -105,13 +105,19 @@ def sync(
 def _start(state: SyncState, since: datetime.date | None) -> None:
     """A new sync from ``since`` (None: every study)."""
     state.running, state.since, state.page_token, state.newest = True, since, "", None
+    state.failed_since = None
     state.pages = state.created = state.updated = state.unchanged = state.failed = 0
     state.started_at, state.last_error = timezone.now(), ""
     state.save()
 
 
 @transaction.atomic
-def _record(state: SyncState, page: Page, results: list[Result]) -> None:
+def _record(
+    state: SyncState,
+    page: Page,
+    results: list[Result],
+    updated: dict[str, datetime.date | None],
+) -> None:
     """How far the sync got, after a page's studies are each saved whole by the writer."""
     counts = Counter(result.outcome for result in results)
     state.pages += 1
@@ -120,10 +126,15 @@ def _record(state: SyncState, page: Page, results: list[Result]) -> None:
     state.unchanged += counts[Outcome.UNCHANGED]
     state.failed += counts[Outcome.FAILED]
     state.newest = _latest(state.newest, *map(last_update, page.studies))
+    # A study that failed (a record this version cannot read, say) is asked for again by the
+    # next sync, rather than left behind until it changes on the registry. One without a date
+    # cannot be asked for by date: it is reported, as every failure is.
+    failed = [updated.get(r.source) for r in results if r.outcome == Outcome.FAILED]
+    state.failed_since = _earliest(state.failed_since, *failed)
     state.page_token, state.last_error = page.next_token, ""
     if not page.next_token:
         state.running = False
-        state.reached = _latest(state.reached, state.newest, state.since)
+        state.reached = state.failed_since or _latest(state.reached, state.newest, state.since)
         state.completed_at = timezone.now()
     state.save()
 
@@ -133,15 +144,16 @@ def _stopped(state: SyncState, why: str) -> None:
     state.save(update_fields=["last_error", "saved_at"])
 
 
-def _pieces(page: Page, name: str) -> Iterator[Piece]:
-    """The page's studies as the importer reads files: one source per study, named by page."""
+def _sources(page: Page, name: str) -> list[tuple[Source, datetime.date | None]]:
+    """The page's studies as the importer reads files (one source per study, named by page),
+    each with its update date."""
     sources = []
     for index, study in enumerate(page.studies, start=1):
         nct_id = _nct_id(study) or f"study {index}"
         # The same study served again serialises to the same bytes: its digest finds it.
         data = json.dumps(study, ensure_ascii=False, separators=(",", ":")).encode()
-        sources.append(Source(f"{name}: {nct_id}", data))
-    return parse_sources(sources, imported_before)
+        sources.append((Source(f"{name}: {nct_id}", data), last_update(study)))
+    return sources
 
 
 def _nct_id(study: dict[str, Any]) -> str:
@@ -163,3 +175,8 @@ def last_update(study: dict[str, Any]) -> datetime.date | None:
 def _latest(*dates: datetime.date | None) -> datetime.date | None:
     known = [d for d in dates if d is not None]
     return max(known) if known else None
+
+
+def _earliest(*dates: datetime.date | None) -> datetime.date | None:
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None

@@ -29,6 +29,12 @@ class SyncState(models.Model):
     newest = models.DateField(
         null=True, blank=True, help_text="The newest LastUpdatePostDate it has imported so far."
     )
+    failed_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The oldest LastUpdatePostDate of a study it failed to import: the next sync "
+        "asks again from there, so the study is not left behind.",
+    )
     pages = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)

@@ -114,8 +114,9 @@ class Command(BaseCommand):
                 self.stdout.write(str(result))
         counts = page.counts
         parts = ", ".join(f"{counts[o]} {o}" for o in Outcome if counts[o])
+        studies = f"{len(page.results)} {'study' if len(page.results) == 1 else 'studies'}"
         self.stdout.write(
-            f"Page {page.number}: {len(page.results)} studies ({parts or 'none'}), "
+            f"Page {page.number}: {studies} ({parts or 'none'}), "
             f"updated up to {page.newest or 'no date'}"
         )
 

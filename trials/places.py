@@ -192,6 +192,15 @@ def _index(
     }
 
 
+def preload() -> None:
+    """Read the gazetteer now (about six seconds here) rather than at the first place search
+    or site a process writes: gunicorn's master calls it before forking its workers, which
+    then share one copy instead of each making its own while a person waits."""
+    _countries()
+    _states()
+    _by_name()
+
+
 def country_code(name: str) -> str:
     """The ISO code of a country as a record or a person names it; "" when unknown."""
     return _countries()[1].get(fold(name), "") if name.strip() else ""

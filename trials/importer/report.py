@@ -26,6 +26,11 @@ class Result:
         return f"{self.outcome}: {label}" + (f": {self.detail}" if self.detail else "")
 
 
+def summary(counts: Counter[str]) -> str:
+    """How many of each outcome, those there were: "2 created, 1 failed"."""
+    return ", ".join(f"{counts[o]} {o}" for o in Outcome if counts[o])
+
+
 class Progress:
     """A one-line progress bar on a terminal; a plain line every few seconds otherwise."""
 
@@ -51,8 +56,8 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         elapsed = max((now or time.monotonic()) - self.started, 1e-9)
         total = sum(self.counts.values())
-        parts = ", ".join(f"{self.counts[o]} {o}" for o in Outcome if self.counts[o])
-        return f"{total} records ({parts or 'none yet'}) in {elapsed:.1f}s, {total / elapsed:.0f}/s"
+        parts = summary(self.counts) or "none yet"
+        return f"{total} records ({parts}) in {elapsed:.1f}s, {total / elapsed:.0f}/s"
 
     def finish(self) -> None:
         if self.interactive:

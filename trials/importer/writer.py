@@ -102,17 +102,14 @@ def save_record(record: StudyRecord, data: bytes, source: str) -> Result:
 @transaction.atomic
 def _save(record: StudyRecord, data: bytes, source: str) -> Result:
     digest = hashlib.sha256(data).hexdigest()
+    parsed = _Parsed(Piece(source, data, record.source_format, record), record, digest)
     study = Study.objects.select_for_update().filter(nct_id=record.nct_id).first()
     if study is None:
-        store.validate(record)
-        (study_id,) = store.write([(None, record)])
-        _versions([(study_id, record, source, data, digest)])
-        curation.curate_import(study_id, None, record, source)
-        return Result(source, record.nct_id, Outcome.CREATED)
+        store.validate(record)  # here, on its own, a refusal names the field
+        return _insert_all([parsed])[0]
     if study.versions.filter(sha256=digest).exists():
         return Result(source, record.nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
-    piece = Piece(source, data, record.source_format, record)
-    return _update([(study, _Parsed(piece, record, digest))])[0]
+    return _update([(study, parsed)])[0]
 
 
 def _update(items: list[tuple[Study, "_Parsed"]]) -> list[Result]:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.importer.ctgov_api import ApiError, Client
-from trials.importer.report import Outcome, Progress
+from trials.importer.report import Outcome, Progress, summary
 from trials.importer.sync import PageDone, SyncStopped, state_of, sync
 from trials.search.vocabulary import rebuild_vocabulary
 
@@ -112,8 +112,7 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.ERROR(str(result)))
             elif verbosity >= 2:
                 self.stdout.write(str(result))
-        counts = page.counts
-        parts = ", ".join(f"{counts[o]} {o}" for o in Outcome if counts[o])
+        parts = summary(page.counts)
         studies = f"{len(page.results)} {'study' if len(page.results) == 1 else 'studies'}"
         self.stdout.write(
             f"Page {page.number}: {studies} ({parts or 'none'}), "

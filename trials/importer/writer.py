@@ -24,10 +24,12 @@ from django.utils import timezone
 from trials import curation, store
 from trials.models import Study, StudyVersion
 from trials.record import StudyRecord, effective_record
+from trials.search.vocabulary import rebuild_vocabulary
 from trials.store.copy import JsonText, copy_rows
+from trials.store.statistics import refresh_statistics
 
 from .detect import Piece
-from .report import Outcome, Result
+from .report import Outcome, Progress, Result
 
 
 class DatabaseUnavailable(Exception):
@@ -315,3 +317,11 @@ def _update_all(items: list[_Parsed]) -> list[Result]:
     locked = Study.objects.select_for_update().filter(nct_id__in=nct_ids).order_by("pk")
     studies = {study.nct_id: study for study in locked}
     return _update([(studies[item.record.nct_id], item) for item in items])
+
+
+def after_import(progress: Progress) -> None:
+    """What follows an import that created or changed studies: the planner's statistics of the
+    tables it filled, then the search vocabulary the records now give."""
+    if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
+        refresh_statistics()
+        rebuild_vocabulary()

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.importer.pipeline import pieces_of
 from trials.importer.report import Outcome, Progress
-from trials.importer.writer import import_pieces, imported_before
-from trials.search.vocabulary import rebuild_vocabulary
+from trials.importer.writer import after_import, import_pieces, imported_before
 
 
 class Command(BaseCommand):
@@ -35,8 +34,7 @@ class Command(BaseCommand):
                 self.stdout.write(style(str(result)))
             progress.update(result)
         progress.finish()
-        if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
-            rebuild_vocabulary()  # the vocabulary the records now give
+        after_import(progress)
         self.stdout.write("Total: " + progress.line())
         if progress.counts[Outcome.FAILED]:
             raise CommandError(f"{progress.counts[Outcome.FAILED]} record(s) failed", returncode=1)

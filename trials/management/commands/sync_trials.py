@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from trials.importer.ctgov_api import ApiError, Client
 from trials.importer.report import Outcome, Progress, summary
 from trials.importer.sync import PageDone, SyncStopped, state_of, sync
-from trials.search.vocabulary import rebuild_vocabulary
+from trials.importer.writer import after_import
 
 
 class Command(BaseCommand):
@@ -79,31 +79,26 @@ class Command(BaseCommand):
         except SyncStopped as exc:  # the database went away: nothing more to write now
             raise CommandError(f"{exc}\nRun sync_trials again to resume.") from exc
         except ApiError as exc:
-            self._after(progress)
+            after_import(progress)
             state = state_of(client.base_url)
             raise CommandError(
                 f"{exc}\nStopped before page {state.pages + 1}; "
                 "run sync_trials again to resume there."
             ) from exc
         except KeyboardInterrupt:
-            self._after(progress)
+            after_import(progress)
             state = state_of(client.base_url)
             raise CommandError(
                 f"Interrupted; run sync_trials again to resume at page {state.pages + 1}.",
                 returncode=130,
             ) from None
-        self._after(progress)
+        after_import(progress)
         state = state_of(client.base_url)
         self.stdout.write(
             f"Total: {progress.line()}; studies updated up to {state.reached or 'no date'}"
         )
         if progress.counts[Outcome.FAILED]:
             raise CommandError(f"{progress.counts[Outcome.FAILED]} record(s) failed", returncode=1)
-
-    def _after(self, progress: Progress) -> None:
-        """What import_trials does after an import: the search vocabulary the records now give."""
-        if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
-            rebuild_vocabulary()
 
     def _report(self, page: PageDone, verbosity: int) -> None:
         """A line a page; a line for each failed record (each record at verbosity 2)."""

@@ -20,6 +20,7 @@ from trials.importer.pipeline import pieces_of
 from trials.models import Study
 from trials.record import StudyRecord
 from trials.search import rebuild_lexicon
+from trials.store.statistics import refresh_statistics
 
 FIRST_SYNTHETIC_ID = 90_000_000
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             self.stdout.write(f"{done} studies in {elapsed:.0f}s ({done / elapsed:.0f}/s)")
         lexicon_started = time.monotonic()
+        refresh_statistics()  # a bulk load: the planner's statistics first
         rebuild_lexicon()
         self.stdout.write(f"lexicon rebuilt in {time.monotonic() - lexicon_started:.0f}s")
         self.stdout.write(f"Total: {count} studies in {time.monotonic() - started:.0f}s")

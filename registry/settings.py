@@ -181,6 +181,10 @@ STORAGES = {
 }
 
 # The ClinicalTrials.gov API v2 that `manage.py sync_trials` keeps the copy up to date from.
+# Search counts are exact up to this many studies; past it the page shows labelled estimates
+# counted on a sample (trials.search.facets).
+SEARCH_EXACT_COUNTS = int(os.environ.get("SEARCH_EXACT_COUNTS", "10000"))
+
 CTGOV_API_URL = os.environ.get("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2").rstrip("/")
 if not CTGOV_API_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"CTGOV_API_URL must be an http(s) URL, not {CTGOV_API_URL!r}")

@@ -383,6 +383,7 @@ class Facet:
     name: str
     label: str
     options: list[Option]
+    estimated: bool = False  # counted on a sample (a broad search): the page says "about"
 
 
 # Countries beyond this many are reached through the countries browse page.
@@ -391,7 +392,8 @@ MAX_COUNTRY_OPTIONS = 15
 
 def facets_of(filterset: StudyFilter) -> list[Facet]:
     """The facets beside the results, each option a link that toggles it."""
-    counts = filterset.search().facets
+    counted = filterset.search().counts()
+    counts, estimated = counted.facets, counted.estimated_facets
     chosen = {name: filterset.values.get(name) for name in FACET_OF}
 
     def toggle(name: str, value: str) -> dict[str, Any]:
@@ -405,13 +407,14 @@ def facets_of(filterset: StudyFilter) -> list[Facet]:
             for value, text in choices
             if counts[column][value] or value in (chosen[name] or [])
         ]
-        return Facet(name, label, options)
+        return Facet(name, label, options, column in estimated)
 
     def yes_no(name: str, label: str, yes: int, no: int) -> Facet:
         return Facet(
             name,
             label,
-            [
+            estimated=name in estimated,
+            options=[
                 Option(
                     text,
                     count,
@@ -435,7 +438,7 @@ def facets_of(filterset: StudyFilter) -> list[Facet]:
     country_names = [name for name, _ in countries]
     country_names += [c for c in chosen["country"] or [] if c not in country_names]
     return [
-        Facet("status", "Status", [recruiting, *statuses.options]),
+        Facet("status", "Status", [recruiting, *statuses.options], statuses.estimated),
         listed("ages", "Age group", list(vocab.AGE_GROUP_LABELS.items()), "ages"),
         listed("phase", "Phase", vocab.Phase.choices, "phase"),
         listed("type", "Study type", vocab.StudyType.choices, "type"),
@@ -443,7 +446,8 @@ def facets_of(filterset: StudyFilter) -> list[Facet]:
         Facet(
             "sex",
             "Sex of the participant",
-            [
+            estimated="sex" in estimated,
+            options=[
                 Option(
                     text,
                     sexes[value] + sexes[vocab.Sex.ALL],

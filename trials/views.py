@@ -1,5 +1,6 @@
 """Public pages: search, browse lists and the study page."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
@@ -25,6 +26,7 @@ from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
 from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
+from .models.search import SAMPLE_EVERY
 from .search import browse as search_browse
 from .search import data_date
 
@@ -60,13 +62,17 @@ def search(request: HttpRequest) -> HttpResponse:
         page = results.get_page(request.GET.get("page"))
         facets = facets_of(filterset)
         suggestions = _suggestions(filterset, page.paginator.count)
-        eligibility_only = filterset.search().eligibility_only()
+        eligibility_only, eligibility_only_estimated = filterset.search().eligibility_only()
     context = {
         "filter": filterset,
         "page": page,
         "facets": facets,
         "suggestions": suggestions,
+        "total_estimated": filterset.search().counts().total_estimated,
+        "exact_counts_up_to": f"{settings.SEARCH_EXACT_COUNTS:,}",
+        "sample_every": SAMPLE_EVERY,
         "eligibility_only": eligibility_only,
+        "eligibility_only_estimated": eligibility_only_estimated,
         # How fresh the data is: the newest last update of any study (an index's first entry).
         "data_date": data_date(),
     }

@@ -7,11 +7,20 @@ values: one bit per choice), and the count groups the matching rows once by thei
 thousand distinct combinations) before summing each facet over those combinations.
 
 The codes are ``layout.CODED``'s.
+
+Counting stays exact up to ``settings.SEARCH_EXACT_COUNTS`` (10,000): a person can tell 2,345
+from 2,400, not 451,000 from 449,000. A search whose counts would read more rows than that is
+counted on a fixed sample of the studies (``in_sample``: one in ``SAMPLE_EVERY``), and what
+comes from the sample is an estimate, marked as such for the page to say "about".
 """
 
+import dataclasses
+import functools
+import operator
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce
@@ -19,6 +28,7 @@ from psycopg import sql
 
 from registry.replicas import reading_connection
 from trials.models import SearchMatch
+from trials.models.search import SAMPLE_EVERY, in_sample
 
 from .layout import CODED, FACET_COLUMNS
 
@@ -27,10 +37,79 @@ _GROUPED = [name for name in FACET_COLUMNS if name != "country"]
 _GROUPED_COLUMNS = [FACET_COLUMNS[name] for name in _GROUPED]
 
 
+@dataclasses.dataclass(frozen=True)
+class Counts:
+    """A search's total and facet counts, with which of them are estimates."""
+
+    total: int
+    facets: dict[str, Counter[Any]]
+    total_estimated: bool = False
+    estimated_facets: frozenset[str] = frozenset()
+
+
+def counted(queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q]) -> Counts:
+    """The total and every facet's counts: exact where they read few enough rows, else estimated.
+
+    The facets read the rows that fail at most one active facet filter (each facet counts over
+    the results of the other filters). One query counts them, reading no more than the limit:
+    for most searches, that is every count, exact. Past the limit, the facets come from the
+    sample, scaled up; the total, and the facets that no active filter of their own widens,
+    are still counted exactly when the total alone is small ("q=cancer&country=Zambia": 30
+    studies, exactly, while the country facet counts cancer studies everywhere, about).
+    """
+    limit = settings.SEARCH_EXACT_COUNTS
+    read = queryset
+    if len(facet_filters) > 1:
+        read = queryset.filter(_all_but_one(list(facet_filters.values())))
+    exact = count_and_facets(read, facet_filters, read_up_to=limit + 1)
+    if exact.read <= limit:
+        return Counts(exact.total, exact.facets)
+
+    sampled = count_and_facets(queryset.filter(in_sample()), facet_filters)
+    facets = {
+        name: Counter({value: n * SAMPLE_EVERY for value, n in counts.items()})
+        for name, counts in sampled.facets.items()
+    }
+    results = queryset.filter(*facet_filters.values())
+    if not facet_filters or count_up_to(results, limit) > limit:
+        # The sample may hold fewer than were read; the estimate never says less.
+        total = max(sampled.total * SAMPLE_EVERY, limit + 1)
+        return Counts(total, facets, True, frozenset(facets))
+    small = count_and_facets(results, {})
+    facets.update(
+        {name: counts for name, counts in small.facets.items() if name not in facet_filters}
+    )
+    return Counts(small.total, facets, False, frozenset(facet_filters))
+
+
+def count_up_to(queryset: QuerySet[Any], limit: int) -> int:
+    """How many rows, counted no further than ``limit`` + 1 (more than the limit: limit + 1)."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def _all_but_one(conditions: list[Q]) -> Q:
+    """Rows that meet every condition but at most one."""
+    return functools.reduce(
+        operator.or_,
+        (
+            functools.reduce(operator.and_, conditions[:i] + conditions[i + 1 :])
+            for i in range(len(conditions))
+        ),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    total: int
+    facets: dict[str, Counter[Any]]
+    read: int  # the rows counted: past ``read_up_to``, the counts are of some of them only
+
+
 def count_and_facets(
-    queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q]
-) -> tuple[int, dict[str, Counter[Any]]]:
-    """The total and each facet's counts, each over the results of all the *other* filters.
+    queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q], read_up_to: int | None = None
+) -> Counted:
+    """The total and each facet's counts, each over the results of all the *other* filters;
+    with ``read_up_to``, over no more rows than that (``read`` says whether they were all).
 
     ``queryset`` carries the words and the filters that are not facets; ``facet_filters`` the
     active facet filters. One query, two reads of the matching rows. First, each row's codes
@@ -43,9 +122,11 @@ def count_and_facets(
         for name, q in facet_filters.items()
     }
     rows = queryset.order_by().annotate(**passes).values(*passes, *_GROUPED_COLUMNS)
-    rows_sql, params = rows.query.sql_with_params()
     others = [q for name, q in facet_filters.items() if name != "country"]
     countries = queryset.order_by().filter(*others).values(FACET_COLUMNS["country"])
+    if read_up_to is not None:  # the countries' rows are some of the others: as few or fewer
+        rows, countries = rows[:read_up_to], countries[:read_up_to]
+    rows_sql, params = rows.query.sql_with_params()
     country_sql, country_params = countries.query.sql_with_params()
 
     def names(columns: list[str]) -> sql.Composed:
@@ -78,7 +159,7 @@ def count_and_facets(
         cursor.execute(counted.as_string(), (*params, *country_params))
         results = cursor.fetchall()
 
-    total = 0
+    total = read = 0
     facets: dict[str, Counter[Any]] = {facet: Counter() for facet in FACET_COLUMNS}
     everything = (1 << len(_GROUPED)) - 1  # GROUPING(): a 1 for each column not grouped by
     for grouping, *flags_and_codes, country, count in results:
@@ -86,13 +167,15 @@ def count_and_facets(
             facets["country"][country] += count
             continue
         flags, codes = flags_and_codes[: len(passes)], flags_and_codes[len(passes) :]
+        if grouping == everything:  # grouped by the pass flags alone: every row read
+            read += count or 0  # () over no rows still gives one row
         if False in flags:  # a filter this count obeys leaves these rows out
             continue
         if grouping == everything:
-            total += count or 0  # () over no rows still gives one row
+            total += count or 0
             continue
         index = next(i for i in range(len(_GROUPED)) if not grouping >> (len(_GROUPED) - 1 - i) & 1)
         facet, code = _GROUPED[index], codes[index]
         for value in CODED[facet].decode(code) if facet in CODED else [code]:
             facets[facet][value] += count
-    return total, facets
+    return Counted(total, facets, read)

@@ -4,12 +4,14 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
 
 from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
+from trials.models.search import SAMPLE_EVERY, in_sample
 
-from .facets import count_and_facets
+from .facets import Counts, counted
 from .near import GeoDecay, Near
 from .query import SORTS, Relevance, TsQuery, Words, snippets, sorted_ids
 
@@ -39,7 +41,7 @@ class SearchResults:
         self.highlight = highlight  # what snippets mark
         self.prefer = prefer  # what a snippet should show first: the person's own words
         self.near = near  # the sites a place search counts: results show the nearest
-        self._counted: tuple[int, dict[str, Counter[Any]]] | None = None
+        self._counted: Counts | None = None
         self._steered = False
 
     def _steer_planner(self) -> None:
@@ -61,14 +63,15 @@ class SearchResults:
                 )
             self._steered = True
 
-    def _count_and_facets(self) -> tuple[int, dict[str, Counter[Any]]]:
+    def counts(self) -> Counts:
+        """The total and the facets' counts, each exact or marked an estimate (``facets``)."""
         if self._counted is None:
             self._steer_planner()
-            self._counted = count_and_facets(self._matching(), self.facet_filters)
+            self._counted = counted(self._matching(), self.facet_filters)
         return self._counted
 
     def count(self) -> int:
-        return self._count_and_facets()[0]
+        return self.counts().total
 
     def __len__(self) -> int:
         return self.count()
@@ -76,19 +79,31 @@ class SearchResults:
     @property
     def facets(self) -> dict[str, Counter[Any]]:
         """Facet name -> value -> studies, each over the results of the other filters."""
-        return self._count_and_facets()[1]
+        return self.counts().facets
 
     def _matching(self) -> QuerySet[SearchMatch]:
         return self.queryset.filter(self.words.match()) if self.words else self.queryset
 
-    def eligibility_only(self) -> int:
+    def eligibility_only(self) -> tuple[int, bool]:
         """How many more studies the words find when those that mention them only in their
-        eligibility criteria are let in (0 when they are in already, or without words)."""
+        eligibility criteria are let in (0 when they are in already, or without words), and
+        whether that is an estimate: counted on the sample when the words with them find more
+        than an exact count reads (``facets``)."""
         if self.words is None or not self.words.skip_eligibility:
-            return 0
+            return 0, False
+        self._steer_planner()
         everywhere = dataclasses.replace(self.words, skip_eligibility=False)
         rows = self.queryset.filter(everywhere.match(), *self.facet_filters.values())
-        return rows.exclude(self.words.match()).count()
+        limit = settings.SEARCH_EXACT_COUNTS
+        # One query: as many rows as an exact count reads, and the eligibility-only among them.
+        outside = ~self.words.match()
+        read = rows.order_by()[: limit + 1].aggregate(
+            rows=Count("pk"), more=Count("pk", filter=outside)
+        )
+        if read["rows"] <= limit:
+            return read["more"], False
+        more = rows.filter(outside)
+        return more.filter(in_sample()).count() * SAMPLE_EVERY, True
 
     def filtered(self) -> QuerySet[SearchMatch]:
         """Every filter applied, facets included: the matching documents, unordered."""

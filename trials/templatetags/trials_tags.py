@@ -72,6 +72,13 @@ def distance(meters: float | None, unit: str | None = "") -> str:
 
 
 @register.filter
+def about(count: int) -> str:
+    """An estimated count as a person reads one: two significant figures, "about 450,000"."""
+    digits = len(str(abs(count)))
+    return f"about {round(count, 2 - digits) if digits > 2 else count:,}"
+
+
+@register.filter
 def labels(values: list[str], vocabulary: str) -> str:
     """Page spellings of several API v2 values, joined: "Phase 1, Phase 2"."""
     return ", ".join(label(value, vocabulary) for value in values)

@@ -1,0 +1,128 @@
+"""Search counts: exact up to SEARCH_EXACT_COUNTS, past it estimated on a sample and said so.
+
+The corpus is a few hundred studies, so these tests lower the limit rather than load 10,000;
+and they make the sample every 16th study (runs of one ID, not 64), so that it is a true part
+of the corpus and an estimate differs from the exact count. The oracle is the exact search:
+an estimate is 16 times the results whose IDs are in the sample, counted here in Python.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from django.http import QueryDict
+
+from trials.filters import StudyFilter
+from trials.models import SearchMatch
+from trials.models.search import SAMPLE_EVERY
+from trials.search import FACET_COLUMNS
+from trials.templatetags.trials_tags import about
+
+
+@pytest.fixture
+def every_16th(monkeypatch):
+    monkeypatch.setattr("trials.models.search.SAMPLE_RUN", 1)
+
+
+def search(params: str):
+    return StudyFilter(QueryDict(params)).search()
+
+
+def ids_of(params: str) -> list[int]:
+    """Every result's study ID, by the exact search."""
+    results = search(params)
+    return [doc.pk for doc in results[0 : results.count()]]
+
+
+def sampled(ids: list[int]) -> int:
+    return SAMPLE_EVERY * sum(1 for pk in ids if pk % SAMPLE_EVERY == 0)
+
+
+def heading(page: str) -> str:
+    found = re.search(r'<h2 id="results-heading">([^<]*)</h2>', page)
+    assert found is not None
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(449_321, "about 450,000"), (10_001, "about 10,000"), (512, "about 510"), (16, "about 16")],
+)
+def test_an_estimate_reads_as_two_figures_and_says_about(count, shown):
+    assert about(count) == shown
+
+
+def test_under_the_limit_every_count_is_exact(corpus):
+    results = search("")
+    counts = results.counts()
+    assert counts.total == SearchMatch.objects.count()
+    assert not counts.total_estimated and not counts.estimated_facets
+
+
+def test_past_the_limit_the_total_and_facets_are_estimated_from_the_sample(
+    corpus, settings, every_16th
+):
+    everything = ids_of("")
+    exact = search("").facets
+    settings.SEARCH_EXACT_COUNTS = 20
+    counts = search("").counts()
+    assert sampled(everything) > settings.SEARCH_EXACT_COUNTS  # the oracle's own premise
+    assert counts.total_estimated
+    assert counts.total == sampled(everything) != len(everything)
+    assert counts.estimated_facets == set(FACET_COLUMNS)
+    in_sample = {pk for pk in everything if pk % SAMPLE_EVERY == 0}
+    rows = SearchMatch.objects.filter(pk__in=in_sample)
+    statuses = Counter(row.status for row in rows)
+    assert sum(counts.facets["status"].values()) == SAMPLE_EVERY * sum(statuses.values())
+    assert counts.facets["status"] != exact["status"]
+
+
+def test_a_small_result_keeps_its_exact_total_when_a_filter_widens_its_facet(corpus, settings):
+    params = "country=United+States"
+    exact = search(params)
+    total, facets = exact.count(), exact.facets
+    assert len(ids_of("")) > total  # without its filter the country facet counts more
+    settings.SEARCH_EXACT_COUNTS = total
+    counts = search(params).counts()
+    assert counts.total == total and not counts.total_estimated
+    assert counts.estimated_facets == {"country"}
+    for name in set(FACET_COLUMNS) - {"country"}:
+        assert counts.facets[name] == facets[name], name
+
+
+def test_the_page_labels_every_estimate_and_only_estimates(client, corpus, settings):
+    exact = client.get("/studies/?q=cancer").content.decode()
+    assert "about" not in heading(exact)
+    assert "are estimates" not in exact
+    assert not re.search(r'<span class="count">about', exact)
+
+    settings.SEARCH_EXACT_COUNTS = 2
+    page = client.get("/studies/?q=cancer&status=COMPLETED").content.decode()
+    assert re.fullmatch(r"about [\d,]+ studies", heading(page))
+    assert "this count and the filters' counts are estimates" in page
+    assert re.search(r'<span class="count">about [\d,]+</span>', page)
+    assert re.search(r'<p class="downloads">All about [\d,]+ results', page)
+
+
+def test_eligibility_only_studies_past_the_limit_are_an_estimate(corpus, settings, every_16th):
+    everywhere = set(ids_of("q=diabetes&eligibility=on"))
+    only_there = sorted(everywhere - set(ids_of("q=diabetes")))
+    assert only_there
+    assert search("q=diabetes").eligibility_only() == (len(only_there), False)
+    settings.SEARCH_EXACT_COUNTS = 1
+    assert search("q=diabetes").eligibility_only() == (sampled(only_there), True)
+
+
+def test_estimated_searches_cost_as_many_queries_whatever_they_find(
+    client, corpus, settings, django_assert_num_queries
+):
+    settings.SEARCH_EXACT_COUNTS = 1
+    with django_assert_num_queries(19):
+        wide = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
+    with django_assert_num_queries(19):
+        wider = client.get("/studies/?q=study&status=COMPLETED")
+    for page in (wide, wider):
+        assert heading(page.content.decode()).startswith("about")
+    assert len(re.findall("result-meta", wider.content.decode())) > len(
+        re.findall("result-meta", wide.content.decode())
+    )

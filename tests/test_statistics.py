@@ -3,7 +3,7 @@
 from django.db import connection
 
 from trials.models import Study
-from trials.store.statistics import refresh_statistics
+from trials.store.statistics import ROWS_CHANGED, SHARE_CHANGED, refresh_statistics
 
 
 def planned_rows(table: str) -> float:
@@ -14,7 +14,10 @@ def planned_rows(table: str) -> float:
 
 def test_tables_an_import_filled_are_analyzed_once(corpus):
     # The shared records were imported at the session's start; the tables they filled are
-    # analyzed (unless autovacuum came first), and then nothing is left to analyze.
+    # analyzed (unless autovacuum came first, perhaps part way through the import), so the
+    # planner knows each table within autovacuum's own margin, and nothing is left to analyze.
     refresh_statistics()
-    assert planned_rows(Study._meta.db_table) == Study.objects.count()
+    planned, counted = planned_rows(Study._meta.db_table), Study.objects.count()
+    assert planned >= 0, "never analyzed"
+    assert abs(planned - counted) <= ROWS_CHANGED + SHARE_CHANGED * planned
     assert refresh_statistics() == []

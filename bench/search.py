@@ -24,7 +24,8 @@ from scale import ARCHIVE, Client, connection, ensure_studies, p95
 
 from trials import vocab
 from trials.models import PreparedSearch, SearchMatch, SearchTerm, Study, TermKind
-from trials.models.search import SAMPLE_EVERY, in_sample
+from trials.search.layout import SAMPLE_EVERY
+from trials.search.query import in_sample
 
 # Named searches of each kind (the table), before those drawn from the data.
 NAMED = {

@@ -1,7 +1,7 @@
 """Search counts: exact up to SEARCH_EXACT_COUNTS, past it estimated on a sample and said so.
 
 The corpus is a few hundred studies, so these tests lower the limit rather than load 10,000;
-and they make the sample every 16th study (runs of one ID, not 64), so that it is a true part
+and most make the sample every 16th study (runs of one ID, not 64), so that it is a true part
 of the corpus and an estimate differs from the exact count. The oracle is the exact search:
 an estimate is 16 times the results whose IDs are in the sample, counted here in Python.
 """
@@ -10,18 +10,42 @@ import re
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from trials.filters import StudyFilter
-from trials.models import SearchMatch
-from trials.models.search import SAMPLE_EVERY
+from trials.importer.report import Outcome
+from trials.importer.writer import save_record
+from trials.models import SearchMatch, Study
+from trials.record import StudyRecord
 from trials.search import FACET_COLUMNS
+from trials.search.layout import SAMPLE_EVERY, SAMPLE_LEXEME, SAMPLE_RUN
 from trials.templatetags.trials_tags import about
 
 
 @pytest.fixture
-def every_16th(monkeypatch):
-    monkeypatch.setattr("trials.models.search.SAMPLE_RUN", 1)
+def every_16th(db):
+    """The sample made every 16th study, in the search rows (as a refresh would with runs of 1)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE trials_searchmatch SET document = ts_delete(document, %(s)s),"
+            " core = ts_delete(core, %(s)s);"
+            " UPDATE trials_searchmatch SET document = document || array_to_tsvector(ARRAY[%(s)s]),"
+            " core = core || array_to_tsvector(ARRAY[%(s)s]) WHERE study_id %% 16 = 0",
+            {"s": SAMPLE_LEXEME},
+        )
+
+
+def sampled_by_refresh(study_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document @@ %(q)s::tsquery, core @@ %(q)s::tsquery"
+            " FROM trials_searchmatch WHERE study_id = %(id)s",
+            {"q": f"'{SAMPLE_LEXEME}'", "id": study_id},
+        )
+        document, core = cursor.fetchone()
+    assert document == core
+    return document
 
 
 def search(params: str):
@@ -50,6 +74,27 @@ def heading(page: str) -> str:
 )
 def test_an_estimate_reads_as_two_figures_and_says_about(count, shown):
     assert about(count) == shown
+
+
+def test_the_refresh_puts_every_sixteenth_run_of_64_studies_in_the_sample(corpus):
+    made = []
+    for first_id in (SAMPLE_RUN * SAMPLE_EVERY * 3, SAMPLE_RUN * SAMPLE_EVERY * 3 + SAMPLE_RUN):
+        with connection.cursor() as cursor:  # the next study takes this ID
+            cursor.execute("SELECT setval('trials_study_id_seq', %s, false)", [first_id])
+        nct_id = f"NCT{first_id:08d}"
+        record = StudyRecord(
+            nct_id=nct_id,
+            brief_title="Sampled or not",
+            overall_status="RECRUITING",
+            source_format="API_V2_JSON",
+        )
+        assert save_record(record, b"hand-made", "test").outcome is not Outcome.FAILED
+        made.append(Study.objects.get(nct_id=nct_id).pk)
+    assert made == [3072, 3136]
+    assert [sampled_by_refresh(pk) for pk in made] == [True, False]
+    # The corpus's own rows follow the same rule.
+    for pk in SearchMatch.objects.values_list("pk", flat=True):
+        assert sampled_by_refresh(pk) == (pk // SAMPLE_RUN % SAMPLE_EVERY == 0), pk
 
 
 def test_under_the_limit_every_count_is_exact(corpus):

@@ -26,9 +26,9 @@ from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
 from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
-from .models.search import SAMPLE_EVERY
 from .search import browse as search_browse
 from .search import data_date
+from .search.layout import SAMPLE_EVERY
 
 # Results per page of the search page, and names per page of a browse page.
 PAGE_SIZE = 20

@@ -8,9 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Mod
-from django.db.models.lookups import Exact
+from django.db.models import Q
 
 from trials import vocab
 
@@ -20,17 +18,6 @@ from .study import Study, _enum, _enum_list
 # SearchMatch.status of UNKNOWN, as trials.search.layout.CODED["status"] codes it (a choice's
 # position from 1; a test holds the two together): the partial indexes below are built on it.
 UNKNOWN_STATUS_CODE = list(vocab.Status.values).index(vocab.Status.UNKNOWN) + 1
-
-# A fixed sample of the studies, from which the counts of a search too broad to count exactly
-# are estimated (``trials.search.facets``): every SAMPLE_EVERY-th run of SAMPLE_RUN consecutive
-# IDs, so that reading the sample reads about one page in SAMPLE_EVERY, not every page.
-SAMPLE_EVERY = 16
-SAMPLE_RUN = 64
-
-
-def in_sample() -> Q:
-    """SearchMatch rows of the sample (the condition of its partial index, as written)."""
-    return Q(Exact(Mod(F("study_id") / SAMPLE_RUN, SAMPLE_EVERY), 0))
 
 
 class SearchMatch(models.Model):
@@ -108,9 +95,6 @@ class SearchMatch(models.Model):
                 name="searchmatch_stale_idx",
                 condition=Q(status_verified_date__isnull=False) & Q(status=UNKNOWN_STATUS_CODE),
             ),
-            # The sample broad searches are counted on: combined with a word's index, it leaves
-            # a sixteenth of the matching rows to read.
-            models.Index(fields=["study"], name="searchmatch_sample_idx", condition=in_sample()),
         ]
 
     def __str__(self) -> str:

@@ -41,6 +41,7 @@ from .layout import (
     age_groups_sql,
     column,
     key_prefix,
+    sample_sql,
     table,
 )
 from .status import RESTATE_SQL, shown_status_sql, verified_sql
@@ -272,8 +273,12 @@ _UPSERT = sql.SQL("{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n)\n{
     matched=_upsert(
         SearchMatch,
         {
-            "document": sql.SQL("{} || {}").format(_weighted("document"), _keys_vector()),
-            "core": sql.SQL("{} || {}").format(_weighted("core"), _keys_vector()),
+            "document": sql.SQL("{} || {} || {}").format(
+                _weighted("document"), _keys_vector(), sample_sql(sql.Identifier("study_id"))
+            ),
+            "core": sql.SQL("{} || {} || {}").format(
+                _weighted("core"), _keys_vector(), sample_sql(sql.Identifier("study_id"))
+            ),
             **{
                 coded.column: coded.sql(sql.Identifier(coded.document_field))
                 for coded in CODED.values()

@@ -10,8 +10,8 @@ The codes are ``layout.CODED``'s.
 
 Counting stays exact up to ``settings.SEARCH_EXACT_COUNTS`` (10,000): a person can tell 2,345
 from 2,400, not 451,000 from 449,000. A search whose counts would read more rows than that is
-counted on a fixed sample of the studies (``in_sample``: one in ``SAMPLE_EVERY``), and what
-comes from the sample is an estimate, marked as such for the page to say "about".
+counted on a fixed sample of the studies (``layout.SAMPLE_LEXEME``: one in ``SAMPLE_EVERY``),
+and what comes from the sample is an estimate, marked as such for the page to say "about".
 """
 
 import dataclasses
@@ -28,9 +28,8 @@ from psycopg import sql
 
 from registry.replicas import reading_connection
 from trials.models import SearchMatch
-from trials.models.search import SAMPLE_EVERY, in_sample
 
-from .layout import CODED, FACET_COLUMNS
+from .layout import CODED, FACET_COLUMNS, SAMPLE_EVERY
 
 # Counted by grouping: every facet but the countries, which are counted per name.
 _GROUPED = [name for name in FACET_COLUMNS if name != "country"]
@@ -47,8 +46,11 @@ class Counts:
     estimated_facets: frozenset[str] = frozenset()
 
 
-def counted(queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q]) -> Counts:
-    """The total and every facet's counts: exact where they read few enough rows, else estimated.
+def counted(
+    queryset: QuerySet[SearchMatch], sampled: QuerySet[SearchMatch], facet_filters: dict[str, Q]
+) -> Counts:
+    """The total and every facet's counts: exact where they read few enough rows, else estimated
+    on ``sampled`` (the same rows, of the sample only).
 
     The facets read the rows that fail at most one active facet filter (each facet counts over
     the results of the other filters). One query counts them, reading no more than the limit:
@@ -65,15 +67,15 @@ def counted(queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q]) -> Cou
     if exact.read <= limit:
         return Counts(exact.total, exact.facets)
 
-    sampled = count_and_facets(queryset.filter(in_sample()), facet_filters)
+    sample = count_and_facets(sampled, facet_filters)
     facets = {
         name: Counter({value: n * SAMPLE_EVERY for value, n in counts.items()})
-        for name, counts in sampled.facets.items()
+        for name, counts in sample.facets.items()
     }
     results = queryset.filter(*facet_filters.values())
     if not facet_filters or count_up_to(results, limit) > limit:
         # The sample may hold fewer than were read; the estimate never says less.
-        total = max(sampled.total * SAMPLE_EVERY, limit + 1)
+        total = max(sample.total * SAMPLE_EVERY, limit + 1)
         return Counts(total, facets, True, frozenset(facets))
     small = count_and_facets(results, {})
     facets.update(

@@ -39,7 +39,14 @@ from trials.models import SearchMatch, SearchRanking
 
 from . import spelling
 from .document import fields_sql
-from .layout import CONFIG, ELIGIBILITY_WEIGHT, INTERVENTION_RANK, RANK_WEIGHTS, key_prefix
+from .layout import (
+    CONFIG,
+    ELIGIBILITY_WEIGHT,
+    INTERVENTION_RANK,
+    RANK_WEIGHTS,
+    SAMPLE_LEXEME,
+    key_prefix,
+)
 from .lexicon import DrugNames
 
 
@@ -58,6 +65,9 @@ class TsQuery(Expression):
     # Combinable.__or__ makes a Q (a boolean OR); two tsqueries combine with || into a tsquery.
     def __or__(self, other: "TsQuery") -> "TsQuery":  # type: ignore[override]
         return TsQuery(f"({self.sql}) || ({other.sql})", self.params + other.params)
+
+    def __and__(self, other: "TsQuery") -> "TsQuery":  # type: ignore[override]
+        return TsQuery(f"({self.sql}) && ({other.sql})", self.params + other.params)
 
     @classmethod
     def websearch(
@@ -111,6 +121,14 @@ class Matches(Func):
     arg_joiner = " @@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
+
+
+SAMPLE = TsQuery.keys([SAMPLE_LEXEME])
+
+
+def in_sample() -> Q:
+    """SearchMatch rows of the sample, for a search without words (``Words.match`` else)."""
+    return Q(Matches(F("document"), SAMPLE))
 
 
 class InWeights(Func):
@@ -167,12 +185,15 @@ class Words:
             return None
         return ranked_in(INTERVENTION_RANK, TsQuery.raw(self.drug.tsquery))
 
-    def match(self) -> Q:
-        """SearchMatch rows the words find (anywhere, or anywhere but the eligibility criteria)."""
+    def match(self, sample: bool = False) -> Q:
+        """SearchMatch rows the words find (anywhere, or anywhere but the eligibility criteria);
+        ``sample``: only those of the sample (``layout.SAMPLE_LEXEME``), in the same lookup."""
         vector = "core" if self.skip_eligibility else "document"
-        found = Q(Matches(F(vector), self._with_drug()))
+        words = self._with_drug()
+        found = Q(Matches(F(vector), words & SAMPLE if sample else words))
         if (in_names := self._in_drug_names()) is not None:
-            found |= Q(pk__in=SearchRanking.objects.filter(in_names).values("pk"))
+            named = Q(pk__in=SearchRanking.objects.filter(in_names).values("pk"))
+            found |= named & Q(Matches(F(vector), SAMPLE)) if sample else named
         return found
 
     def ranked_match(self) -> Q:

@@ -5,15 +5,16 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from psycopg import sql
 
 from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
-from trials.models.search import SAMPLE_EVERY, in_sample
 
 from .facets import Counts, counted
+from .layout import SAMPLE_EVERY
 from .near import GeoDecay, Near
-from .query import SORTS, Relevance, TsQuery, Words, snippets, sorted_ids
+from .query import SORTS, Relevance, TsQuery, Words, in_sample, snippets, sorted_ids
 
 
 class SearchResults:
@@ -67,7 +68,8 @@ class SearchResults:
         """The total and the facets' counts, each exact or marked an estimate (``facets``)."""
         if self._counted is None:
             self._steer_planner()
-            self._counted = counted(self._matching(), self.facet_filters)
+            sampled = self._matching(sample=True)
+            self._counted = counted(self._matching(), sampled, self.facet_filters)
         return self._counted
 
     def count(self) -> int:
@@ -81,8 +83,11 @@ class SearchResults:
         """Facet name -> value -> studies, each over the results of the other filters."""
         return self.counts().facets
 
-    def _matching(self) -> QuerySet[SearchMatch]:
-        return self.queryset.filter(self.words.match()) if self.words else self.queryset
+    def _matching(self, sample: bool = False) -> QuerySet[SearchMatch]:
+        """Every filter but the facets' and the words (``sample``: of the sample only)."""
+        if self.words:
+            return self.queryset.filter(self.words.match(sample))
+        return self.queryset.filter(in_sample()) if sample else self.queryset
 
     def eligibility_only(self) -> tuple[int, bool]:
         """How many more studies the words find when those that mention them only in their
@@ -93,17 +98,23 @@ class SearchResults:
             return 0, False
         self._steer_planner()
         everywhere = dataclasses.replace(self.words, skip_eligibility=False)
-        rows = self.queryset.filter(everywhere.match(), *self.facet_filters.values())
+        rows = self.queryset.filter(*self.facet_filters.values())
         limit = settings.SEARCH_EXACT_COUNTS
-        # One query: as many rows as an exact count reads, and the eligibility-only among them.
-        outside = ~self.words.match()
-        read = rows.order_by()[: limit + 1].aggregate(
-            rows=Count("pk"), more=Count("pk", filter=outside)
+        # The core vector's matches are some of the whole document's: the difference of the
+        # two counts, each an index lookup (testing each row against its vector unpacks it).
+        found, kept = _counts_up_to(
+            [rows.filter(everywhere.match()), rows.filter(self.words.match())], limit
         )
-        if read["rows"] <= limit:
-            return read["more"], False
-        more = rows.filter(outside)
-        return more.filter(in_sample()).count() * SAMPLE_EVERY, True
+        if found <= limit:
+            return found - kept, False
+        found, kept = _counts_up_to(
+            [
+                rows.filter(everywhere.match(sample=True)),
+                rows.filter(self.words.match(sample=True)),
+            ],
+            None,
+        )
+        return (found - kept) * SAMPLE_EVERY, True
 
     def filtered(self) -> QuerySet[SearchMatch]:
         """Every filter applied, facets included: the matching documents, unordered."""
@@ -182,3 +193,22 @@ class SearchResults:
             row.snippet = found.get(row.pk)  # type: ignore[attr-defined]
             row.nearest = nearest.get(row.pk)  # type: ignore[attr-defined]
         return page
+
+
+def _counts_up_to(querysets: list[QuerySet[SearchMatch]], limit: int | None) -> list[int]:
+    """How many rows each queryset has, counting no further than ``limit`` + 1, in one query."""
+    counts = [
+        (queryset.order_by() if limit is None else queryset.order_by()[: limit + 1])
+        .values("pk")
+        .query.sql_with_params()
+        for queryset in querysets
+    ]
+    statement = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("(SELECT count(*) FROM ({}) AS rows)").format(sql.SQL(text))
+            for text, _ in counts
+        )
+    )
+    with reading_connection().cursor() as cursor:
+        cursor.execute(statement.as_string(), [p for _, params in counts for p in params])
+        return list(cursor.fetchone())

@@ -17,9 +17,17 @@ from trials.filters import StudyFilter
 from trials.importer.report import Outcome
 from trials.importer.writer import save_record
 from trials.models import SearchMatch, Study
+from trials.models.search import UNKNOWN_STATUS_CODE
 from trials.record import StudyRecord
-from trials.search import FACET_COLUMNS
-from trials.search.layout import SAMPLE_EVERY, SAMPLE_LEXEME, SAMPLE_RUN
+from trials.search import CODED, FACET_COLUMNS, refresh_search
+from trials.search.layout import (
+    FACET_FLAGS,
+    FACET_NAMES,
+    SAMPLE_EVERY,
+    SAMPLE_LEXEME,
+    SAMPLE_RUN,
+    facet_lexeme,
+)
 from trials.templatetags.trials_tags import about
 
 
@@ -171,3 +179,50 @@ def test_estimated_searches_cost_as_many_queries_whatever_they_find(
     assert len(re.findall("result-meta", wider.content.decode())) > len(
         re.findall("result-meta", wide.content.decode())
     )
+
+
+def facet_lexemes_of_columns(row: SearchMatch) -> set[str]:
+    """The facet lexemes a row should hold, from its columns (the oracle)."""
+    expected = set()
+    for coded in CODED.values():
+        code = getattr(row, coded.column)
+        codes = [coded.code(v) for v in coded.decode(code)] if coded.several else [code]
+        expected |= {facet_lexeme(coded.column, c) for c in codes if c is not None}
+    for flag in FACET_FLAGS:
+        if getattr(row, flag):
+            expected.add(facet_lexeme(flag, True))
+    return expected | {facet_lexeme(FACET_NAMES, country) for country in row.countries}
+
+
+def held_facet_lexemes() -> dict[int, tuple[set[str], set[str]]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT study_id,"
+            " ARRAY(SELECT lexeme FROM unnest(document) WHERE lexeme LIKE %(p)s),"
+            " ARRAY(SELECT lexeme FROM unnest(core) WHERE lexeme LIKE %(p)s)"
+            " FROM trials_searchmatch",
+            {"p": facet_lexeme("", "").replace("::", ":") + "%"},
+        )
+        return {pk: (set(document), set(core)) for pk, document, core in cursor.fetchall()}
+
+
+def test_every_row_holds_its_facets_columns_as_lexemes_and_a_restate_keeps_them(corpus):
+    def check() -> None:
+        held = held_facet_lexemes()
+        for row in SearchMatch.objects.all():
+            assert held[row.pk] == (facet_lexemes_of_columns(row),) * 2, row.pk
+
+    check()
+    assert any(row.countries for row in SearchMatch.objects.all())  # the oracle's premise
+    # The data's date moves on three years: claims of recruitment go stale (the refresh restates
+    # every study's status), their lexemes too.
+    unknown = SearchMatch.objects.filter(status=UNKNOWN_STATUS_CODE)
+    stale_before = unknown.count()
+    study = Study.objects.order_by("-last_update_posted_date").first()
+    study.last_update_posted_date = study.last_update_posted_date.replace(
+        year=study.last_update_posted_date.year + 3
+    )
+    study.save()
+    refresh_search(study)
+    assert unknown.count() > stale_before
+    check()

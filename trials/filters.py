@@ -18,7 +18,6 @@ from trials import vocab
 from trials.models import SearchMatch, SearchRanking, TermKind
 from trials.places import Place, locate
 from trials.search import (
-    CODED,
     DrugNames,
     SearchResults,
     TsQuery,
@@ -28,7 +27,13 @@ from trials.search import (
     resolve_drug,
     spelling,
 )
-from trials.search.layout import CONDITION_RANK, INTERVENTION_RANK
+from trials.search.layout import (
+    CONDITION_RANK,
+    FACET_NAMES,
+    INTERVENTION_RANK,
+    FacetFilter,
+    facet_lexeme,
+)
 from trials.search.near import METERS, Near
 from trials.search.query import Matches, ranked_in, with_terms
 from trials.search.vocabulary import condition_terms, long_forms
@@ -334,26 +339,38 @@ class StudyFilter(django_filters.FilterSet):
             long_forms=tuple((w, tuple(f)) for w, f in self.words_long_forms.items()),
         )
 
-    def facet_filters(self, values: dict[str, Any]) -> dict[str, Q]:
-        """The condition of each active facet filter, by facet."""
-        found: dict[str, Q] = {}
+    def facet_filters(self, values: dict[str, Any]) -> dict[str, FacetFilter]:
+        """Each active facet filter, by facet."""
+        found: dict[str, FacetFilter] = {}
         statuses = list(values.get("status", []))
         if values.get("recruiting"):
             statuses += vocab.OPEN_STATUSES
         if statuses:
-            found["status"] = CODED["status"].any_of(statuses)
+            found["status"] = FacetFilter.coded("status", statuses)
         for name in ("phase", "type", "itype", "sponsor_class", "ages"):
             if chosen := values.get(name):
-                found[name] = CODED[name].any_of(chosen)
+                found[name] = FacetFilter.coded(name, chosen)
         if sex := values.get("sex"):
             # A woman may join a study open to all or to women only.
-            found["sex"] = CODED["sex"].any_of([sex, vocab.Sex.ALL])
+            found["sex"] = FacetFilter.coded("sex", [sex, vocab.Sex.ALL])
+        # Only a yes has a lexeme: a no is the absence of one.
         if healthy := values.get("healthy"):
-            found["healthy"] = Q(healthy_volunteers=healthy == "yes")
+            yes = healthy == "yes"
+            found["healthy"] = FacetFilter(
+                Q(healthy_volunteers=yes),
+                (facet_lexeme("healthy_volunteers", True),) if yes else (),
+            )
         if results := values.get("results"):
-            found["results"] = Q(has_results=True) if results == "yes" else ~Q(has_results=True)
+            yes = results == "yes"
+            found["results"] = FacetFilter(
+                Q(has_results=True) if yes else ~Q(has_results=True),
+                (facet_lexeme("has_results", True),) if yes else (),
+            )
         if countries := values.get("country"):
-            found["country"] = Q(countries__overlap=countries)
+            found["country"] = FacetFilter(
+                Q(countries__overlap=countries),
+                tuple(facet_lexeme(FACET_NAMES, country) for country in countries),
+            )
         return found
 
 

@@ -40,6 +40,7 @@ from .layout import (
     RANKED_KINDS,
     age_groups_sql,
     column,
+    facets_vector_sql,
     key_prefix,
     sample_sql,
     table,
@@ -237,10 +238,17 @@ rows AS (
 )
 
 
-def _upsert(model: type[models.Model], values: dict[str, sql.Composable]) -> sql.Composed:
-    """INSERT ... ON CONFLICT DO UPDATE of every column of ``model`` from ``rows``.
+_ROWS = sql.Identifier("rows")
 
-    A column's value is ``values[column]``, or the rows' column of the same name.
+
+def _upsert(
+    model: type[models.Model],
+    values: dict[str, sql.Composable],
+    source: sql.Composable = _ROWS,
+) -> sql.Composed:
+    """INSERT ... ON CONFLICT DO UPDATE of every column of ``model`` from ``source``.
+
+    A column's value is ``values[column]``, or the source's column of the same name.
     """
     # A concrete field is one with a column (Django sets ``concrete = column is not None``).
     columns = [field.column for field in model._meta.concrete_fields if field.column]
@@ -248,12 +256,13 @@ def _upsert(model: type[models.Model], values: dict[str, sql.Composable]) -> sql
     assert pk is not None and pk.column, f"{model.__name__} has no primary key column"
     key = pk.column
     return sql.SQL(
-        "INSERT INTO {table} ({columns})\nSELECT {values} FROM rows\n"
+        "INSERT INTO {table} ({columns})\nSELECT {values} FROM {source}\n"
         "ON CONFLICT ({key}) DO UPDATE SET {updates}"
     ).format(
         table=table(model),
         columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
         values=sql.SQL(", ").join(values.get(c, sql.Identifier(c)) for c in columns),
+        source=source,
         key=sql.Identifier(key),
         updates=sql.SQL(", ").join(
             sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns if c != key
@@ -261,39 +270,57 @@ def _upsert(model: type[models.Model], values: dict[str, sql.Composable]) -> sql
     )
 
 
+# SearchMatch's codes of the facets, computed once: the columns hold them and the facet
+# lexemes of the vectors are made from them (``layout.facets_vector_sql``).
+_CODES: dict[str, sql.Composable] = {
+    **{coded.column: coded.sql(sql.Identifier(coded.document_field)) for coded in CODED.values()},
+    # The status as shown: a stale claim is unknown (trials.search.status).
+    "status": shown_status_sql(
+        sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
+    ),
+    "age_groups": age_groups_sql(
+        sql.Identifier("minimum_age_days"), sql.Identifier("maximum_age_days")
+    ),
+}
+
+
+def _vector(use: str) -> sql.Composed:
+    """A SearchMatch vector: its texts, the lexicon keys, the sample's and the facets' lexemes."""
+    return sql.SQL("{} || {} || {} || {}").format(
+        _weighted(use),
+        _keys_vector(),
+        sample_sql(sql.Identifier("study_id")),
+        facets_vector_sql(lambda name: sql.Identifier(f"code_{name}" if name in _CODES else name)),
+    )
+
+
 # One statement for the three rows of each study: data-modifying CTEs write the ranking row
 # and the result row.
-_UPSERT = sql.SQL("{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n)\n{matched}").format(
+_UPSERT = sql.SQL(
+    "{rows},\nranked AS (\n{ranked}\n),\nshown AS (\n{shown}\n),\n"
+    "coded AS (\nSELECT study_id, {codes} FROM rows\n)\n{matched}"
+).format(
     rows=_STUDY_ROWS,
     ranked=_upsert(
         SearchRanking,
         {"rank_vector": sql.SQL("{} || {}").format(_weighted("rank"), _keys_vector(RANKED_KINDS))},
     ),
     shown=_upsert(SearchDocument, {}),
+    codes=sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(code, sql.Identifier(f"code_{name}"))
+        for name, code in _CODES.items()
+    ),
     matched=_upsert(
         SearchMatch,
         {
-            "document": sql.SQL("{} || {} || {}").format(
-                _weighted("document"), _keys_vector(), sample_sql(sql.Identifier("study_id"))
-            ),
-            "core": sql.SQL("{} || {} || {}").format(
-                _weighted("core"), _keys_vector(), sample_sql(sql.Identifier("study_id"))
-            ),
-            **{
-                coded.column: coded.sql(sql.Identifier(coded.document_field))
-                for coded in CODED.values()
-            },
-            # The status as shown: a stale claim is unknown (trials.search.status).
-            "status": shown_status_sql(
-                sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
-            ),
-            "age_groups": age_groups_sql(
-                sql.Identifier("minimum_age_days"), sql.Identifier("maximum_age_days")
-            ),
+            "document": _vector("document"),
+            "core": _vector("core"),
+            **{name: sql.Identifier(f"code_{name}") for name in _CODES},
             "status_verified_date": verified_sql(
                 sql.Identifier("overall_status"), sql.Identifier("record_verified_date")
             ),
         },
+        sql.SQL("rows JOIN coded USING (study_id)"),
     ),
 )
 

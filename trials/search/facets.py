@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import operator
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +30,8 @@ from psycopg import sql
 from registry.replicas import reading_connection
 from trials.models import SearchMatch
 
-from .layout import CODED, FACET_COLUMNS, SAMPLE_EVERY
+from .layout import CODED, FACET_COLUMNS, SAMPLE_EVERY, FacetFilter
+from .query import TsQuery, facet_query
 
 # Counted by grouping: every facet but the countries, which are counted per name.
 _GROUPED = [name for name in FACET_COLUMNS if name != "country"]
@@ -46,33 +48,43 @@ class Counts:
     estimated_facets: frozenset[str] = frozenset()
 
 
-def counted(
-    queryset: QuerySet[SearchMatch], sampled: QuerySet[SearchMatch], facet_filters: dict[str, Q]
-) -> Counts:
+# The rows of a search: (of the sample only?, with these facet lexemes too) -> rows.
+Matching = Callable[[bool, TsQuery | None], QuerySet[SearchMatch]]
+
+
+def counted(matching: Matching, facet_filters: dict[str, FacetFilter]) -> Counts:
     """The total and every facet's counts: exact where they read few enough rows, else estimated
-    on ``sampled`` (the same rows, of the sample only).
+    on the sample.
 
     The facets read the rows that fail at most one active facet filter (each facet counts over
     the results of the other filters). One query counts them, reading no more than the limit:
     for most searches, that is every count, exact. Past the limit, the facets come from the
     sample, scaled up; the total, and the facets that no active filter of their own widens,
     are still counted exactly when the total alone is small ("q=cancer&country=Zambia": 30
-    studies, exactly, while the country facet counts cancer studies everywhere, about).
+    studies, exactly, while the country facet counts cancer studies everywhere, about). The
+    filters' lexemes find the rows in the words' own lookup; their conditions on the columns
+    then say which filters each row passes.
     """
     limit = settings.SEARCH_EXACT_COUNTS
-    read = queryset
-    if len(facet_filters) > 1:
-        read = queryset.filter(_all_but_one(list(facet_filters.values())))
-    exact = count_and_facets(read, facet_filters, read_up_to=limit + 1)
+    filters = list(facet_filters.values())
+    conditions = {name: f.condition for name, f in facet_filters.items()}
+
+    def read(sample: bool) -> QuerySet[SearchMatch]:
+        rows = matching(sample, facet_query(filters, but_one=True))
+        if len(conditions) > 1:
+            rows = rows.filter(_all_but_one(list(conditions.values())))
+        return rows
+
+    exact = count_and_facets(read(False), conditions, read_up_to=limit + 1)
     if exact.read <= limit:
         return Counts(exact.total, exact.facets)
 
-    sample = count_and_facets(sampled, facet_filters)
+    sample = count_and_facets(read(True), conditions)
     facets = {
         name: Counter({value: n * SAMPLE_EVERY for value, n in counts.items()})
         for name, counts in sample.facets.items()
     }
-    results = queryset.filter(*facet_filters.values())
+    results = matching(False, facet_query(filters)).filter(*conditions.values())
     if not facet_filters or count_up_to(results, limit) > limit:
         # The sample may hold fewer than were read; the estimate never says less.
         total = max(sample.total * SAMPLE_EVERY, limit + 1)

@@ -9,7 +9,7 @@ SQL is composed with psycopg's ``sql`` from the models' own table and column nam
 """
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -180,6 +180,51 @@ def sample_sql(study_id: sql.Composable) -> sql.Composed:
     )
 
 
+# The facets' values as lexemes of the same vectors ("F:status:5", "F:phases:16",
+# "F:countries:France"): a study's code in each coded column, each bit of a column of several,
+# each boolean that is set, each country. A search's facet filters then join its words in one
+# tsquery, so "cancer, recruiting, phase 3" is one lookup in the words' index (GIN intersects
+# the lists, skipping ahead in the longest) instead of testing every cancer study's columns.
+FACET_PREFIX = "F"
+# The facets kept as lexemes beside CODED's: a boolean column (set: true) and the countries.
+FACET_FLAGS = ("healthy_volunteers", "has_results")
+FACET_NAMES = "countries"
+
+
+def facet_lexeme(column: str, value: object) -> str:
+    """The lexeme of one value of a facet's column: a code, a bit, ``true`` or a country."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"{FACET_PREFIX}{KEY_SEPARATOR}{column}{KEY_SEPARATOR}{value}"
+
+
+def facets_vector_sql(
+    column_sql: Callable[[str], sql.Composable] = sql.Identifier,
+) -> sql.Composed:
+    """SQL of the tsvector of a row's facet lexemes, from its codes, flags and countries: the
+    SQL of each is ``column_sql`` of SearchMatch's column name (by default, that column)."""
+
+    def lexemes(column: str, values: sql.Composable) -> sql.Composed:
+        prefix = sql.Literal(facet_lexeme(column, ""))
+        return sql.SQL("ARRAY(SELECT {} || v FROM {} AS t (v))").format(prefix, values)
+
+    arrays = []
+    for coded in CODED.values():
+        name = column_sql(coded.column)
+        if coded.several:
+            bits = sql.SQL(
+                "(SELECT 1 << b FROM generate_series(0, {}) AS b WHERE {} & (1 << b) <> 0)"
+            ).format(sql.Literal(len(coded.values) - 1), name)
+            arrays.append(lexemes(coded.column, bits))
+        else:
+            arrays.append(lexemes(coded.column, sql.SQL("(SELECT {})").format(name)))
+    for flag in FACET_FLAGS:
+        arrays.append(lexemes(flag, sql.SQL("(SELECT 'true' WHERE {})").format(column_sql(flag))))
+    arrays.append(lexemes(FACET_NAMES, sql.SQL("unnest({})").format(column_sql(FACET_NAMES))))
+    # A NULL code (no value) makes a NULL lexeme, which a tsvector may not hold.
+    return sql.SQL("array_to_tsvector(array_remove({}, NULL))").format(sql.SQL(" || ").join(arrays))
+
+
 def term_key(kind: str, key: str) -> str:
     """The lexicon key of a name whose search key is ``key``."""
     return f"{kind}{KEY_SEPARATOR}{key}"
@@ -242,6 +287,11 @@ class Coded:
             return Q(AnyBit(self.column, reduce(operator.or_, codes, 0)))
         return Q(**{f"{self.column}__in": codes})
 
+    def lexemes(self, values: Iterable[str]) -> tuple[str, ...]:
+        """The lexemes of the studies with any of these values (``facet_lexeme``)."""
+        codes = [c for c in (self.code(v) for v in values) if c is not None]
+        return tuple(facet_lexeme(self.column, code) for code in codes)
+
     def sql(self, source: sql.Composable) -> sql.Composed:
         """SQL computing the code from the study's text column (or array) ``source``."""
         choices = sql.SQL("ARRAY[{}]::text[]").format(
@@ -266,6 +316,21 @@ CODED = {
     "sponsor_class": Coded("sponsor_class", vocab.AgencyClass),
     "ages": Coded("age_groups", vocab.StdAge, several=True),
 }
+
+
+@dataclass(frozen=True)
+class FacetFilter:
+    """An active facet filter: its condition on SearchMatch's columns, and the lexemes
+    (``facet_lexeme``) of which a row that passes holds at least one. No lexemes: the filter
+    has no lexeme form ("without results" is the absence of one) and narrows nothing early."""
+
+    condition: Q
+    lexemes: tuple[str, ...] = ()
+
+    @classmethod
+    def coded(cls, facet: str, values: Iterable[str]) -> "FacetFilter":
+        values = list(values)
+        return cls(CODED[facet].any_of(values), CODED[facet].lexemes(values))
 
 
 def age_groups_sql(minimum: sql.Composable, maximum: sql.Composable) -> sql.Composed:

@@ -7,6 +7,8 @@ the total and every facet come from one query (``facets``); snippets are cut fro
 rows' texts only.
 """
 
+import functools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ from .layout import (
     INTERVENTION_RANK,
     RANK_WEIGHTS,
     SAMPLE_LEXEME,
+    FacetFilter,
     key_prefix,
 )
 from .lexicon import DrugNames
@@ -131,6 +134,27 @@ def in_sample() -> Q:
     return Q(Matches(F("document"), SAMPLE))
 
 
+def both(first: TsQuery | None, second: TsQuery | None) -> TsQuery | None:
+    """Both tsqueries (None: no condition)."""
+    if first is None or second is None:
+        return first or second
+    return first & second
+
+
+def facet_query(filters: Sequence[FacetFilter], but_one: bool = False) -> TsQuery | None:
+    """The facet lexemes of the rows that pass every filter (``but_one``: every filter but at
+    most one, the rows the facets count), or None where the lexemes cannot say (a filter
+    without lexemes, or a single filter let go)."""
+    if not but_one:
+        conditions = [TsQuery.keys(f.lexemes) for f in filters if f.lexemes]
+        return functools.reduce(operator.and_, conditions) if conditions else None
+    alternatives = [facet_query([*filters[:i], *filters[i + 1 :]]) for i in range(len(filters))]
+    found = [a for a in alternatives if a is not None]
+    if not found or len(found) < len(alternatives):
+        return None
+    return functools.reduce(operator.or_, found)
+
+
 class InWeights(Func):
     """Only the vector's lexemes of these weights (ts_filter)."""
 
@@ -185,15 +209,17 @@ class Words:
             return None
         return ranked_in(INTERVENTION_RANK, TsQuery.raw(self.drug.tsquery))
 
-    def match(self, sample: bool = False) -> Q:
+    def match(self, sample: bool = False, facets: TsQuery | None = None) -> Q:
         """SearchMatch rows the words find (anywhere, or anywhere but the eligibility criteria);
-        ``sample``: only those of the sample (``layout.SAMPLE_LEXEME``), in the same lookup."""
+        ``sample``: only those of the sample (``layout.SAMPLE_LEXEME``), and ``facets``: only
+        those with these facet lexemes (``facet_query``), in the same lookup."""
         vector = "core" if self.skip_eligibility else "document"
+        also = both(SAMPLE if sample else None, facets)
         words = self._with_drug()
-        found = Q(Matches(F(vector), words & SAMPLE if sample else words))
+        found = Q(Matches(F(vector), words & also if also else words))
         if (in_names := self._in_drug_names()) is not None:
             named = Q(pk__in=SearchRanking.objects.filter(in_names).values("pk"))
-            found |= named & Q(Matches(F(vector), SAMPLE)) if sample else named
+            found |= named & Q(Matches(F(vector), also)) if also else named
         return found
 
     def ranked_match(self) -> Q:

@@ -12,9 +12,20 @@ from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
 
 from .facets import Counts, counted
-from .layout import SAMPLE_EVERY
+from .layout import SAMPLE_EVERY, FacetFilter
 from .near import GeoDecay, Near
-from .query import SORTS, Relevance, TsQuery, Words, in_sample, snippets, sorted_ids
+from .query import (
+    SAMPLE,
+    SORTS,
+    Matches,
+    Relevance,
+    TsQuery,
+    Words,
+    both,
+    facet_query,
+    snippets,
+    sorted_ids,
+)
 
 
 class SearchResults:
@@ -27,7 +38,7 @@ class SearchResults:
     def __init__(
         self,
         queryset: QuerySet[SearchMatch],
-        facet_filters: dict[str, Q],
+        facet_filters: dict[str, FacetFilter],
         *,
         words: Words | None = None,
         sort: str = "",
@@ -68,8 +79,7 @@ class SearchResults:
         """The total and the facets' counts, each exact or marked an estimate (``facets``)."""
         if self._counted is None:
             self._steer_planner()
-            sampled = self._matching(sample=True)
-            self._counted = counted(self._matching(), sampled, self.facet_filters)
+            self._counted = counted(self._matching, self.facet_filters)
         return self._counted
 
     def count(self) -> int:
@@ -83,11 +93,21 @@ class SearchResults:
         """Facet name -> value -> studies, each over the results of the other filters."""
         return self.counts().facets
 
-    def _matching(self, sample: bool = False) -> QuerySet[SearchMatch]:
-        """Every filter but the facets' and the words (``sample``: of the sample only)."""
+    def _matching(
+        self, sample: bool = False, facets: TsQuery | None = None
+    ) -> QuerySet[SearchMatch]:
+        """Every filter but the facets' conditions, and the words; ``sample``: of the sample
+        only, ``facets``: with these facet lexemes (``query.facet_query``), in the same lookup."""
         if self.words:
-            return self.queryset.filter(self.words.match(sample))
-        return self.queryset.filter(in_sample()) if sample else self.queryset
+            return self.queryset.filter(self.words.match(sample, facets))
+        lookup = both(SAMPLE if sample else None, facets)
+        return self.queryset.filter(Matches(F("document"), lookup)) if lookup else self.queryset
+
+    def _conditions(self) -> list[Q]:
+        return [f.condition for f in self.facet_filters.values()]
+
+    def _facet_lexemes(self) -> TsQuery | None:
+        return facet_query(list(self.facet_filters.values()))
 
     def eligibility_only(self) -> tuple[int, bool]:
         """How many more studies the words find when those that mention them only in their
@@ -98,19 +118,24 @@ class SearchResults:
             return 0, False
         self._steer_planner()
         everywhere = dataclasses.replace(self.words, skip_eligibility=False)
-        rows = self.queryset.filter(*self.facet_filters.values())
+        rows = self.queryset.filter(*self._conditions())
+        facets = self._facet_lexemes()
         limit = settings.SEARCH_EXACT_COUNTS
         # The core vector's matches are some of the whole document's: the difference of the
         # two counts, each an index lookup (testing each row against its vector unpacks it).
         found, kept = _counts_up_to(
-            [rows.filter(everywhere.match()), rows.filter(self.words.match())], limit
+            [
+                rows.filter(everywhere.match(False, facets)),
+                rows.filter(self.words.match(False, facets)),
+            ],
+            limit,
         )
         if found <= limit:
             return found - kept, False
         found, kept = _counts_up_to(
             [
-                rows.filter(everywhere.match(sample=True)),
-                rows.filter(self.words.match(sample=True)),
+                rows.filter(everywhere.match(True, facets)),
+                rows.filter(self.words.match(True, facets)),
             ],
             None,
         )
@@ -118,7 +143,7 @@ class SearchResults:
 
     def filtered(self) -> QuerySet[SearchMatch]:
         """Every filter applied, facets included: the matching documents, unordered."""
-        return self._matching().filter(*self.facet_filters.values())
+        return self._matching(facets=self._facet_lexemes()).filter(*self._conditions())
 
     def ids(self, offset: int, limit: int) -> list[int]:
         """The study IDs of one page, in the chosen order."""
@@ -126,8 +151,14 @@ class SearchResults:
         if self.sort == "distance" and self.near is not None and self.near.measures:
             return self.near.nearest_first(self.filtered(), offset, limit)
         if self.sort == "relevance" and self.words:
-            # Each tier states its own part of the words' match.
-            filters = self.queryset.filter(*self.facet_filters.values())
+            # Each tier states its own part of the words' match. Where the count found few
+            # results, the filters name them with the words (the words' lookup finds them
+            # all at once, as it did to count them); else every first-tier match of the words
+            # is ranked and the first that pass the filters are the page.
+            filters = self.queryset.filter(*self._conditions())
+            counts = self._counted
+            if counts is not None and not counts.total_estimated and filters.query.where:
+                filters = self.filtered()
             return Relevance(self.words).page(
                 filters if filters.query.where else None, offset, limit
             )

@@ -6,10 +6,10 @@ before, as "Unknown status", the claim kept as its last known status (``vocab.sh
 Here "before" is before the data's date: the newest last update this registry imported, so an
 old archive reads as it read when it was published, and the statuses move with each import.
 
-SearchMatch.status holds the status as shown, so filters and facet counts need nothing else:
-the refresh writes it from the data's date as it stands, and ``restate()`` re-derives it for
-every study after the data's date moved, in one UPDATE that reads only the rows it changes
-(two partial indexes of SearchMatch.status_verified_date).
+SearchMatch.status (and its facet lexeme) holds the status as shown, so filters and facet
+counts need nothing else: the refresh writes it from the data's date as it stands, and
+``restate()`` re-derives it for every study after the data's date moved, in one UPDATE that
+reads only the rows it changes (two partial indexes of SearchMatch.status_verified_date).
 """
 
 import datetime
@@ -21,7 +21,7 @@ from psycopg import sql
 from trials import vocab
 from trials.models import SearchDocument, SearchMatch
 
-from .layout import CODED, column, table
+from .layout import CODED, column, facet_lexeme, table
 
 _UNKNOWN = CODED["status"].code(vocab.Status.UNKNOWN)
 _MATCH = table(SearchMatch)
@@ -59,10 +59,36 @@ def verified_sql(status: sql.Composable, verified: sql.Composable) -> sql.Compos
 # the data's date moved back, a newest record removed) stale ones verified since become their
 # claims again, read from their result rows by key. Each side is the condition of one partial
 # index, the code a literal so that the planner can match them.
+_SHOWN = sql.SQL(
+    "CASE WHEN {verified} < s.day THEN {unknown} ELSE"
+    " (SELECT {code} FROM {document} d WHERE d.{document_study} = m.{match_study}) END"
+).format(
+    verified=_VERIFIED,
+    unknown=sql.Literal(_UNKNOWN),
+    code=CODED["status"].sql(column(SearchDocument, "overall_status", "d")),
+    document=table(SearchDocument),
+    document_study=column(SearchDocument, "study"),
+    match_study=column(SearchMatch, "study"),
+)
+
+
+def _restated(vector: str) -> sql.Composed:
+    """The vector with its status lexeme (``layout.facet_lexeme``) changed to the shown status."""
+    prefix = sql.Literal(facet_lexeme("status", ""))
+    return sql.SQL(
+        "ts_delete(m.{vector}, coalesce({prefix} || m.{status}, ''))"
+        " || array_to_tsvector(array_remove(ARRAY[{prefix} || ({shown})], NULL))"
+    ).format(
+        vector=column(SearchMatch, vector),
+        prefix=prefix,
+        status=column(SearchMatch, "status"),
+        shown=_SHOWN,
+    )
+
+
 RESTATE_SQL = (
     sql.SQL("""
-UPDATE {match} m SET {status} = CASE WHEN {verified} < s.day THEN {unknown}
-    ELSE (SELECT {code} FROM {document} d WHERE d.{document_study} = m.{match_study}) END
+UPDATE {match} m SET {status} = {shown}, {document} = {restated_document}, {core} = {restated_core}
 FROM (SELECT {before} AS day) s
 WHERE (m.{status} <> {unknown} AND {verified} < s.day)
     OR (m.{status} = {unknown} AND {verified} >= s.day)
@@ -70,13 +96,14 @@ WHERE (m.{status} <> {unknown} AND {verified} < s.day)
     .format(
         match=_MATCH,
         status=column(SearchMatch, "status"),
+        shown=_SHOWN,
+        document=column(SearchMatch, "document"),
+        core=column(SearchMatch, "core"),
+        restated_document=_restated("document"),
+        restated_core=_restated("core"),
         verified=_VERIFIED,
         unknown=sql.Literal(_UNKNOWN),
-        code=CODED["status"].sql(column(SearchDocument, "overall_status", "d")),
         before=STALE_BEFORE,
-        document=table(SearchDocument),
-        document_study=column(SearchDocument, "study"),
-        match_study=column(SearchMatch, "study"),
     )
     .as_string()
 )

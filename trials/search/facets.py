@@ -69,17 +69,21 @@ def counted(matching: Matching, facet_filters: dict[str, FacetFilter]) -> Counts
     filters = list(facet_filters.values())
     conditions = {name: f.condition for name, f in facet_filters.items()}
 
-    def read(sample: bool) -> QuerySet[SearchMatch]:
+    others = [f for name, f in facet_filters.items() if name != "country"]
+
+    def read(sample: bool, read_up_to: int | None = None) -> Counted:
         rows = matching(sample, facet_query(filters, but_one=True))
         if len(conditions) > 1:
             rows = rows.filter(_all_but_one(list(conditions.values())))
-        return rows
+        # The countries count the rows that pass every other filter.
+        countries = matching(sample, facet_query(others)).filter(*(f.condition for f in others))
+        return count_and_facets(rows, conditions, read_up_to, countries)
 
-    exact = count_and_facets(read(False), conditions, read_up_to=limit + 1)
+    exact = read(False, read_up_to=limit + 1)
     if exact.read <= limit:
         return Counts(exact.total, exact.facets)
 
-    sample = count_and_facets(read(True), conditions)
+    sample = read(True)
     facets = {
         name: Counter({value: n * SAMPLE_EVERY for value, n in counts.items()})
         for name, counts in sample.facets.items()
@@ -120,10 +124,15 @@ class Counted:
 
 
 def count_and_facets(
-    queryset: QuerySet[SearchMatch], facet_filters: dict[str, Q], read_up_to: int | None = None
+    queryset: QuerySet[SearchMatch],
+    facet_filters: dict[str, Q],
+    read_up_to: int | None = None,
+    countries: QuerySet[SearchMatch] | None = None,
 ) -> Counted:
     """The total and each facet's counts, each over the results of all the *other* filters;
     with ``read_up_to``, over no more rows than that (``read`` says whether they were all).
+    ``countries``: the rows the countries are counted over, if found otherwise than as
+    ``queryset`` with every filter but the country's.
 
     ``queryset`` carries the words and the filters that are not facets; ``facet_filters`` the
     active facet filters. One query, two reads of the matching rows. First, each row's codes
@@ -136,8 +145,10 @@ def count_and_facets(
         for name, q in facet_filters.items()
     }
     rows = queryset.order_by().annotate(**passes).values(*passes, *_GROUPED_COLUMNS)
-    others = [q for name, q in facet_filters.items() if name != "country"]
-    countries = queryset.order_by().filter(*others).values(FACET_COLUMNS["country"])
+    if countries is None:
+        others = [q for name, q in facet_filters.items() if name != "country"]
+        countries = queryset.filter(*others)
+    countries = countries.order_by().values(FACET_COLUMNS["country"])
     if read_up_to is not None:  # the countries' rows are some of the others: as few or fewer
         rows, countries = rows[:read_up_to], countries[:read_up_to]
     rows_sql, params = rows.query.sql_with_params()

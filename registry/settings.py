@@ -180,10 +180,14 @@ STORAGES = {
     },
 }
 
-# The ClinicalTrials.gov API v2 that `manage.py sync_trials` keeps the copy up to date from.
 # Search counts are exact up to this many studies; past it the page shows labelled estimates
 # counted on a sample (trials.search.facets).
 SEARCH_EXACT_COUNTS = int(os.environ.get("SEARCH_EXACT_COUNTS", "10000"))
+# PostgreSQL's work_mem within a search's transaction (SET LOCAL): ranking a common word's first
+# tier sorts tens of thousands of rows, which the server's default 4MB sends to disk.
+SEARCH_WORK_MEM = os.environ.get("SEARCH_WORK_MEM", "64MB")
+
+# The ClinicalTrials.gov API v2 that `manage.py sync_trials` keeps the copy up to date from.
 
 CTGOV_API_URL = os.environ.get("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2").rstrip("/")
 if not CTGOV_API_URL.startswith(("https://", "http://")):

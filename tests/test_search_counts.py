@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 
 from trials.filters import StudyFilter
@@ -226,3 +226,19 @@ def test_every_row_holds_its_facets_columns_as_lexemes_and_a_restate_keeps_them(
     refresh_search(study)
     assert unknown.count() > stale_before
     check()
+
+
+def test_a_search_sets_its_work_mem_for_its_transaction(corpus, settings):
+    # SET LOCAL (set_config(..., true)): the test's own transaction never ends here, so only
+    # the setting within it is seen.
+    settings.SEARCH_WORK_MEM = "48MB"
+
+    def work_mem() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    assert work_mem() != "48MB"
+    with transaction.atomic():
+        search("q=cancer").count()
+        assert work_mem() == "48MB"

@@ -64,14 +64,17 @@ class SearchResults:
         scans: most rows match a very common word, so the planner reads the table instead of
         the index, not knowing that testing each row unpacks its large out-of-line vector
         (600 ms instead of 180 ms at 100,000 studies); a bitmap scan answers from the index.
+        And memory enough to sort a common word's first tier without spilling to disk
+        (``SEARCH_WORK_MEM``).
         """
         reading = reading_connection()
         if reading.in_atomic_block and not self._steered:
             seqscan = "off" if self.words else "on"
             with reading.cursor() as cursor:
                 cursor.execute(
-                    "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', %s, true)",
-                    [seqscan],
+                    "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', %s, true),"
+                    " set_config('work_mem', %s, true)",
+                    [seqscan, settings.SEARCH_WORK_MEM],
                 )
             self._steered = True
 

@@ -67,16 +67,17 @@ def test_the_query_count_does_not_grow_with_results_or_facets(
     client, corpus, django_assert_num_queries
 ):
     # Looking for a kept page; lexicon, condition vocabulary, planner settings, count with
-    # facets, page IDs, rows, snippets, the savepoint; for words, the count of the studies
-    # that mention them only in their eligibility criteria; the
+    # facets on the sample and then of all, page IDs, rows, snippets, the savepoint; for words,
+    # the count of the studies that mention them only in their eligibility criteria (on the
+    # sample, then of all); the
     # newest update; keeping the page and dropping those of older revisions and past the
     # newest ten thousand; for a search that found fewer than five, the closest names.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         one = client.get("/studies/?q=Revlimid")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         many = client.get("/studies/?q=patients&phase=PHASE1&country=United+States")
     assert len(results_of(one)) == 1 and len(results_of(many)) > 1
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get("/studies/?status=COMPLETED&phase=PHASE1")
 
 

@@ -11,7 +11,7 @@ from psycopg import sql
 from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
 
-from .facets import Counts, counted
+from .facets import Counts, clearly_past, counted
 from .layout import SAMPLE_EVERY, FacetFilter
 from .near import GeoDecay, Near
 from .query import (
@@ -116,7 +116,7 @@ class SearchResults:
         """How many more studies the words find when those that mention them only in their
         eligibility criteria are let in (0 when they are in already, or without words), and
         whether that is an estimate: counted on the sample when the words with them find more
-        than an exact count reads (``facets``)."""
+        than an exact count reads (``facets``); the sample is counted first, as there."""
         if self.words is None or not self.words.skip_eligibility:
             return 0, False
         self._steer_planner()
@@ -126,22 +126,24 @@ class SearchResults:
         limit = settings.SEARCH_EXACT_COUNTS
         # The core vector's matches are some of the whole document's: the difference of the
         # two counts, each an index lookup (testing each row against its vector unpacks it).
-        found, kept = _counts_up_to(
-            [
-                rows.filter(everywhere.match(False, facets)),
-                rows.filter(self.words.match(False, facets)),
-            ],
-            limit,
-        )
-        if found <= limit:
-            return found - kept, False
-        found, kept = _counts_up_to(
+        sampled = _counts_up_to(
             [
                 rows.filter(everywhere.match(True, facets)),
                 rows.filter(self.words.match(True, facets)),
             ],
             None,
         )
+        if not clearly_past(sampled[0], limit):
+            found, kept = _counts_up_to(
+                [
+                    rows.filter(everywhere.match(False, facets)),
+                    rows.filter(self.words.match(False, facets)),
+                ],
+                limit,
+            )
+            if found <= limit:
+                return found - kept, False
+        found, kept = sampled
         return (found - kept) * SAMPLE_EVERY, True
 
     def filtered(self) -> QuerySet[SearchMatch]:

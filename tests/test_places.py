@@ -281,9 +281,9 @@ def test_a_place_search_costs_as_many_queries_whatever_it_finds(
     client, corpus, django_assert_num_queries
 ):
     # As a search without words (test_views_search), and one for the rows' nearest sites.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         few = client.get("/studies/?near=43210&distance=10&unit=km")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         many = client.get("/studies/?near=Columbus,+Ohio&distance=500&sort=distance")
     assert 0 < len(results_of(few)) < len(results_of(many))
 

@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from trials import vocab
 
@@ -76,12 +76,19 @@ class SearchMatch(models.Model):
             # drug q names); q with eligibility-only matches left out.
             GinIndex(fields=["document"], name="searchmatch_document_idx"),
             GinIndex(fields=["core"], name="searchmatch_core_idx"),
-            # Sorting a filter-only list (no words) by its three orders.
-            models.Index(
-                fields=["-last_update_posted_date", "study"], name="searchmatch_last_update_idx"
+            # Sorting a filter-only list (no words) by its three orders, exactly as the lists
+            # sort (newest or largest first, the unknown last, then by ID), so that a page is
+            # the first rows of an index, not a sort of every row (90 ms at 600,000).
+            *(
+                models.Index(
+                    F(column).desc(nulls_last=True), F("study"), name=f"searchmatch_{name}_idx"
+                )
+                for column, name in (
+                    ("last_update_posted_date", "last_update"),
+                    ("start_date", "start"),
+                    ("enrollment", "enrollment"),
+                )
             ),
-            models.Index(fields=["-start_date", "study"], name="searchmatch_start_idx"),
-            models.Index(fields=["-enrollment", "study"], name="searchmatch_enrollment_idx"),
             # The claims that go stale when the data's date moves on, and the stale ones that
             # become claims again should it move back: each a small index of just those rows,
             # so re-deriving after an import reads only what changes (trials.search.status).

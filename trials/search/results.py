@@ -15,6 +15,7 @@ from .facets import Counts, clearly_past, counted
 from .layout import SAMPLE_EVERY, FacetFilter
 from .near import GeoDecay, Near
 from .query import (
+    FOUND_SORTS,
     SAMPLE,
     SORTS,
     Matches,
@@ -169,8 +170,10 @@ class SearchResults:
         # Few results: found by the lookup that counted them, then sorted. Many: read in the
         # column's order, each tested by its columns, until the page is full (a test of a
         # facet lexeme would unpack each row's vector).
-        rows = self.filtered() if self._few() else self._matching().filter(*self._conditions())
-        return sorted_ids(rows, self._column_sort(), offset, limit)
+        few = self._few()
+        rows = self.filtered() if few else self._matching().filter(*self._conditions())
+        found = few or self.words is not None
+        return sorted_ids(rows, self._column_sort(), offset, limit, found=found)
 
     def _few(self) -> bool:
         """Whether the count found the results few enough to count exactly."""
@@ -217,7 +220,7 @@ class SearchResults:
             return self.near.by_distance(self.filtered())
         if self.sort == "relevance" and self.words:
             return Relevance(self.words).order(self.filtered())
-        return self.filtered().order_by(SORTS[self._column_sort()], "pk")
+        return self.filtered().order_by(FOUND_SORTS[self._column_sort()], "pk")
 
     def __getitem__(self, window: slice) -> list[SearchDocument]:
         if not isinstance(window, slice):

@@ -98,7 +98,7 @@ def counted(matching: Matching, facet_filters: dict[str, FacetFilter]) -> Counts
     if (
         not facet_filters
         or clearly_past(sample.total, limit)
-        or count_up_to(results, limit) > limit
+        or counts_up_to([results], limit)[0] > limit
     ):
         # The sample may hold fewer than were read; the estimate never says less.
         total = max(sample.total * SAMPLE_EVERY, limit + 1)
@@ -117,9 +117,23 @@ def clearly_past(sampled: int, limit: int) -> bool:
     return sampled * SAMPLE_EVERY > BEYOND_DOUBT * limit
 
 
-def count_up_to(queryset: QuerySet[Any], limit: int) -> int:
-    """How many rows, counted no further than ``limit`` + 1 (more than the limit: limit + 1)."""
-    return queryset.order_by()[: limit + 1].count()
+def counts_up_to(querysets: list[QuerySet[SearchMatch]], limit: int | None) -> list[int]:
+    """How many rows each queryset has, counting no further than ``limit`` + 1, in one query."""
+    counts = [
+        (queryset.order_by() if limit is None else queryset.order_by()[: limit + 1])
+        .values("pk")
+        .query.sql_with_params()
+        for queryset in querysets
+    ]
+    statement = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("(SELECT count(*) FROM ({}) AS rows)").format(sql.SQL(text))
+            for text, _ in counts
+        )
+    )
+    with reading_connection().cursor() as cursor:
+        cursor.execute(statement.as_string(), [p for _, params in counts for p in params])
+        return list(cursor.fetchone())
 
 
 def _all_but_one(conditions: list[Q]) -> Q:

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
-from psycopg import sql
 
 from registry.replicas import reading_connection
 from trials.models import SearchDocument, SearchMatch
 
-from .facets import Counts, clearly_past, counted
+from .facets import Counts, clearly_past, counted, counts_up_to
 from .layout import SAMPLE_EVERY, FacetFilter
 from .near import GeoDecay, Near
 from .query import (
@@ -121,27 +120,21 @@ class SearchResults:
         if self.words is None or not self.words.skip_eligibility:
             return 0, False
         self._steer_planner()
-        everywhere = dataclasses.replace(self.words, skip_eligibility=False)
+        kept_out = self.words
+        everywhere = dataclasses.replace(kept_out, skip_eligibility=False)
         rows = self.queryset.filter(*self._conditions())
         facets = self._facet_lexemes()
         limit = settings.SEARCH_EXACT_COUNTS
+
         # The core vector's matches are some of the whole document's: the difference of the
         # two counts, each an index lookup (testing each row against its vector unpacks it).
-        sampled = _counts_up_to(
-            [
-                rows.filter(everywhere.match(True, facets)),
-                rows.filter(self.words.match(True, facets)),
-            ],
-            None,
-        )
+        def found_and_kept(sample: bool, up_to: int | None) -> list[int]:
+            matches = [everywhere.match(sample, facets), kept_out.match(sample, facets)]
+            return counts_up_to([rows.filter(match) for match in matches], up_to)
+
+        sampled = found_and_kept(True, None)
         if not clearly_past(sampled[0], limit):
-            found, kept = _counts_up_to(
-                [
-                    rows.filter(everywhere.match(False, facets)),
-                    rows.filter(self.words.match(False, facets)),
-                ],
-                limit,
-            )
+            found, kept = found_and_kept(False, limit)
             if found <= limit:
                 return found - kept, False
         found, kept = sampled
@@ -239,22 +232,3 @@ class SearchResults:
             row.snippet = found.get(row.pk)  # type: ignore[attr-defined]
             row.nearest = nearest.get(row.pk)  # type: ignore[attr-defined]
         return page
-
-
-def _counts_up_to(querysets: list[QuerySet[SearchMatch]], limit: int | None) -> list[int]:
-    """How many rows each queryset has, counting no further than ``limit`` + 1, in one query."""
-    counts = [
-        (queryset.order_by() if limit is None else queryset.order_by()[: limit + 1])
-        .values("pk")
-        .query.sql_with_params()
-        for queryset in querysets
-    ]
-    statement = sql.SQL("SELECT {}").format(
-        sql.SQL(", ").join(
-            sql.SQL("(SELECT count(*) FROM ({}) AS rows)").format(sql.SQL(text))
-            for text, _ in counts
-        )
-    )
-    with reading_connection().cursor() as cursor:
-        cursor.execute(statement.as_string(), [p for _, params in counts for p in params])
-        return list(cursor.fetchone())

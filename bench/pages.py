@@ -30,7 +30,7 @@ PAGES: list[tuple[str, str] | tuple[str, str, str]] = [
     ("no database (/healthz)", "/healthz"),
     ("study page, the seed", "/studies/NCT00398515/"),
     ("study page, 1,218 sites", "/studies/NCT02465060/"),
-    # Its sites in one state: rendered for each request (a page with parameters is not kept).
+    # Its sites in one state: the kept page with its sites section rendered for the request.
     ("1,218 sites, one state", "/studies/NCT02465060/?state=Michigan"),
     ("study page, 58 outcome tables", "/studies/NCT02028676/"),
     ("API study, 58 outcome tables", "/api/v2/studies/NCT02028676"),

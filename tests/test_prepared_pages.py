@@ -125,6 +125,52 @@ def test_a_page_with_parameters_is_rendered_and_not_kept(client, corpus):
     assert not PreparedPage.objects.exists()
 
 
+# A study of 148 sites in several countries and statuses, most of them placed.
+MANY_SITES = "/studies/NCT05809934/"
+SITE_REQUESTS = [
+    "?country=Japan",
+    "?status=RECRUITING&sites_page=2",
+    "?lat=35&lon=139",
+    "?near=Tokyo&country=Japan&status=RECRUITING&sites_page=2",
+    "?state=Nowhere",  # ignored, with a note
+    "?sites_page=99",
+]
+
+
+@pytest.mark.parametrize("asked", SITE_REQUESTS)
+def test_a_page_of_chosen_sites_is_the_kept_page_with_those_sites(client, corpus, asked):
+    rendered = client.get(MANY_SITES + asked).content  # nothing kept yet: the whole page
+    client.get(MANY_SITES)  # kept
+
+    spliced, content = queries(client, MANY_SITES + asked)
+
+    assert content == rendered
+    # The kept page, the study, its sites and their contacts: whatever the count of sites.
+    assert spliced == 4
+    assert queries(client, f"/studies/{NCT}/?sites_page=2")[0] > 10  # not kept: rendered
+    client.get(PAGE)
+    assert queries(client, f"/studies/{NCT}/?sites_page=2")[0] == spliced
+
+
+def test_a_page_with_other_parameters_is_rendered_whole(client, corpus):
+    client.get(MANY_SITES)
+
+    assert queries(client, f"{MANY_SITES}?country=Japan&from=1&to=2")[0] > 10
+
+
+def test_a_page_of_chosen_sites_shows_a_change_on_the_next_request(client, corpus, curator_client):
+    chosen = f"{PAGE}?country=United+States"
+    client.get(PAGE)
+    assert "A title from a newer version" not in client.get(chosen).content.decode()
+
+    load(version("2030-01-01", retitled("A title from a newer version")))
+    assert "A title from a newer version" in client.get(chosen).content.decode()
+
+    client.get(PAGE)  # kept anew
+    post_change(curator_client, Study.objects.get(nct_id=NCT), brief_title="A clearer title")
+    assert "A clearer title" in client.get(chosen).content.decode()
+
+
 def test_the_build_is_a_digest_of_the_code_and_templates():
     assert len(pages.build()) == 64
     assert pages.build() == pages.build()

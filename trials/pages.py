@@ -111,10 +111,35 @@ def build() -> str:
 def served(request: HttpRequest, kind: Kind, nct_id: str) -> HttpResponse | None:
     """The kept page of this kind of the study, if it still says what the study says now:
     gzip-encoded as kept to a client that accepts it (every browser), else decoded."""
+    body = _kept(kind, nct_id)
+    return None if body is None else _answer(request, body, _CONTENT_TYPES[kind])
+
+
+def kept_page(nct_id: str) -> str | None:
+    """The study's kept page as text, if it says what the study says now."""
+    body = _kept(Kind.PAGE, nct_id)
+    return None if body is None else gzip.decompress(body).decode()
+
+
+def with_section(page: str, name: str, section: str) -> str | None:
+    """``page`` with its section ``name`` (what the template marks with ``<!--name-->`` and
+    ``<!--/name-->``) replaced by ``section``: a page that differs from the kept one in that
+    section alone (its sites filtered, say), without rendering the rest anew. None if the page
+    has no such section. (Record text is escaped, so it never holds a marker.)"""
+    start, end = f"<!--{name}-->", f"<!--/{name}-->"
+    before, found, rest = page.partition(start)
+    _, found_end, after = rest.partition(end)
+    if not (found and found_end):
+        return None
+    return f"{before}{start}{section}{end}{after}"
+
+
+def _kept(kind: Kind, nct_id: str) -> bytes | None:
+    """The kept page's gzip-compressed bytes, if it says what the study says now."""
     with reading_connection().cursor() as cursor:
         cursor.execute(_LOOKUP, {"nct_id": nct_id, "kind": kind, "build": build()})
         found = cursor.fetchone()
-    return None if found is None else _answer(request, bytes(found[0]), _CONTENT_TYPES[kind])
+    return None if found is None else bytes(found[0])
 
 
 def keep(kind: Kind, study: Study, response: HttpResponse, data_date: datetime.date | None) -> None:

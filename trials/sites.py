@@ -8,7 +8,8 @@ study's prefetched sites and contacts (``Study.objects.with_parts()``): no query
 the page's query count does not grow with the sites.
 
 The default list (no parameters) is part of the page kept per change of the study
-(``trials.pages``): it depends on nothing but the study.
+(``trials.pages``): it depends on nothing but the study. A page asking for other sites is that
+kept page with this section alone rendered anew, from the study's sites and contacts.
 """
 
 import math
@@ -141,6 +142,11 @@ class SiteFilterForm(forms.Form):
         if both and (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
             self.add_error(None, "A place needs both a latitude and a longitude.")
         return cleaned
+
+
+# The request parameters of the site list, all of them: a study page asking for nothing else
+# is its kept page with the sites section rendered anew (``trials.views.study_detail``).
+PARAMETERS = frozenset({*SiteFilterForm.base_fields, "sites_page"})
 
 
 @dataclass

@@ -23,7 +23,7 @@ DOCUMENT_URL = "https://cdn.clinicaltrials.gov/large-docs/{tail}/{nct_id}/{filen
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 
 
-def _by(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+def by_parent(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
     """Rows grouped by one column (a parent's id), each group in the record's order."""
     grouped: dict[Any, list[Any]] = defaultdict(list)
     for row in rows:
@@ -156,13 +156,6 @@ def contact_view(contact: Any) -> ContactView:
     return _contact_view(contact.name, role, contact.phone, contact.phone_ext, contact.email)
 
 
-def site_contacts(study: Study) -> list[tuple[Any, list[Any]]]:
-    """Each site with its own ``Contact`` rows (from the study's prefetched contacts): made
-    into ``ContactView`` only for the sites a page shows, a few dozen of a thousand."""
-    by_site = _by(study.contacts.all(), "site_id")
-    return [(site, by_site.get(site.pk, [])) for site in study.sites.all()]
-
-
 def central_contacts(study: Study) -> list[ContactView]:
     return [contact_view(c) for c in study.contacts.all() if c.site_id is None]
 
@@ -188,7 +181,7 @@ def results_contact(study: Study) -> ContactView | None:
 
 def references(study: Study) -> list[tuple[Any, str, list[Any]]]:
     """Each reference with its PubMed address (when it has a PMID) and its retractions."""
-    retractions = _by(study.retractions.all(), "reference_id")
+    retractions = by_parent(study.retractions.all(), "reference_id")
     return [
         (
             reference,
@@ -238,37 +231,37 @@ class _Builder:
     def __init__(self, study: Study) -> None:
         self.study = study
         self.groups = list(study.resultgroups.all())
-        self.outcome_groups = _by(
+        self.outcome_groups = by_parent(
             (g for g in self.groups if g.module == vocab.ResultsModule.OUTCOME), "outcome_id"
         )
-        self.milestones = _by(study.flowmilestones.all(), "period_id")
-        self.drops = _by(study.dropwithdraws.all(), "period_id")
+        self.milestones = by_parent(study.flowmilestones.all(), "period_id")
+        self.drops = by_parent(study.dropwithdraws.all(), "period_id")
         counts = list(study.flowcounts.all())
-        self.achievements = _by((c for c in counts if c.milestone_id), "milestone_id")
-        self.reasons = _by((c for c in counts if c.drop_withdraw_id), "drop_withdraw_id")
+        self.achievements = by_parent((c for c in counts if c.milestone_id), "milestone_id")
+        self.reasons = by_parent((c for c in counts if c.drop_withdraw_id), "drop_withdraw_id")
         classes = list(study.measureclasss.all())
-        self.baseline_classes = _by(
+        self.baseline_classes = by_parent(
             (c for c in classes if c.baseline_measure_id), "baseline_measure_id"
         )
-        self.outcome_classes = _by((c for c in classes if c.outcome_id), "outcome_id")
+        self.outcome_classes = by_parent((c for c in classes if c.outcome_id), "outcome_id")
         denoms = list(study.denoms.all())
         # A denominator belongs to the whole baseline, one measure, one outcome or one class.
         self.baseline_denoms = [
             d for d in denoms if not (d.baseline_measure_id or d.outcome_id or d.measure_class_id)
         ]
-        self.class_denoms = _by((d for d in denoms if d.measure_class_id), "measure_class_id")
-        self.measure_denoms = _by(
+        self.class_denoms = by_parent((d for d in denoms if d.measure_class_id), "measure_class_id")
+        self.measure_denoms = by_parent(
             (d for d in denoms if d.baseline_measure_id and not d.measure_class_id),
             "baseline_measure_id",
         )
-        self.outcome_denoms = _by(
+        self.outcome_denoms = by_parent(
             (d for d in denoms if d.outcome_id and not d.measure_class_id), "outcome_id"
         )
-        self.counts = _by(study.denomcounts.all(), "denom_id")
-        self.categories = _by(study.measurecategorys.all(), "measure_class_id")
-        self.measurements = _by(study.measurements.all(), "category_id")
-        self.analyses = _by(study.analysiss.all(), "outcome_id")
-        self.stats = _by(study.eventstats.all(), "event_id")
+        self.counts = by_parent(study.denomcounts.all(), "denom_id")
+        self.categories = by_parent(study.measurecategorys.all(), "measure_class_id")
+        self.measurements = by_parent(study.measurements.all(), "category_id")
+        self.analyses = by_parent(study.analysiss.all(), "outcome_id")
+        self.stats = by_parent(study.eventstats.all(), "event_id")
 
     def columns(self, module: str) -> list[Column]:
         return [

@@ -14,7 +14,7 @@ kept page with this section alone rendered anew, from the study's sites and cont
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -25,7 +25,7 @@ from django.core.paginator import Page, Paginator
 from trials import places, vocab
 from trials.models import Contact, Site, Study
 from trials.places import Place
-from trials.results_view import ContactView, contact_view, site_contacts
+from trials.results_view import ContactView, by_parent, contact_view
 
 # Sites per page: a 1,218-site study is 49 pages of a few screens each, not a 69,000 px table;
 # its filters (a state, a status) bring a person to their sites in one step.
@@ -52,8 +52,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 @dataclass
 class SiteView:
     site: Site
-    rows: list[Contact]
     distance_km: float | None = None
+    rows: list[Contact] = field(default_factory=list)  # given for the sites of the page shown
 
     @cached_property
     def contacts(self) -> list[ContactView]:
@@ -232,10 +232,26 @@ def _notes(form: SiteFilterForm) -> list[str]:
     return notes
 
 
-def site_list(study: Study, params: Mapping[str, Any], page: str | None = None) -> SiteList:
-    """One page of the study's sites as the request's parameters ask (none: the kept page)."""
-    pairs = site_contacts(study)
-    sites = [site for site, _ in pairs]
+# The contacts of the sites a page shows, by site id.
+ContactsOf = Callable[[list[Site]], Mapping[int, list[Contact]]]
+
+
+def prefetched_contacts(study: Study) -> ContactsOf:
+    """The contacts of the study's sites, from its prefetched contacts."""
+    by_site = by_parent(study.contacts.all(), "site_id")
+    return lambda shown: by_site
+
+
+def site_list(
+    study: Study,
+    params: Mapping[str, Any],
+    page: str | None = None,
+    contacts_of: ContactsOf | None = None,
+) -> SiteList:
+    """One page of the study's sites as the request's parameters ask (none: the kept page),
+    from its prefetched sites; the contacts of the sites shown by ``contacts_of`` (by default
+    from its prefetched contacts)."""
+    sites = list(study.sites.all())
     form = SiteFilterForm(params if params else None, sites)
     values = _valid(form) if params else {}
     country, state, status = (values.get(k) or "" for k in ("country", "state", "status"))
@@ -245,12 +261,11 @@ def site_list(study: Study, params: Mapping[str, Any], page: str | None = None) 
     views = [
         SiteView(
             site,
-            contacts,
             None
             if near is None or site.place_latitude is None or site.place_longitude is None
             else distance_km(near[0], near[1], site.place_latitude, site.place_longitude),
         )
-        for site, contacts in pairs
+        for site in sites
         if (not country or site.country == country)
         and (not state or site.state == state)
         and (not status or site.status == status)
@@ -265,12 +280,16 @@ def site_list(study: Study, params: Mapping[str, Any], page: str | None = None) 
             v.distance_km or 0.0,
         )
     )
+    shown = Paginator(views, PAGE_SIZE).get_page(page)
+    contacts = (contacts_of or prefetched_contacts(study))([view.site for view in shown])
+    for view in shown:
+        view.rows = contacts.get(view.site.pk, [])
     return SiteList(
         total=len(sites),
         matched=len(views),
         open_count=sum(1 for s in sites if s.status in vocab.OPEN_STATUSES),
         countries=len({s.country for s in sites if s.country}),
-        page=Paginator(views, PAGE_SIZE).get_page(page),
+        page=shown,
         form=form,
         filtered=bool(country or state or status),
         near=near,

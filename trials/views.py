@@ -26,7 +26,7 @@ from . import api, api_fields, markup, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
-from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
+from .models import Contact, SearchDocument, SearchTerm, Site, Study, StudyVersion, TermKind
 from .search import browse as search_browse
 from .search import data_date
 from .search.layout import SAMPLE_EVERY
@@ -163,7 +163,11 @@ def study_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     once per change of the study, then served as rendered (``trials.pages``)."""
     if not request.GET and (served := pages.served(request, pages.Kind.PAGE, nct_id)):
         return served
-    if request.GET.keys() <= sites.PARAMETERS and (kept := _kept_with_sites(request, nct_id)):
+    if (
+        request.GET
+        and request.GET.keys() <= sites.PARAMETERS
+        and (kept := _kept_with_sites(request, nct_id))
+    ):
         return kept
     study = _study_or_redirect(nct_id, "trials:study")
     if isinstance(study, HttpResponse):
@@ -228,12 +232,14 @@ def _kept_with_sites(request: HttpRequest, nct_id: str) -> HttpResponse | None:
     page = pages.kept_page(nct_id)
     if page is None:
         return None
-    study = (
-        Study.objects.filter(nct_id=nct_id).only("nct_id").prefetch_related("sites", "contacts")
-    ).first()
+    study = Study.objects.filter(nct_id=nct_id).only("nct_id").prefetch_related("sites").first()
     if study is None:
         return None
-    listed = sites.site_list(study, request.GET, request.GET.get("sites_page"))
+
+    def contacts_of(shown: list[Site]) -> dict[int, list[Contact]]:
+        return results_view.by_parent(Contact.objects.filter(site__in=shown), "site_id")
+
+    listed = sites.site_list(study, request.GET, request.GET.get("sites_page"), contacts_of)
     section = render_to_string(
         "trials/partials/study_sites.html", {"study": study, "sites": listed}, request
     )

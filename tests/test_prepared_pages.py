@@ -171,6 +171,61 @@ def test_a_page_of_chosen_sites_shows_a_change_on_the_next_request(client, corpu
     assert "A clearer title" in client.get(chosen).content.decode()
 
 
+LIST = "/api/v2/studies?pageSize=30&sort=StudyFirstPostDate"
+
+
+def listed(client: Client, url: str) -> tuple[int, list[dict]]:
+    count, content = queries(client, url)
+    return count, json.loads(content)["studies"]
+
+
+def test_a_page_of_api_results_is_made_of_kept_answers_and_keeps_those_it_builds(client, corpus):
+    built, first = listed(client, LIST)
+    assert PreparedPage.objects.filter(kind=PreparedPage.Kind.API).count() == len(first) == 30
+
+    kept, second = listed(client, LIST)
+
+    assert second == first
+    assert kept < built / 2  # the kept answers in one query, no table of parts read
+    # Each is what the study's own endpoint answers, served by it as kept.
+    one = first[7]["protocolSection"]["identificationModule"]["nctId"]
+    assert queries(client, f"/api/v2/studies/{one}")[0] == 1
+    assert json.loads(client.get(f"/api/v2/studies/{one}").content) == first[7]
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept"),
+    [
+        # Built from the tables the fields need: not the whole answer, so not kept.
+        ("&fields=NCTId|BriefTitle|Condition|LocationCity", 0),
+        ("&markupFormat=legacy", 30),
+    ],
+)
+def test_chosen_fields_and_legacy_markup_read_the_same_from_kept_answers(
+    client, corpus, asked, kept
+):
+    built = listed(client, LIST + asked)[1]
+    assert PreparedPage.objects.count() == kept
+
+    client.get(LIST)  # every answer kept
+    assert listed(client, LIST + asked)[1] == built
+
+
+def test_a_page_of_api_results_shows_a_change_on_the_next_request(client, corpus, curator_client):
+    url = f"/api/v2/studies?query.id={NCT}"
+
+    def title() -> str:
+        return listed(client, url)[1][0]["protocolSection"]["identificationModule"]["briefTitle"]
+
+    title()  # kept
+    load(version("2030-01-01", retitled("A title from a newer version")))
+    assert title() == "A title from a newer version"
+
+    title()  # kept anew
+    post_change(curator_client, Study.objects.get(nct_id=NCT), brief_title="A clearer title")
+    assert title() == "A clearer title"
+
+
 def test_the_build_is_a_digest_of_the_code_and_templates():
     assert len(pages.build()) == 64
     assert pages.build() == pages.build()

@@ -297,7 +297,7 @@ def api_study(request: HttpRequest, nctId: str) -> HttpResponse:
         answer = markup.as_legacy(answer)
     if fields is not None:
         answer = api_fields.select(answer, fields)
-    response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+    response = pages.api_response(answer)
     if not request.GET:
         pages.keep(pages.Kind.API, study, response, newest)
     return response

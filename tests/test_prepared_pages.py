@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests.test_admin import form_data, post_change
 from tests.test_curation import NCT, load, retitled, version
-from trials import pages
+from trials import api, pages
 from trials.models import DrugAlias, PreparedPage, PreparedSearch, SearchRevision, Study
 
 PAGE = f"/studies/{NCT}/"
@@ -191,6 +191,47 @@ def test_a_page_of_api_results_is_made_of_kept_answers_and_keeps_those_it_builds
     one = first[7]["protocolSection"]["identificationModule"]["nctId"]
     assert queries(client, f"/api/v2/studies/{one}")[0] == 1
     assert json.loads(client.get(f"/api/v2/studies/{one}").content) == first[7]
+
+
+def _streamed(client: Client, url: str) -> tuple[bool, dict]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.streaming, json.loads(b"".join(response))  # either kind of response
+
+
+def test_a_page_of_more_studies_than_a_chunk_is_streamed_a_chunk_at_a_time(
+    client, corpus, monkeypatch, django_assert_max_num_queries
+):
+    # As a page of 1,000 studies is sent in chunks of 100: one chunk's studies in memory.
+    monkeypatch.setattr(api, "STREAM_CHUNK", 10)
+    url = "/api/v2/studies?pageSize=35&countTotal=true&sort=StudyFirstPostDate"
+    chunks = 4
+    # Per chunk: the kept answers, which tables hold its rows, a query per such table (at most
+    # every table of the record), keeping what it built.
+    with django_assert_max_num_queries(10 + chunks * 45):
+        streamed, first = _streamed(client, url)
+
+    assert streamed
+    assert first["totalCount"] > 35 and len(first["studies"]) == 35
+    rest = _streamed(client, f"{url}&pageToken={first['nextPageToken']}")
+    assert rest[0] == (len(rest[1]["studies"]) > 10)  # at most a chunk: sent whole
+    found = [
+        s["protocolSection"]["identificationModule"]["nctId"]
+        for s in first["studies"] + rest[1]["studies"]
+    ]
+    assert len(found) == len(set(found)) == first["totalCount"]
+
+    # Kept now: the same page again reads its answers, a query per chunk, each chunk as it is
+    # sent (only the first before the response is given).
+    with CaptureQueriesContext(connection) as before_sending:
+        response = client.get(url)
+    with CaptureQueriesContext(connection) as while_sending:
+        again = json.loads(b"".join(response))
+    assert len(before_sending) < 10 and len(while_sending) == chunks - 1
+    assert again["studies"] == first["studies"]  # (the page token is signed with the time)
+    monkeypatch.setattr(api, "STREAM_CHUNK", 100)
+    streamed, whole = _streamed(client, url)
+    assert not streamed and whole["studies"] == first["studies"]
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,13 @@ takes a broader answer for the one it asked.
 import csv
 import datetime
 import io
+import itertools
+import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import batched
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +26,7 @@ from django.core import signing
 from django.db.models import F, Max, Model, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from trials import api_fields, api_params, essie, markup, pages, vocab
@@ -45,6 +48,10 @@ from trials.search.near import GeoDecay, Near
 API_VERSION = "2.0.5"
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
+# Whole studies are sent as they are read, this many at a time: a page of 1,000 studies with
+# their results holds one chunk of them in memory, not the page. A page of at most this many
+# is sent whole, with its length.
+STREAM_CHUNK = 100
 
 # The query.* parameters the search page's FilterSet already has.
 SEARCH_PARAMETERS = {"query.term": "q", "query.cond": "cond", "query.intr": "intr"}
@@ -134,7 +141,7 @@ def version(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def studies(request: HttpRequest) -> HttpResponse:
+def studies(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """A page of the studies matching the query, as ClinicalTrials.gov's API v2 answers."""
     try:
         listing = parse(request.GET)
@@ -171,32 +178,67 @@ def studies(request: HttpRequest) -> HttpResponse:
     if listing.csv:
         found = Study.objects.with_parts(only).in_bulk(ids)
         return _csv_page([found[pk] for pk in ids if pk in found], token, total, listing.columns)
-    body: dict[str, Any] = {}
-    if total is not None:
-        body["totalCount"] = total
-    body["studies"] = _answers(ids, only)
-    if listing.legacy_markup:
-        body["studies"] = [markup.as_legacy(study) for study in body["studies"]]
-    if listing.fields is not None:
-        body["studies"] = [api_fields.select(study, listing.fields) for study in body["studies"]]
-    if token:
-        body["nextPageToken"] = token
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    head = {"totalCount": total} if total is not None else {}
+    tail = {"nextPageToken": token} if token else {}
+    chunks = (
+        _answers(list(chunk), only, listing.legacy_markup, listing.fields)
+        for chunk in batched(ids, STREAM_CHUNK)
+    )
+    # The first chunk read now: a page that fails does so before its first byte.
+    first = next(chunks, [])
+    body = _json_object(head, itertools.chain(first, itertools.chain.from_iterable(chunks)), tail)
+    if len(ids) <= STREAM_CHUNK:
+        return HttpResponse(b"".join(body), content_type="application/json")
+    return StreamingHttpResponse(body, content_type="application/json")
 
 
-def _answers(ids: list[int], only: Collection[type[Model]] | None) -> list[dict[str, Any]]:
-    """The API answers of these studies, in order (a study gone since is left out): each as
-    kept by its own endpoint where it still says what the study says (``trials.pages``), the
-    rest built from the tables ``only`` names, and kept when built whole."""
-    answers = pages.kept_answers(ids)
-    if missing := [pk for pk in ids if pk not in answers]:
+def _json_object(
+    head: dict[str, Any], studies: Iterable[bytes], tail: dict[str, Any]
+) -> Iterator[bytes]:
+    """The page as API v2 writes it, {head..., "studies": [...], tail...}, a study at a time."""
+    yield ("{" + "".join(f"{_dumps(k)}: {_dumps(v)}, " for k, v in head.items())).encode()
+    yield b'"studies": ['
+    for number, study in enumerate(studies):
+        yield study if number == 0 else b", " + study
+    yield ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in tail.items()) + "}").encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _answers(
+    ids: list[int],
+    only: Collection[type[Model]] | None,
+    legacy: bool,
+    fields: frozenset[str] | None,
+) -> list[bytes]:
+    """The API answers of these studies as JSON, in order (a study gone since is left out):
+    each as kept by its own endpoint where it still says what the study says
+    (``trials.pages``), the rest built from the tables ``only`` names, and kept when built
+    whole; then in legacy markup or cut to the chosen fields, if asked."""
+    texts = pages.kept_answers(ids)
+    answers: dict[int, dict[str, Any]] = {}
+    if missing := [pk for pk in ids if pk not in texts]:
         newest = data_date()
         built = Study.objects.with_parts(only).in_bulk(missing)
         made = {pk: (study, study_to_api(study, newest)) for pk, study in built.items()}
         if only is None:
             pages.keep_answers(made.values(), newest)
-        answers.update((pk, answer) for pk, (_, answer) in made.items())
-    return [answers[pk] for pk in ids if pk in answers]
+        answers = {pk: answer for pk, (_, answer) in made.items()}
+    if not legacy and fields is None:  # whole answers, sent as kept
+        texts.update((pk, pages.api_body(answer)) for pk, answer in answers.items())
+        return [texts[pk] for pk in ids if pk in texts]
+    answers.update((pk, json.loads(text)) for pk, text in texts.items())
+    shown = []
+    for pk in ids:
+        if (answer := answers.get(pk)) is not None:
+            if legacy:
+                answer = markup.as_legacy(answer)
+            if fields is not None:
+                answer = api_fields.select(answer, fields)
+            shown.append(_dumps(answer).encode())
+    return shown
 
 
 def page_ids(results: SearchResults, order: list[OrderBy], offset: int, limit: int) -> list[int]:

@@ -22,7 +22,6 @@ import datetime
 import functools
 import gzip
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -173,13 +172,13 @@ def _kept(kind: Kind, nct_id: str) -> bytes | None:
     return None if found is None else bytes(found[0])
 
 
-def kept_answers(study_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The kept API answers of these studies (by id) that say what the studies say now, read:
+def kept_answers(study_ids: Sequence[int]) -> dict[int, bytes]:
+    """The kept API answers (JSON) of these studies (by id) that say what the studies say now:
     a page of API results is made of them, and only the studies without one are built."""
     with reading_connection().cursor() as cursor:
         cursor.execute(_MANY_LOOKUP, {"ids": list(study_ids), "kind": Kind.API, "build": build()})
         found = cursor.fetchall()
-    return {study_id: json.loads(gzip.decompress(body)) for study_id, body in found}
+    return {study_id: gzip.decompress(body) for study_id, body in found}
 
 
 def keep(kind: Kind, study: Study, response: HttpResponse, data_date: datetime.date | None) -> None:
@@ -194,7 +193,7 @@ def keep_answers(
 ) -> None:
     """Keep the API answers of studies (each as fetched) built at ``data_date``, as the study's
     own API endpoint would have answered them."""
-    keep_many(Kind.API, [(study, _api_body(answer)) for study, answer in answers], data_date)
+    keep_many(Kind.API, [(study, api_body(answer)) for study, answer in answers], data_date)
 
 
 def keep_many(
@@ -225,7 +224,8 @@ def api_response(answer: dict[str, Any]) -> JsonResponse:
     return JsonResponse(answer, json_dumps_params=_API_JSON)
 
 
-def _api_body(answer: dict[str, Any]) -> bytes:
+def api_body(answer: dict[str, Any]) -> bytes:
+    """The bytes of a study's API answer, as kept."""
     return api_response(answer).content
 
 

@@ -35,6 +35,8 @@ PAGES: list[tuple[str, str] | tuple[str, str, str]] = [
     ("study page, 58 outcome tables", "/studies/NCT02028676/"),
     ("API study, 58 outcome tables", "/api/v2/studies/NCT02028676"),
     ("API study, the seed", "/api/v2/studies/NCT00398515"),
+    # A page of whole studies, made of their kept answers.
+    ("API search, 100 studies", "/api/v2/studies?pageSize=100"),
     # As a browser asks for them: the prepared pages go out as kept, gzip-compressed.
     ("study page, seed, gzip", "/studies/NCT00398515/", GZIP),
     ("study page, 1,218 sites, gzip", "/studies/NCT02465060/", GZIP),

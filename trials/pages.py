@@ -52,61 +52,42 @@ _RENDERING = ("trials", "registry", "templates", "static")
 _SUFFIXES = {".py", ".html", ".css", ".js", ".svg"}
 
 
-# The page, if its stamp is the study's updated_at and it was rendered at the data's date as it
-# is now (``trials.search.data_date``): one probe of each table's unique index and of the last
-# update index. In
-# SQL rather than the ORM: a prepared page is served in about a millisecond, and building the
-# ORM's query took a fifth of it.
-_LOOKUP = (
-    sql.SQL(
-        "SELECT p.{body} FROM {page} p JOIN {study} s"
-        " ON s.{study_id} = p.{page_study} AND s.{updated_at} = p.{stamp}"
-        " WHERE s.{nct_id} = %(nct_id)s AND p.{kind} = %(kind)s AND p.{build} = %(build)s"
-        " AND p.{data_date} IS NOT DISTINCT FROM (SELECT max({last_update}) FROM {match})"
+def _kept_pages(columns: str, studies: str) -> str:
+    """The query for the kept pages of a kind of the ``studies`` (a condition on the study
+    ``s``) that still say what each study says: the page's stamp is the study's updated_at, its
+    build is this one, and it was rendered at the data's date as it is now
+    (``trials.search.data_date``); one probe of each table's unique index and of the last
+    update index. In SQL rather than the ORM: a prepared page is served in about a millisecond,
+    and building the ORM's query took a fifth of it."""
+    return (
+        sql.SQL(
+            "SELECT " + columns + " FROM {page} p JOIN {study} s"
+            " ON s.{study_id} = p.{page_study} AND s.{updated_at} = p.{stamp}"
+            " WHERE " + studies + " AND p.{kind} = %(kind)s AND p.{build} = %(build)s"
+            " AND p.{data_date} IS NOT DISTINCT FROM (SELECT max({last_update}) FROM {match})"
+        )
+        .format(
+            data_date=column(PreparedPage, "data_date"),
+            last_update=column(SearchMatch, "last_update_posted_date"),
+            match=table(SearchMatch),
+            body=column(PreparedPage, "body"),
+            page=table(PreparedPage),
+            study=table(Study),
+            study_id=column(Study, "id"),
+            page_study=column(PreparedPage, "study"),
+            updated_at=column(Study, "updated_at"),
+            stamp=column(PreparedPage, "stamp"),
+            nct_id=column(Study, "nct_id"),
+            kind=column(PreparedPage, "kind"),
+            build=column(PreparedPage, "build"),
+        )
+        .as_string()
     )
-    .format(
-        data_date=column(PreparedPage, "data_date"),
-        last_update=column(SearchMatch, "last_update_posted_date"),
-        match=table(SearchMatch),
-        body=column(PreparedPage, "body"),
-        page=table(PreparedPage),
-        study=table(Study),
-        study_id=column(Study, "id"),
-        page_study=column(PreparedPage, "study"),
-        updated_at=column(Study, "updated_at"),
-        stamp=column(PreparedPage, "stamp"),
-        nct_id=column(Study, "nct_id"),
-        kind=column(PreparedPage, "kind"),
-        build=column(PreparedPage, "build"),
-    )
-    .as_string()
-)
 
 
-# The kept pages of this kind of many studies (by id) that still say what each study says.
-_MANY_LOOKUP = (
-    sql.SQL(
-        "SELECT p.{page_study}, p.{body} FROM {page} p JOIN {study} s"
-        " ON s.{study_id} = p.{page_study} AND s.{updated_at} = p.{stamp}"
-        " WHERE p.{page_study} = ANY(%(ids)s) AND p.{kind} = %(kind)s AND p.{build} = %(build)s"
-        " AND p.{data_date} IS NOT DISTINCT FROM (SELECT max({last_update}) FROM {match})"
-    )
-    .format(
-        data_date=column(PreparedPage, "data_date"),
-        last_update=column(SearchMatch, "last_update_posted_date"),
-        match=table(SearchMatch),
-        body=column(PreparedPage, "body"),
-        page=table(PreparedPage),
-        study=table(Study),
-        study_id=column(Study, "id"),
-        page_study=column(PreparedPage, "study"),
-        updated_at=column(Study, "updated_at"),
-        stamp=column(PreparedPage, "stamp"),
-        kind=column(PreparedPage, "kind"),
-        build=column(PreparedPage, "build"),
-    )
-    .as_string()
-)
+# One study's page, by NCT ID; many studies' pages, by id.
+_LOOKUP = _kept_pages("p.{body}", "s.{nct_id} = %(nct_id)s")
+_MANY_LOOKUP = _kept_pages("p.{page_study}, p.{body}", "s.{study_id} = ANY(%(ids)s)")
 
 
 _SEARCH_LOOKUP = (

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Max, Model, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
@@ -204,7 +205,8 @@ def _json_object(
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """JSON as the study's own endpoint writes it (``pages.api_response``)."""
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def _answers(

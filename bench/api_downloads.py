@@ -10,13 +10,14 @@ Prints figures; asserts nothing.
 """
 
 import argparse
+import json
 import resource
 import statistics
 import time
 from urllib.parse import urlencode
 
 from django.http import StreamingHttpResponse
-from scale import ARCHIVE, Client, ensure_studies, p95, timed
+from scale import ARCHIVE, Client, ensure_studies, p95, read, timed
 
 from trials.models import Study
 
@@ -54,7 +55,7 @@ def main() -> None:
     for name, params in API_QUERIES.items():
         for size in (10, 1000):
             url = "/api/v2/studies?" + urlencode({**params, "pageSize": size})
-            times, response, queries = timed(client, url, options.runs if size == 10 else 3)
+            times, response, _, queries = timed(client, url, options.runs if size == 10 else 3)
             note = "" if response.status_code == 200 else f" HTTP {response.status_code}"
             print(
                 f"{name:<32} {size:>5} {statistics.median(times):>8.0f} {p95(times):>8.0f}"
@@ -65,13 +66,13 @@ def main() -> None:
     token, pages = None, 0
     while pages < 50:
         walk: dict[str, int | str] = {"pageSize": 1000, **({"pageToken": token} if token else {})}
-        body = client.get("/api/v2/studies?" + urlencode(walk)).json()
+        body = json.loads(read(client.get("/api/v2/studies?" + urlencode(walk))))
         token, pages = body.get("nextPageToken"), pages + 1
         if not token:
             break
     if token:
         url = "/api/v2/studies?" + urlencode({"pageSize": 1000, "pageToken": token})
-        times, _, queries = timed(client, url, 3)
+        times, _, _, queries = timed(client, url, 3)
         print(f"{'page 51 (offset 50,000)':<32} {1000:>5} {statistics.median(times):>8.0f}")
 
     print(f"\n{'download':<24} {'format':>6} {'studies':>8} {'seconds':>8} {'per s':>7} {'+MB':>6}")

@@ -50,9 +50,9 @@ def main() -> None:
     print(f"{'GET /api/v2/studies':<28} {'total':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for name, params in QUERIES.items():
         url = "/api/v2/studies?" + urlencode({**params, "countTotal": "true", "fields": "NCTId"})
-        times, response, queries = timed(client, url, options.runs)
+        times, response, body, queries = timed(client, url, options.runs)
         ok = response.status_code == 200
-        total = json.loads(response.content).get("totalCount") if ok else None
+        total = json.loads(body).get("totalCount") if ok else None
         note = "" if ok else f" HTTP {response.status_code}"
         print(
             f"{name:<28} {total!s:>7} {statistics.median(times):>8.0f} {p95(times):>8.0f}"

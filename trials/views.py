@@ -26,7 +26,7 @@ from . import api, api_fields, markup, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
-from .models import Contact, SearchDocument, SearchTerm, Site, Study, StudyVersion, TermKind
+from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
 from .search import browse as search_browse
 from .search import data_date
 from .search.layout import SAMPLE_EVERY
@@ -235,11 +235,8 @@ def _kept_with_sites(request: HttpRequest, nct_id: str) -> HttpResponse | None:
     study = Study.objects.filter(nct_id=nct_id).only("nct_id").prefetch_related("sites").first()
     if study is None:
         return None
-
-    def contacts_of(shown: list[Site]) -> dict[int, list[Contact]]:
-        return results_view.by_parent(Contact.objects.filter(site__in=shown), "site_id")
-
-    listed = sites.site_list(study, request.GET, request.GET.get("sites_page"), contacts_of)
+    page_asked = request.GET.get("sites_page")
+    listed = sites.site_list(study, request.GET, page_asked, sites.queried_contacts)
     section = render_to_string(
         "trials/partials/study_sites.html", {"study": study, "sites": listed}, request
     )

@@ -49,28 +49,36 @@ class StudyQuerySet(models.QuerySet["Study"]):
 
     def _prefetch_related_objects(self) -> None:
         # Django's hook once the studies are fetched (QuerySet._fetch_all calls it): the tables
-        # with_parts() asks for that hold no row of them are prefetched as empty, which runs no
-        # query. Private in Django, so django-stubs declares neither it nor the lookups it reads.
+        # with_parts() asks for that hold no row of them, and those it was told to leave out,
+        # are given to each study as empty here, which runs no query. Private in Django, so
+        # django-stubs declares neither it nor the lookups it reads.
         lookups: tuple[Any, ...] = self._prefetch_related_lookups  # type: ignore[has-type]
         tables = _part_tables()
-        asked = [
-            lookup.prefetch_through
+        prefetched = [
+            lookup
             for lookup in lookups
-            if isinstance(lookup, models.Prefetch)
-            and lookup.queryset is None
-            and lookup.prefetch_through in tables
+            if isinstance(lookup, models.Prefetch) and lookup.prefetch_through in tables
         ]
         # (Not for values() or values_list(): Django leaves prefetching out for those.)
         studies = self._result_cache or []
-        if asked and studies and isinstance(studies[0], Study):
-            empty = set(asked) - _tables_holding([study.pk for study in studies], asked)
+        if prefetched and studies and isinstance(studies[0], Study):
+            asked = [lookup.prefetch_through for lookup in prefetched if lookup.queryset is None]
+            empty = {
+                lookup.prefetch_through
+                for lookup in prefetched
+                if isinstance(lookup.queryset, models.query.EmptyQuerySet)
+            }
+            if asked:
+                empty |= set(asked) - _tables_holding([study.pk for study in studies], asked)
+            _give_empty(studies, empty)
+            # What is given needs no prefetching, nor do the parts of its (no) rows.
             self._prefetch_related_lookups = tuple(
-                models.Prefetch(
-                    lookup.prefetch_through, tables[lookup.prefetch_through]._default_manager.none()
-                )
-                if isinstance(lookup, models.Prefetch) and lookup.prefetch_through in empty
-                else lookup
+                lookup
                 for lookup in lookups
+                if (
+                    lookup.prefetch_through if isinstance(lookup, models.Prefetch) else lookup
+                ).split("__")[0]
+                not in empty
             )
         super()._prefetch_related_objects()  # type: ignore[misc]  # private: see above
 
@@ -84,6 +92,29 @@ def _part_tables() -> dict[str, type["StudyPart"]]:
         relation.get_accessor_name() or "": relation.related_model
         for relation in Study._meta.related_objects
         if issubclass(relation.related_model, StudyPart) and relation.field.name == "study"
+    }
+
+
+def _give_empty(studies: Collection[models.Model], accessors: Collection[str]) -> None:
+    """Each study's parts of these tables given as prefetched and empty: what Django's own
+    prefetch of an empty queryset gives, without its work per study and table (cloning a
+    queryset for each: two seconds for a page of 1,000 studies and 37 tables)."""
+    tables = _part_tables()
+    for accessor in accessors:
+        nothing = tables[accessor]._default_manager.none()
+        nothing._result_cache = []  # read: iterating it runs nothing
+        nothing._prefetch_done = True  # type: ignore[attr-defined]  # Django's own flag
+        name = _cache_names()[accessor]
+        for study in studies:
+            study.__dict__.setdefault("_prefetched_objects_cache", {})[name] = nothing
+
+
+@functools.cache
+def _cache_names() -> dict[str, str]:
+    """Where each table of parts is kept on a study once prefetched (its relation's name)."""
+    return {
+        relation.get_accessor_name() or "": relation.cache_name
+        for relation in Study._meta.related_objects
     }
 
 

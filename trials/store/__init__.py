@@ -497,6 +497,15 @@ def read(study: Study) -> Read:
     return Read(data, dict(row_ids), arm_ids)
 
 
+@functools.cache
+def _accessor(model: type[models.Model]) -> str:
+    """The study's name for its rows of a part table (its part tables' link, reversed): asked
+    for each table of each study read, a thousand studies a page."""
+    study = model._meta.get_field("study")
+    assert isinstance(study, models.ForeignKey)  # every part table's link to its study
+    return study.remote_field.get_accessor_name() or ""
+
+
 class _Tree:
     """A study's rows of every part table (prefetched with ``with_parts()``), in the record's
     order, and each part's own parts by the row they point at."""
@@ -508,11 +517,8 @@ class _Tree:
 
     def rows(self, model: type[models.Model]) -> list[Any]:
         if model not in self._rows:
-            study = model._meta.get_field("study")
-            assert isinstance(study, models.ForeignKey)  # every part table's link to its study
-            accessor = study.remote_field.get_accessor_name()
             # In the record's order (outcomes are listed by kind for pages).
-            rows = getattr(self.study, accessor or "").all()
+            rows = getattr(self.study, _accessor(model)).all()
             self._rows[model] = sorted(rows, key=lambda row: (row.position, row.pk))
         return self._rows[model]
 

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core import signing
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Max, Model, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
@@ -197,16 +196,15 @@ def _json_object(
     head: dict[str, Any], studies: Iterable[bytes], tail: dict[str, Any]
 ) -> Iterator[bytes]:
     """The page as API v2 writes it, {head..., "studies": [...], tail...}, a study at a time."""
-    yield ("{" + "".join(f"{_dumps(k)}: {_dumps(v)}, " for k, v in head.items())).encode()
+    yield (
+        "{" + "".join(f"{pages.api_json(k)}: {pages.api_json(v)}, " for k, v in head.items())
+    ).encode()
     yield b'"studies": ['
     for number, study in enumerate(studies):
         yield study if number == 0 else b", " + study
-    yield ("]" + "".join(f", {_dumps(k)}: {_dumps(v)}" for k, v in tail.items()) + "}").encode()
-
-
-def _dumps(value: Any) -> str:
-    """JSON as the study's own endpoint writes it (``pages.api_response``)."""
-    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+    yield (
+        "]" + "".join(f", {pages.api_json(k)}: {pages.api_json(v)}" for k, v in tail.items()) + "}"
+    ).encode()
 
 
 def _answers(
@@ -239,7 +237,7 @@ def _answers(
                 answer = markup.as_legacy(answer)
             if fields is not None:
                 answer = api_fields.select(answer, fields)
-            shown.append(_dumps(answer).encode())
+            shown.append(pages.api_json(answer).encode())
     return shown
 
 

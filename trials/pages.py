@@ -22,6 +22,7 @@ import datetime
 import functools
 import gzip
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ from urllib.parse import urlencode
 
 import django
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from psycopg import sql
@@ -43,8 +45,6 @@ Kind = PreparedPage.Kind
 # searches between two imports leaves ten thousand rows, not a million.
 MAX_KEPT_SEARCHES = 10_000
 _CONTENT_TYPES = {Kind.PAGE: "text/html; charset=utf-8", Kind.API: "application/json"}
-# API answers as ClinicalTrials.gov writes them: UTF-8, not \u escapes.
-_API_JSON = {"ensure_ascii": False}
 
 # What renders a page: the app's and the project's code, the templates, the static files
 # whose names the templates link.
@@ -200,14 +200,19 @@ def keep_many(
     )
 
 
-def api_response(answer: dict[str, Any]) -> JsonResponse:
+def api_json(value: Any) -> str:
+    """JSON as the API writes it: UTF-8 text, not \\u escapes, as ClinicalTrials.gov does."""
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def api_response(answer: dict[str, Any]) -> HttpResponse:
     """A study's API answer as its endpoint sends it (and as it is kept)."""
-    return JsonResponse(answer, json_dumps_params=_API_JSON)
+    return HttpResponse(api_body(answer), content_type=_CONTENT_TYPES[Kind.API])
 
 
 def api_body(answer: dict[str, Any]) -> bytes:
     """The bytes of a study's API answer, as kept."""
-    return api_response(answer).content
+    return api_json(answer).encode()
 
 
 # --- Search and browse pages -----------------------------------------------------------------

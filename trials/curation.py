@@ -71,6 +71,11 @@ def acting_as(user: User) -> Iterator[None]:
         _actor.reset(token)
 
 
+def actor() -> User | None:
+    """Who is changing studies in this context (``acting_as``), if anyone said."""
+    return _actor.get()
+
+
 # --- The record as data: one dict shape for a source record and for the database rows. ---
 
 

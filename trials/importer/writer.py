@@ -11,10 +11,12 @@ such a transaction fails, every study of it is saved again on its own, so the ba
 aside with its reason and the rest are saved.
 """
 
+import functools
 import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -190,26 +192,71 @@ def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
 def import_pieces(pieces: Iterable[Piece], chunk_size: int = 500) -> Iterator[Result]:
     """Save every parsed study; a failed piece becomes a FAILED result, never a stopped batch.
 
+    Outside a transaction, a chunk's rows are built here while a second thread, on a
+    connection of its own, writes the chunk before it: the database's work and this process's
+    overlap (two connections, two cores). Inside a caller's transaction everything is written
+    in it, one chunk after the other: a second connection could neither see nor join it.
+
     A database that stays away past ``WAIT_FOR_DATABASE`` fails every record not yet saved,
     each named, rather than ending the import with a traceback.
     """
-    pieces = iter(pieces)
-    chunk: list[Piece] = []
-    given = 0  # results of the current chunk already given
+    chunks = (list(chunk) for chunk in itertools.batched(pieces, chunk_size))
+    unwritten: list[list[Piece]] = []  # chunks taken whose results are not given yet
+    write = _serially if connection.in_atomic_block else _overlapped
     try:
-        for piece in pieces:
-            chunk.append(piece)
-            if len(chunk) >= chunk_size:
-                for result in _import_chunk(chunk):
-                    given += 1
-                    yield result
-                chunk, given = [], 0
-        for result in _import_chunk(chunk):
-            given += 1
-            yield result
+        for results in write(chunks, unwritten):
+            yield from results
     except DatabaseUnavailable as exc:
-        for piece in itertools.chain(chunk[given:], pieces):
+        for piece in itertools.chain(*unwritten, *chunks):
             yield Result(piece.source, _nct_id(piece), Outcome.FAILED, f"{NOT_IMPORTED}{exc}")
+
+
+def _serially(
+    chunks: Iterator[list[Piece]], unwritten: list[list[Piece]]
+) -> Iterator[list[Result]]:
+    """Each chunk planned and written in turn, on this thread's connection."""
+    for chunk in chunks:
+        unwritten.append(chunk)
+        results = _write(_retrying(functools.partial(_plan, chunk)))
+        unwritten.pop(0)
+        yield results
+
+
+def _overlapped(
+    chunks: Iterator[list[Piece]], unwritten: list[list[Piece]]
+) -> Iterator[list[Result]]:
+    """Each chunk written by a second thread while the next one is planned in this one."""
+    # Who imports goes with the chunks to the thread (its context is its own: so is its
+    # database connection).
+    who = curation.actor()
+
+    def write(plan: _Plan) -> list[Result]:
+        with curation.acting_as(who):
+            return _write(plan)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+        try:
+            running: Future[list[Result]] | None = None
+            for chunk in chunks:
+                unwritten.append(chunk)
+                plan = _retrying(functools.partial(_plan, chunk))
+                if running is not None:
+                    results = running.result()
+                    unwritten.pop(0)
+                    yield results
+                running = writer.submit(write, plan)
+            if running is not None:
+                results = running.result()
+                unwritten.pop(0)
+                yield results
+        finally:
+            # The thread's connection is its own: it goes with the thread.
+            writer.submit(_close_connection).result()
+
+
+def _close_connection() -> None:
+    """Close this thread's connection (``connection.close`` named elsewhere is another's)."""
+    connection.close()
 
 
 def _nct_id(piece: Piece) -> str:
@@ -235,7 +282,21 @@ class _Parsed:
     digest: str
 
 
-def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
+@dataclass
+class _Plan:
+    """A chunk of pieces made ready to write: what is already decided of each (by index), the
+    first piece of each study new to the registry or not, and the new studies' rows."""
+
+    chunk: list[Piece]
+    results: dict[int, Result]
+    parsed: dict[int, _Parsed]
+    new: dict[str, int]  # NCT ID -> index of its first piece, for studies not yet saved
+    old: dict[str, int]  # the same for studies that exist
+    rows: store.Prepared | None  # the new studies' rows, ids given
+
+
+def _plan(chunk: list[Piece]) -> _Plan:
+    """Sort a chunk's pieces out and build the new studies' rows (no transaction needed)."""
     results: dict[int, Result] = {}
     parsed: dict[int, _Parsed] = {}
     for index, piece in enumerate(chunk):
@@ -249,7 +310,7 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
             parsed[index] = _Parsed(piece, piece.record, hashlib.sha256(piece.data).hexdigest())
 
     nct_ids = {item.record.nct_id for item in parsed.values()}
-    existing, imported = _retrying(lambda: _known(nct_ids))
+    existing, imported = _known(nct_ids)
     # The first piece of each study, new or existing; later ones in the chunk go on their own.
     new: dict[str, int] = {}
     old: dict[str, int] = {}
@@ -259,16 +320,32 @@ def _import_chunk(chunk: list[Piece]) -> Iterator[Result]:
             results[index] = Result(item.piece.source, nct_id, Outcome.UNCHANGED, IMPORTED_BEFORE)
         elif nct_id not in new and nct_id not in old:
             (old if nct_id in existing else new)[nct_id] = index
-    for batch, write in ((new, _insert_all), (old, _update_all)):
+    rows = store.prepare([(None, parsed[i].record) for i in new.values()]) if new else None
+    return _Plan(chunk, results, parsed, new, old, rows)
+
+
+def _write(plan: _Plan) -> list[Result]:
+    """Write a planned chunk: its new studies in one transaction, its existing ones in another.
+
+    A study seen as new may have been saved since the plan was made (by the chunk before, or
+    another import): its transaction fails, and each of its studies is saved on its own.
+    """
+    results = dict(plan.results)
+    parsed = plan.parsed
+    batches = (
+        (plan.new, lambda items: _insert_all(items, plan.rows)),
+        (plan.old, _update_all),
+    )
+    for batch, write in batches:
         if batch and (done := _in_one_transaction(write, [parsed[i] for i in batch.values()])):
             results.update(zip(batch.values(), done, strict=True))
-    for index in range(len(chunk)):
+    for index in range(len(plan.chunk)):
         if index not in results:
             # Repeats of one study within the batch, and studies whose batch transaction
             # failed: each in its own transaction, with its own reason if it fails.
             item = parsed[index]
             results[index] = save_record(item.record, item.piece.data, item.piece.source)
-        yield results[index]
+    return [results[index] for index in range(len(plan.chunk))]
 
 
 def _known(nct_ids: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
@@ -293,9 +370,10 @@ def _in_one_transaction(
         return None
 
 
-def _insert_all(items: list[_Parsed]) -> list[Result]:
-    """Insert studies that do not exist yet. Call it inside a transaction."""
-    ids = store.write([(None, item.record) for item in items])
+def _insert_all(items: list[_Parsed], rows: store.Prepared | None = None) -> list[Result]:
+    """Insert studies that do not exist yet (their rows given, or built here). Call it inside
+    a transaction."""
+    ids = store.save(rows or store.prepare([(None, item.record) for item in items]))
     _versions(
         [
             (study_id, item.record, item.piece.source, item.piece.data, item.digest)

@@ -258,8 +258,8 @@ def _table_rows(record: StudyRecord, table: tuple[Rows, ...]) -> list[tuple[dict
     return rows
 
 
-def insert_parts(studies: Sequence[tuple[int, StudyRecord]]) -> None:
-    """Insert every part of many saved studies (by id): one COPY per table, whatever the count."""
+def part_rows(studies: Sequence[tuple[int, StudyRecord]]) -> Tables:
+    """The rows of every part of many studies (by id), ids and pointers given, ready to COPY."""
     tables: Tables = defaultdict(list)
     parents: set[type[models.Model]] = set()  # tables whose rows others point at
     for study_id, record in studies:
@@ -283,8 +283,7 @@ def insert_parts(studies: Sequence[tuple[int, StudyRecord]]) -> None:
             parent = row.get(column)
             if parent is not None:  # a table's rows may have one of several parents, or none
                 row[column] = parent["id"]
-    for model, rows in tables.items():
-        copy_rows(model, rows)
+    return tables
 
 
 def _children(
@@ -376,40 +375,65 @@ def _columns_of_part(cls: type) -> tuple[tuple[str, str], ...]:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The rows that make studies say what their records say, built and given their ids but not
+    yet written: ``prepare`` needs no transaction, so an import builds the next batch's rows
+    while the database writes this one's (``save``)."""
+
+    ids: list[int]  # the studies', in the order given
+    created: list[dict[str, Any]]  # Study rows to insert
+    rewritten: list[dict[str, Any]]  # Study rows of existing studies, their parts replaced
+    parts: Tables
+
+
+def prepare(items: Sequence[tuple[int | None, StudyRecord]]) -> Prepared:
+    """The rows of studies, new ones (id None) given fresh ids from the tables' sequences."""
+    now = timezone.now()
+    new = [record for study_id, record in items if study_id is None]
+    fresh = iter(reserve_ids(Study, len(new)))
+    ids = [study_id if study_id is not None else next(fresh) for study_id, _ in items]
+    created = [
+        {
+            "id": study_id,
+            "nct_id": record.nct_id,
+            "created_at": now,
+            "updated_at": now,
+            **study_columns(record),
+        }
+        for study_id, (given, record) in zip(ids, items, strict=True)
+        if given is None
+    ]
+    rewritten = [
+        {"id": study_id, "updated_at": now, **study_columns(record)}
+        for study_id, record in items
+        if study_id is not None
+    ]
+    parts = part_rows(list(zip(ids, (record for _, record in items), strict=True)))
+    return Prepared(ids, created, rewritten, parts)
+
+
+def save(prepared: Prepared, *, lexicon: bool = True) -> list[int]:
+    """Write prepared rows, and the search rows they make. Call it inside a transaction."""
+    copy_rows(Study, prepared.created)
+    if prepared.rewritten:
+        update_rows(Study, prepared.rewritten)
+        old_ids = [row["id"] for row in prepared.rewritten]
+        for part in PART_MODELS:
+            part._default_manager.filter(study_id__in=old_ids).delete()
+    for model, rows in prepared.parts.items():
+        copy_rows(model, rows)
+    refresh_search_many(prepared.ids, lexicon=lexicon)
+    return prepared.ids
+
+
 def write(items: Sequence[tuple[int | None, StudyRecord]], *, lexicon: bool = True) -> list[int]:
     """Make studies say what their records say: new ones (id None) inserted, the rest rewritten.
 
     The one path for every change of a study's content. Call it inside a transaction; it returns
     the studies' ids in order. ``lexicon=False`` leaves the browse counts for a later rebuild.
     """
-    now = timezone.now()
-    new = [record for study_id, record in items if study_id is None]
-    fresh = iter(reserve_ids(Study, len(new)))
-    ids = [study_id if study_id is not None else next(fresh) for study_id, _ in items]
-    copy_rows(
-        Study,
-        [
-            {
-                "id": study_id,
-                "nct_id": record.nct_id,
-                "created_at": now,
-                "updated_at": now,
-                **study_columns(record),
-            }
-            for study_id, (given, record) in zip(ids, items, strict=True)
-            if given is None
-        ],
-    )
-    old = [(study_id, record) for study_id, record in items if study_id is not None]
-    if old:
-        rows = [{"id": pk, "updated_at": now, **study_columns(record)} for pk, record in old]
-        update_rows(Study, rows)
-        old_ids = [study_id for study_id, _ in old]
-        for part in PART_MODELS:
-            part._default_manager.filter(study_id__in=old_ids).delete()
-    insert_parts(list(zip(ids, (record for _, record in items), strict=True)))
-    refresh_search_many(ids, lexicon=lexicon)
-    return ids
+    return save(prepare(items), lexicon=lexicon)
 
 
 def validate(record: StudyRecord) -> None:

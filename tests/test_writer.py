@@ -348,3 +348,16 @@ def test_a_negative_enrollment_is_refused_by_name_in_a_batch_of_updates_too():
     assert [r.outcome for r in results] == [Result.FAILED] * 2
     assert all("study_enrollment_not_negative" in r.detail for r in results), results
     assert set(Study.objects.values_list("enrollment", flat=True)) == {40}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_chunks_are_written_by_a_second_connection_whole():
+    pieces = _first_pieces(range(1, 8)) + _first_pieces(range(3, 5))  # repeats in a later chunk
+
+    results = list(import_pieces(pieces, chunk_size=3))
+
+    assert [r.nct_id for r in results] == [p.record.nct_id for p in pieces]
+    assert {r.outcome for r in results[:7]} == {Result.CREATED}
+    assert {r.outcome for r in results[7:]} == {Result.UNCHANGED}
+    assert Study.objects.count() == 7
+    assert StudyVersion.objects.count() == 7

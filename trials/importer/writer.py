@@ -401,5 +401,6 @@ def after_import(progress: Progress) -> None:
     """What follows an import that created or changed studies: the planner's statistics of the
     tables it filled, then the search vocabulary the records now give."""
     if progress.counts[Outcome.CREATED] or progress.counts[Outcome.UPDATED]:
-        refresh_statistics()
-        rebuild_vocabulary()
+        # This thread's connection may have died in an outage the writer thread waited out.
+        _retrying(refresh_statistics)
+        _retrying(rebuild_vocabulary)

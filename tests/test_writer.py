@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,10 +12,10 @@ from trials import store, vocab
 from trials.export import study_to_api
 from trials.importer.detect import Piece
 from trials.importer.report import Outcome as Result
-from trials.importer.writer import import_pieces, save_record
+from trials.importer.writer import _retrying, import_pieces, save_record
 from trials.models import Intervention as InterventionRow
+from trials.models import SearchTerm, Study, StudyVersion
 from trials.models import Site as SiteRow
-from trials.models import Study, StudyVersion
 from trials.record import (
     Arm,
     Intervention,
@@ -24,6 +25,7 @@ from trials.record import (
     Sponsor,
     StudyRecord,
 )
+from trials.search import rebuild_lexicon
 
 # Each test counts what it imports: none of the shared records.
 pytestmark = pytest.mark.usefixtures("empty_db")
@@ -361,3 +363,34 @@ def test_outside_a_transaction_chunks_are_written_by_a_second_connection_whole()
     assert {r.outcome for r in results[7:]} == {Result.UNCHANGED}
     assert Study.objects.count() == 7
     assert StudyVersion.objects.count() == 7
+
+
+def _browse_counts() -> set[tuple[str, str, int]]:
+    return set(SearchTerm.objects.values_list("kind", "key", "study_count"))
+
+
+def _asthma_pieces(numbers: range) -> list[Piece]:
+    return [
+        Piece(
+            f"{n}.json",
+            str(n).encode(),
+            "API_V2_JSON",
+            record=make_record(nct_id=f"NCT{n:08d}", conditions=(f"Condition {n % 4}", "Asthma")),
+        )
+        for n in numbers
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_cut_off_by_the_server_going_away_is_run_again():
+    # Django cleans up after the failed transaction and connects again, so the connection it
+    # leaves looks well: the error's own SQLSTATE (57P01, the server shutting down) says why.
+    list(import_pieces(_asthma_pieces(range(1, 3))))
+    backend = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])  # gone on return
+
+    _retrying(rebuild_lexicon)  # an atomic block
+
+    assert connection.connection.info.backend_pid != backend
+    assert ("C", "asthma", 2) in _browse_counts()

@@ -49,6 +49,22 @@ NOT_IMPORTED = "not imported: "
 _LONGEST_PAUSE = 5.0
 
 
+# SQLSTATEs of a server gone or going: connection exceptions (class 08) and an operator's
+# shutdowns (57P01 administrator, 57P02 crash, 57P03 cannot connect now).
+_SERVER_GONE = ("08", "57P01", "57P02", "57P03")
+
+
+def _server_gone(exc: Exception) -> bool:
+    """Whether an error says the server went away, not that it refused what was asked.
+
+    The error's own SQLSTATE tells first: a transaction that failed this way has already
+    been cleaned up by Django, which may have connected again (to a server that is back, or to
+    one still shutting down), so the connection it leaves says nothing of the error.
+    """
+    state = getattr(exc.__cause__, "sqlstate", None) or ""
+    return state.startswith(_SERVER_GONE) or _connection_lost()
+
+
 def _connection_lost() -> bool:
     """Whether the last error left the connection dead (a server gone), not just refused."""
     if connection.connection is None:
@@ -71,7 +87,7 @@ def _retrying[T](action: Callable[[], T]) -> T:
         try:
             return action()
         except (OperationalError, InterfaceError) as exc:
-            if not _connection_lost():
+            if not _server_gone(exc):
                 raise
             connection.close()
             if waited >= WAIT_FOR_DATABASE:

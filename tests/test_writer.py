@@ -381,6 +381,30 @@ def _asthma_pieces(numbers: range) -> list[Piece]:
     ]
 
 
+@pytest.mark.parametrize(("share", "whole_recounts"), [(10, 0), (0.1, 1)])
+def test_the_browse_counts_are_right_after_an_import_recounted_per_chunk_or_once_at_its_end(
+    monkeypatch, share, whole_recounts
+):
+    # An import small beside the registry recounts each chunk's names; past the share of the
+    # registry's size, the chunks leave them and the import counts every name once at its end.
+    # Into an empty registry that is at once. The counts are those of a whole recount.
+    recounts = []
+    monkeypatch.setattr(
+        "trials.importer.writer.rebuild_lexicon", lambda: recounts.append(rebuild_lexicon())
+    )
+    list(import_pieces(_asthma_pieces(range(1, 11))))
+    assert len(recounts) == 1
+    monkeypatch.setattr("trials.importer.writer.RECOUNT_WHOLE_PAST", share)
+
+    list(import_pieces(_asthma_pieces(range(11, 41)), chunk_size=7))
+
+    assert len(recounts) == 1 + whole_recounts
+    counted = _browse_counts()
+    assert ("C", "asthma", 40) in counted and ("C", "condition 1", 10) in counted
+    rebuild_lexicon()
+    assert _browse_counts() == counted
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_cut_off_by_the_server_going_away_is_run_again():
     # Django cleans up after the failed transaction and connects again, so the connection it

@@ -49,8 +49,8 @@ NOTHING_CHANGED = "new version kept; nothing changed"
 NOT_IMPORTED = "not imported: "
 _LONGEST_PAUSE = 5.0
 # Past this share of the registry's size when it began, an import recounts the browse names
-# once at its end rather than with each chunk: at 100,000 studies a chunk's recount took 430 ms
-# and a whole one 9.6 s, which pays for itself past some 11,000 studies.
+# once at its end rather than with each chunk: at 100,000 studies a chunk's recount took 0.4 to
+# 1.3 s and a whole one 9.6 s, which pays for itself past some 4,000 to 11,000 studies.
 RECOUNT_WHOLE_PAST = 0.1
 
 

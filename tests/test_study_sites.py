@@ -313,3 +313,31 @@ def test_a_study_of_1218_sites_shows_a_light_page_with_its_sites_by_state(
     kept = client.get(f"/studies/{big.nct_id}/")
     assert len(site_rows(BeautifulSoup(kept.content, "html.parser"))) == PAGE_SIZE
     assert len(kept.content) < 100_000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "state=Taipei",
+        "status=RECRUITING",
+        "country=Taiwan&sites_page=1",
+        "lat=25.03&lon=121.56",
+        "near=Taipei,+Taiwan",
+        "status=NOT_A_STATUS",
+    ],
+)
+def test_the_sites_asked_of_a_kept_page_are_those_the_whole_page_shows(client, corpus, query):
+    # Without a kept page the whole page is rendered; with one, only its sites section is, from
+    # the sites read on their own: both ways show the same section, contacts and map included.
+    from trials.models import PreparedPage
+
+    PreparedPage.objects.all().delete()
+    url = f"/studies/{TAIWAN}/?{query}"
+    whole = soup_of(client, url).select_one("#sites")
+    client.get(f"/studies/{TAIWAN}/")  # kept from now on
+    assert PreparedPage.objects.filter(study__nct_id=TAIWAN).exists()
+
+    spliced = soup_of(client, url).select_one("#sites")
+
+    assert site_rows(spliced), "no site listed"
+    assert str(spliced) == str(whole)

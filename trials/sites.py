@@ -9,12 +9,14 @@ the page's query count does not grow with the sites.
 
 The default list (no parameters) is part of the page kept per change of the study
 (``trials.pages``): it depends on nothing but the study. A page asking for other sites is that
-kept page with this section alone rendered anew, from the study's sites and contacts.
+kept page with this section alone rendered anew, from the study's sites read as ``Listed``
+rows (no model instance each) and the contacts of the sites it shows.
 """
 
+import dataclasses
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -49,9 +51,38 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A site as the list reads it: enough to count, filter, order, map and show every site
+    of a study without a model instance for each (a study of a thousand sites filtered to a
+    state would spend most of its time making them)."""
+
+    pk: int
+    facility: str
+    city: str
+    state: str
+    zip: str
+    country: str
+    status: str
+    place_latitude: float | None
+    place_longitude: float | None
+
+    def get_status_display(self) -> str:
+        return vocab.label(vocab.Status, self.status)
+
+
+_LISTED = [f.name for f in dataclasses.fields(Listed)]
+
+
+def listed_sites(study: Study) -> list[Listed]:
+    """The study's sites in the record's order, as the list reads them (one query)."""
+    rows = Site.objects.filter(study=study).order_by("position").values_list(*_LISTED)
+    return [Listed(*row) for row in rows]
+
+
 @dataclass
 class SiteView:
-    site: Site
+    site: Site | Listed
     distance_km: float | None = None
     rows: list[Contact] = field(default_factory=list)  # given for the sites of the page shown
 
@@ -91,7 +122,7 @@ class SiteFilterForm(forms.Form):
     # The place a place search was for (its results link here with it): a city, ZIP or country.
     near = forms.CharField(required=False, max_length=200, label="Near")
 
-    def __init__(self, data: Mapping[str, Any] | None, sites: list[Site]) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, sites: Sequence[Site | Listed]) -> None:
         super().__init__(data, auto_id="sites-%s")
         countries = Counter(s.country for s in sites if s.country)
         statuses = Counter(s.status for s in sites if s.status)
@@ -233,7 +264,7 @@ def _notes(form: SiteFilterForm) -> list[str]:
 
 
 # The contacts of the sites a page shows, by site id.
-ContactsOf = Callable[[list[Site]], Mapping[int, list[Contact]]]
+ContactsOf = Callable[[list[Site | Listed]], Mapping[int, list[Contact]]]
 
 
 def prefetched_contacts(study: Study) -> ContactsOf:
@@ -242,10 +273,10 @@ def prefetched_contacts(study: Study) -> ContactsOf:
     return lambda shown: by_site
 
 
-def queried_contacts(shown: list[Site]) -> dict[int, list[Contact]]:
+def queried_contacts(shown: list[Site | Listed]) -> dict[int, list[Contact]]:
     """The contacts of the sites shown, read for them alone (one query): for a page of chosen
     sites made without the study's other parts."""
-    return by_parent(Contact.objects.filter(site__in=shown), "site_id")
+    return by_parent(Contact.objects.filter(site_id__in=[s.pk for s in shown]), "site_id")
 
 
 def site_list(
@@ -253,11 +284,13 @@ def site_list(
     params: Mapping[str, Any],
     page: str | None = None,
     contacts_of: ContactsOf | None = None,
+    sites: Sequence[Site | Listed] | None = None,
 ) -> SiteList:
     """One page of the study's sites as the request's parameters ask (none: the kept page),
-    from its prefetched sites; the contacts of the sites shown by ``contacts_of`` (by default
-    from its prefetched contacts)."""
-    sites = list(study.sites.all())
+    from ``sites`` (by default its prefetched sites); the contacts of the sites shown by
+    ``contacts_of`` (by default from its prefetched contacts)."""
+    if sites is None:
+        sites = list(study.sites.all())
     form = SiteFilterForm(params if params else None, sites)
     values = _valid(form) if params else {}
     country, state, status = (values.get(k) or "" for k in ("country", "state", "status"))

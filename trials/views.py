@@ -232,11 +232,16 @@ def _kept_with_sites(request: HttpRequest, nct_id: str) -> HttpResponse | None:
     page = pages.kept_page(nct_id)
     if page is None:
         return None
-    study = Study.objects.filter(nct_id=nct_id).only("nct_id").prefetch_related("sites").first()
+    study = Study.objects.filter(nct_id=nct_id).only("nct_id").first()
     if study is None:
         return None
-    page_asked = request.GET.get("sites_page")
-    listed = sites.site_list(study, request.GET, page_asked, sites.queried_contacts)
+    listed = sites.site_list(
+        study,
+        request.GET,
+        request.GET.get("sites_page"),
+        sites.queried_contacts,
+        sites.listed_sites(study),
+    )
     section = render_to_string(
         "trials/partials/study_sites.html", {"study": study, "sites": listed}, request
     )

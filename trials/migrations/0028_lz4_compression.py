@@ -3,7 +3,8 @@
 pglz, PostgreSQL's default, took 2.4 s of a 4,131-record import's COPY of the stored versions
 (bytes and JSON); lz4 took 1.0 s for the same rows, and decompresses faster on every read.
 Servers built without lz4 (the embedded one) keep pglz: the change is only where it can be made.
-It applies to values written from now on; older ones are read as they were written.
+It applies to values written from now on; older ones are read as they were written. The kept
+pages are left alone: they are stored gzip-compressed already.
 """
 
 from collections.abc import Callable
@@ -19,8 +20,6 @@ COLUMNS = [
     ("trials_searchmatch", "document"),
     ("trials_searchmatch", "core"),
     ("trials_searchranking", "rank_vector"),
-    ("trials_preparedpage", "body"),
-    ("trials_preparedsearch", "body"),
 ]
 
 

@@ -50,7 +50,7 @@ def test_the_set_has_sixty_queries_of_six_kinds_each_with_studies_to_find(scored
 # The records hold no evidence for some queries: no record defines "T2DM" or pairs
 # "high blood pressure" with Hypertension, and "tumour" does not name every Neoplasms study.
 # Strict: a kind that reaches the goal turns its test red until it is taken off this list.
-SHORT_OF_GOAL = {"abbreviation", "British spelling", "lay term", "misspelling"}
+SHORT_OF_GOAL = {"abbreviation", "British spelling", "lay term"}
 # What every kind holds today, so that no change makes one worse unnoticed.
 FLOOR_RECALL, FLOOR_PRECISION = 0.50, 0.85
 

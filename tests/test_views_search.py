@@ -187,6 +187,32 @@ def test_a_condition_typed_wrong_offers_the_condition_and_keeps_the_other_filter
     assert SEED in results_of(client.get(link[1].replace("&amp;", "&")))
 
 
+def test_a_misspelt_mesh_term_no_record_names_as_a_condition_is_offered(client, corpus):
+    # A MeSH term the records give studies but no record writes among its conditions, typed
+    # with a letter doubled ("Cholangiocarcinomma"): the term is offered, and its link finds
+    # the studies given it.
+    from trials.models import ConditionTerm, MeshTerm, SearchTerm, TermKind
+
+    named = set(SearchTerm.objects.filter(kind=TermKind.CONDITION).values_list("key", flat=True))
+    term = next(
+        t
+        for t in ConditionTerm.objects.order_by("-study_count", "key")
+        if t.key not in named and " " not in t.key and len(t.key) >= 10
+    )
+    typo = term.name[:-2] + term.name[-2] * 2 + term.name[-1]
+    given = set(
+        MeshTerm.objects.filter(term=term.name, is_ancestor=False).values_list(
+            "study__nct_id", flat=True
+        )
+    )
+
+    page = client.get("/", {"q": typo}).content.decode()
+
+    link = re.search(rf'<a href="([^"]+)">{re.escape(term.name)}</a>', page)
+    assert link is not None, f"{term.name} not offered for {typo}"
+    assert given <= set(results_of(client.get(link[1].replace("&amp;", "&"))))
+
+
 def test_a_search_that_finds_enough_offers_nothing(client, corpus):
     assert "Did you mean" not in client.get("/", {"q": "cancer"}).content.decode()
     assert "Did you mean" not in client.get("/", {"q": "Multiple Myeloma"}).content.decode()

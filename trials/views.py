@@ -26,7 +26,7 @@ from . import api, api_fields, markup, pages, results_view, sites, vocab
 from .diff import FieldChange, diff_records
 from .export import study_to_api
 from .filters import StudyFilter, facets_of
-from .models import SearchDocument, SearchTerm, Study, StudyVersion, TermKind
+from .models import ConditionTerm, SearchDocument, SearchTerm, Study, StudyVersion, TermKind
 from .search import browse as search_browse
 from .search import data_date
 from .search.layout import SAMPLE_EVERY
@@ -85,19 +85,32 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _suggestions(filterset: StudyFilter, found: int) -> list[tuple[str, SearchTerm]]:
+def _suggestions(
+    filterset: StudyFilter, found: int
+) -> list[tuple[str, SearchTerm | ConditionTerm]]:
     """For a search by words or condition that found little and is no name as typed: the names
-    of conditions and drugs spelled most like it, each with the parameter it would replace."""
+    of conditions and drugs, and the MeSH condition terms, spelled most like it, each with the
+    parameter it would replace."""
     if found >= SUGGEST_BELOW:
         return []
-    suggested: list[tuple[str, SearchTerm]] = []
+    suggested: list[tuple[str, SearchTerm | ConditionTerm]] = []
     for parameter, kinds in (("q", SUGGESTED_KINDS), ("cond", [TermKind.CONDITION])):
         text = str(filterset.values.get(parameter) or "").strip()
         if not text or len(text) > MAX_SUGGESTED_TEXT:
             continue
         names = SearchTerm.objects.filter(kind__in=kinds)
-        if not names.named(text).exists():  # a name as typed: nothing to correct
-            suggested += [(parameter, term) for term in names.closest_to(text)[:SUGGESTIONS]]
+        terms = ConditionTerm.objects.all()
+        if names.named(text).exists() or terms.named(text).exists():
+            continue  # a name as typed: nothing to correct
+        offered: dict[str, SearchTerm | ConditionTerm] = {}
+        alike: list[SearchTerm | ConditionTerm] = [
+            *names.closest_to(text)[:SUGGESTIONS],
+            *terms.closest_to(text)[:SUGGESTIONS],
+        ]
+        # Both sorted as each query sorts its own: most alike, then most studied.
+        for one in sorted(alike, key=lambda t: (-t.similarity, -t.study_count, t.key)):
+            offered.setdefault(one.key, one)  # a name that is also a term, once
+        suggested += [(parameter, one) for one in list(offered.values())[:SUGGESTIONS]]
     return suggested
 
 

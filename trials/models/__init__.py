@@ -50,6 +50,7 @@ from .results import (
 from .search import (
     Abbreviation,
     ConditionName,
+    ConditionTerm,
     DrugSynonym,
     SearchDocument,
     SearchDocumentQuerySet,
@@ -73,6 +74,7 @@ __all__ = [
     "BrowseLeaf",
     "Condition",
     "ConditionName",
+    "ConditionTerm",
     "Contact",
     "Curation",
     "Denom",

@@ -4,6 +4,8 @@ All are derived data: ``trials.search.refresh_search_many`` rebuilds them from a
 parts in set-based SQL, so nothing here is edited by hand.
 """
 
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -226,19 +228,25 @@ class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
     def closest_to(self, text: str) -> "SearchTermQuerySet":
         """Names spelled like ``text`` but not as it is ("mulitple myeloma" -> Multiple
         Myeloma), most alike first: pg_trgm's similarity, over the trigram index (%)."""
-        key = SearchKey(models.Value(text))
         junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
-        return (
-            self.filter(key__trigram_similar=key)
-            .exclude(key=key)
-            .exclude(key__in=junk)
-            .annotate(
-                similarity=models.Func(
-                    models.F("key"), key, function="similarity", output_field=models.FloatField()
-                )
+        return closest(self.exclude(key__in=junk), text)
+
+
+def closest[Names: models.QuerySet[Any]](names: Names, text: str) -> Names:
+    """The rows of ``names`` (a ``key`` and a ``study_count`` each) whose key is spelled like
+    ``text`` but is not it, most alike first, with their ``similarity``: pg_trgm's, over a
+    trigram index of the keys (%)."""
+    key = SearchKey(models.Value(text))
+    return (
+        names.filter(key__trigram_similar=key)
+        .exclude(key=key)
+        .annotate(
+            similarity=models.Func(
+                models.F("key"), key, function="similarity", output_field=models.FloatField()
             )
-            .order_by("-similarity", "-study_count", "key")
         )
+        .order_by("-similarity", "-study_count", "key")
+    )
 
 
 class SearchTerm(models.Model):
@@ -255,6 +263,7 @@ class SearchTerm(models.Model):
     entry_name = models.TextField(blank=True, db_default="")
 
     objects = SearchTermQuerySet.as_manager()
+    similarity: float  # how alike to a text, where ``closest`` annotates it
 
     class Meta:
         ordering = ["kind", "-study_count", "key"]
@@ -322,6 +331,41 @@ class ConditionName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} -> {self.term}"
+
+
+class ConditionTermQuerySet(models.QuerySet["ConditionTerm"]):
+    def named(self, text: str) -> "ConditionTermQuerySet":
+        """Terms that are ``text``, accents and case aside."""
+        return self.filter(key=SearchKey(models.Value(text)))
+
+    def closest_to(self, text: str) -> "ConditionTermQuerySet":
+        """Terms spelled like ``text`` but not as it is, most alike first."""
+        return closest(self, text)
+
+
+class ConditionTerm(models.Model):
+    """A MeSH condition term the records give a study (itself, not its ancestors), with the
+    number of studies given it: what a misspelt condition is offered ("cholangiocarcinomma":
+    Cholangiocarcinoma) where no record names the condition so. Rebuilt after each import
+    (``trials.search.vocabulary``)."""
+
+    key = models.TextField(
+        unique=True, help_text="trials_search_key(name): lower case, unaccented."
+    )
+    name = models.TextField(help_text="The MeSH term.")
+    study_count = models.IntegerField(default=0)
+
+    objects = ConditionTermQuerySet.as_manager()
+    similarity: float  # how alike to a text, where ``closest`` annotates it
+
+    class Meta:
+        ordering = ["-study_count", "key"]
+        indexes = [
+            GinIndex(fields=["key"], opclasses=["gin_trgm_ops"], name="conditionterm_trgm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.study_count})"
 
 
 class Abbreviation(models.Model):

@@ -33,6 +33,7 @@ from trials.models import (
     BrowseLeaf,
     Condition,
     ConditionName,
+    ConditionTerm,
     Keyword,
     MeshTerm,
     Study,
@@ -142,9 +143,10 @@ ON CONFLICT ({key}, {n_term}) DO UPDATE SET {count} = EXCLUDED.{count}
 
 @transaction.atomic
 def rebuild_vocabulary() -> None:
-    """What the records now teach searches: condition names and abbreviations, and the browse
-    entries the names are listed under."""
+    """What the records now teach searches: condition names, terms and abbreviations, and the
+    browse entries the names are listed under."""
     rebuild_condition_names()
+    rebuild_condition_terms()
     rebuild_abbreviations()
     browse.rebuild_entries()
 
@@ -155,6 +157,39 @@ def rebuild_condition_names() -> None:
     curator added or refused them."""
     with connection.cursor() as cursor:
         cursor.execute(_REBUILD)
+
+
+_TERMS = (
+    sql.SQL("""
+DELETE FROM {terms};
+INSERT INTO {terms} ({key}, {name}, {count})
+SELECT trials_search_key(m.{m_term}), mode() WITHIN GROUP (ORDER BY m.{m_term}),
+    count(DISTINCT m.{m_study})
+FROM {mesh} m WHERE m.{m_kind} = {condition} AND NOT m.{ancestor}
+GROUP BY 1 HAVING trials_search_key(m.{m_term}) <> ''
+""")
+    .format(
+        terms=table(ConditionTerm),
+        key=column(ConditionTerm, "key"),
+        name=column(ConditionTerm, "name"),
+        count=column(ConditionTerm, "study_count"),
+        mesh=table(MeshTerm),
+        m_term=column(MeshTerm, "term"),
+        m_study=column(MeshTerm, "study"),
+        m_kind=column(MeshTerm, "kind"),
+        ancestor=column(MeshTerm, "is_ancestor"),
+        condition=sql.Literal(str(vocab.MeshKind.CONDITION)),
+    )
+    .as_string()
+)
+
+
+@transaction.atomic
+def rebuild_condition_terms() -> None:
+    """List the MeSH condition terms the records give now, each with its studies: what a
+    misspelt condition is offered."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TERMS)
 
 
 def condition_terms(text: str) -> list[str]:

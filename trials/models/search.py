@@ -4,7 +4,7 @@ All are derived data: ``trials.search.refresh_search_many`` rebuilds them from a
 parts in set-based SQL, so nothing here is edited by hand.
 """
 
-from typing import Any
+from typing import Self
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -211,7 +211,32 @@ class SearchKey(models.Func):
     output_field = models.TextField()
 
 
-class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
+class KeyedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Names looked up by their search key (``key``), each counted in studies
+    (``study_count``): the lexicon's names and the MeSH condition terms."""
+
+    def named(self, text: str) -> Self:
+        """Names that are ``text``, accents and case aside."""
+        return self.filter(key=SearchKey(models.Value(text)))
+
+    def closest_to(self, text: str) -> Self:
+        """Names spelled like ``text`` but not as it is ("mulitple myeloma" -> Multiple
+        Myeloma), most alike first, with their ``similarity``: pg_trgm's, over a trigram index
+        of the keys (%)."""
+        key = SearchKey(models.Value(text))
+        return (
+            self.filter(key__trigram_similar=key)
+            .exclude(key=key)
+            .annotate(
+                similarity=models.Func(
+                    models.F("key"), key, function="similarity", output_field=models.FloatField()
+                )
+            )
+            .order_by("-similarity", "-study_count", "key")
+        )
+
+
+class SearchTermQuerySet(KeyedQuerySet["SearchTerm"]):
     def of_kind(self, kind: str) -> "SearchTermQuerySet":
         """One kind's names, most studied first; curated junk drug names left out."""
         junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
@@ -221,32 +246,10 @@ class SearchTermQuerySet(models.QuerySet["SearchTerm"]):
         """Names containing ``text``, accents and case aside (the trigram index serves it)."""
         return self.filter(key__contains=SearchKey(models.Value(text)))
 
-    def named(self, text: str) -> "SearchTermQuerySet":
-        """Names that are ``text``, accents and case aside."""
-        return self.filter(key=SearchKey(models.Value(text)))
-
-    def closest_to(self, text: str) -> "SearchTermQuerySet":
-        """Names spelled like ``text`` but not as it is ("mulitple myeloma" -> Multiple
-        Myeloma), most alike first: pg_trgm's similarity, over the trigram index (%)."""
+    def closest_to(self, text: str) -> Self:
+        """As for any names, curated junk drug names left out."""
         junk = DrugAlias.objects.filter(not_an_alias=True).values(key=SearchKey("alias"))
-        return closest(self.exclude(key__in=junk), text)
-
-
-def closest[Names: models.QuerySet[Any]](names: Names, text: str) -> Names:
-    """The rows of ``names`` (a ``key`` and a ``study_count`` each) whose key is spelled like
-    ``text`` but is not it, most alike first, with their ``similarity``: pg_trgm's, over a
-    trigram index of the keys (%)."""
-    key = SearchKey(models.Value(text))
-    return (
-        names.filter(key__trigram_similar=key)
-        .exclude(key=key)
-        .annotate(
-            similarity=models.Func(
-                models.F("key"), key, function="similarity", output_field=models.FloatField()
-            )
-        )
-        .order_by("-similarity", "-study_count", "key")
-    )
+        return KeyedQuerySet.closest_to(self.exclude(key__in=junk), text)
 
 
 class SearchTerm(models.Model):
@@ -263,7 +266,7 @@ class SearchTerm(models.Model):
     entry_name = models.TextField(blank=True, db_default="")
 
     objects = SearchTermQuerySet.as_manager()
-    similarity: float  # how alike to a text, where ``closest`` annotates it
+    similarity: float  # how alike to a text, where ``closest_to`` annotates it
 
     class Meta:
         ordering = ["kind", "-study_count", "key"]
@@ -333,16 +336,6 @@ class ConditionName(models.Model):
         return f"{self.name} -> {self.term}"
 
 
-class ConditionTermQuerySet(models.QuerySet["ConditionTerm"]):
-    def named(self, text: str) -> "ConditionTermQuerySet":
-        """Terms that are ``text``, accents and case aside."""
-        return self.filter(key=SearchKey(models.Value(text)))
-
-    def closest_to(self, text: str) -> "ConditionTermQuerySet":
-        """Terms spelled like ``text`` but not as it is, most alike first."""
-        return closest(self, text)
-
-
 class ConditionTerm(models.Model):
     """A MeSH condition term the records give a study (itself, not its ancestors), with the
     number of studies given it: what a misspelt condition is offered ("cholangiocarcinomma":
@@ -355,8 +348,8 @@ class ConditionTerm(models.Model):
     name = models.TextField(help_text="The MeSH term.")
     study_count = models.IntegerField(default=0)
 
-    objects = ConditionTermQuerySet.as_manager()
-    similarity: float  # how alike to a text, where ``closest`` annotates it
+    objects = KeyedQuerySet["ConditionTerm"].as_manager()
+    similarity: float  # how alike to a text, where ``closest_to`` annotates it
 
     class Meta:
         ordering = ["-study_count", "key"]

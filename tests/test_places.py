@@ -2,6 +2,7 @@
 "near" box, its region, city and recruiting filters, the distance sort, and the API's filter.geo."""
 
 import dataclasses
+import math
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from trials import places, store, vocab
 from trials.models import SearchDocument, SearchMatch, Site, Study
 from trials.places import Place, locate, site_place
 from trials.record import Site as RecordSite
-from trials.search.near import GeoDecay
+from trials.search.near import EARTH_RADIUS, GeoDecay, Near, degree_boxes
 from trials.search.query import Relevance, Words
 
 SEED = "NCT00398515"  # one site: Ohio State University Medical Center, Columbus, Ohio 43210
@@ -195,6 +196,77 @@ def test_a_rewritten_study_is_placed_again_and_respelled(seed):
     assert prague.place_country == "Czechia" and prague.place_source == "city"
     assert prague.country == "Czech Republic"  # the record's own words stay as written
     assert SearchDocument.objects.get(pk=seed.pk).countries == ["Czechia", "United States"]
+
+
+# --- The boxes the place index is searched with ----------------------------------------------
+
+
+def destination(latitude: float, longitude: float, bearing: float, meters: float):
+    """The point ``meters`` along the surface from a point, on a bearing (degrees)."""
+    phi, lam, theta = math.radians(latitude), math.radians(longitude), math.radians(bearing)
+    angle = meters / EARTH_RADIUS
+    phi2 = math.asin(
+        math.sin(phi) * math.cos(angle) + math.cos(phi) * math.sin(angle) * math.cos(theta)
+    )
+    lam2 = lam + math.atan2(
+        math.sin(theta) * math.sin(angle) * math.cos(phi),
+        math.cos(angle) - math.sin(phi) * math.sin(phi2),
+    )
+    return math.degrees(phi2), (math.degrees(lam2) + 540) % 360 - 180
+
+
+def in_boxes(boxes, latitude: float, longitude: float) -> bool:
+    return any(w <= longitude <= e and s <= latitude <= n for w, s, e, n in boxes)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [
+        COLUMBUS_OHIO,
+        (-18.14, 178.44),  # Suva, Fiji: circles cross the 180th meridian eastwards
+        (64.84, -179.0),  # and westwards
+        (78.22, 15.65),  # Longyearbyen, Svalbard: wide circles hold the pole
+        (-77.85, 166.67),  # McMurdo Station, Antarctica
+        (0.0, 0.0),
+    ],
+)
+@pytest.mark.parametrize("meters", [1_000.0, 80_467.2, 804_672.0, 3_000_000.0])
+def test_every_point_within_the_distance_lies_in_a_box(latitude, longitude, meters):
+    boxes = degree_boxes(latitude, longitude, meters)
+    assert 1 <= len(boxes) <= 2
+    # On the circle itself, in every direction, and within it.
+    for bearing in range(0, 360, 3):
+        for fraction in (1.0, 0.999, 0.5):
+            point = destination(latitude, longitude, bearing, meters * fraction)
+            assert in_boxes(boxes, *point), (bearing, fraction, point, boxes)
+
+
+def test_a_box_is_not_much_larger_than_the_circle():
+    # Around Columbus, Ohio, 50 miles: about 0.72 degrees of latitude either way.
+    ((west, south, east, north),) = degree_boxes(*COLUMBUS_OHIO, 80_467.2)
+    assert north - south == pytest.approx(2 * 80_467.2 / EARTH_RADIUS * 180 / math.pi)
+    assert east - west < 2.0
+
+
+def test_a_search_near_the_180th_meridian_finds_the_sites_across_it(seed):
+    record = store.record_of(Study.objects.with_parts().get(pk=seed.pk))
+    # Taveuni, Fiji lies across the meridian from Suva, 250 km away.
+    taveuni = RecordSite(
+        facility="Waiyevo Hospital",
+        city="Waiyevo",
+        country="Fiji",
+        latitude=-16.79,
+        longitude=-179.98,
+    )
+    with transaction.atomic():
+        store.write([(seed.pk, dataclasses.replace(record, sites=(taveuni,)))])
+    suva = Place(-18.14, 178.44, "Suva, Fiji")
+    assert set(Near(suva, 300_000).sites().values_list("study_id", flat=True)) == {seed.pk}
+    assert not Near(suva, 200_000).sites().exists()
+    nearest = Near(suva, 300_000).nearest([seed.pk])
+    # earthdistance's sphere is a little larger than the mean one distance_km measures on.
+    km = places.distance_km(-18.14, 178.44, -16.79, -179.98)
+    assert nearest[seed.pk][1] == pytest.approx(km * EARTH_RADIUS / places.EARTH_RADIUS_KM)
 
 
 # --- The search page -------------------------------------------------------------------------

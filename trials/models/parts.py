@@ -1,6 +1,8 @@
 """The many-valued parts of a study. Each keeps the record's order in ``position``."""
 
+from django.contrib.postgres.indexes import SpGistIndex
 from django.db import models
+from django.db.models import F, Func, Q
 from django.db.models.functions import Upper
 
 from trials import vocab
@@ -138,9 +140,15 @@ class Site(StudyPart):
             # The region and city filters of the search page (iexact compares UPPER()s).
             models.Index(Upper("place_region"), name="site_place_region_idx"),
             models.Index(Upper("city"), name="site_city_idx"),
+            # The distance search (trials.search.near): the placed sites' points, with what a
+            # search reads of them, so that it reads the index alone.
+            SpGistIndex(
+                Func(F("place_longitude"), F("place_latitude"), function="point"),
+                name="site_place_point_idx",
+                include=["study", "status", "place_latitude", "place_longitude"],
+                condition=Q(place_latitude__isnull=False),
+            ),
         ]
-        # The distance search's GiST index on ll_to_earth(place_latitude, place_longitude) is
-        # created by migration 0018 (an expression over the earthdistance extension).
 
     def __str__(self) -> str:
         return ", ".join(p for p in (self.facility, self.city, self.state, self.country) if p)

@@ -1,10 +1,11 @@
 """Search by place: studies with a site near a point, in a region or a city, and the nearest.
 
 Distances are PostgreSQL's ``earthdistance`` over the sites' derived coordinates
-(``Site.place_latitude``/``place_longitude``, see ``trials.places``): a site is near when it lies
-in the ``earth_box`` around the point, which the GiST index on ``ll_to_earth`` of those columns
-answers (migration 0018 creates it over this module's expression: change one and the other),
-and within the distance itself (compared as a chord, see ``_Chord``). Every condition is on one
+(``Site.place_latitude``/``place_longitude``, see ``trials.places``): a site is near when its
+point lies in the box of latitudes and longitudes around the circle (``degree_boxes``), which
+the SP-GiST index on ``point(place_longitude, place_latitude)`` answers (migration 0030 creates
+it over this module's expression: change one and the other), and within the distance itself
+(compared as a chord, see ``_chord_to``). Every condition is on one
 site: a study is found through a site that is near, in the region and city asked, and
 recruiting when only recruiting sites count; that same site is the one its result shows, with
 its distance.
@@ -26,7 +27,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Exp, Greatest
+from django.db.models.functions import Coalesce, Cos, Exp, Greatest, Power, Radians, Sin, Sqrt
 
 from trials import vocab
 from trials.models import SearchMatch, Site
@@ -48,28 +49,33 @@ def along_surface(chord_meters: float) -> float:
     return 2 * EARTH_RADIUS * math.asin(min(chord_meters / (2 * EARTH_RADIUS), 1.0))
 
 
-class _Earth(Func):
-    """A point on the Earth's surface (earthdistance's ``earth``, a cube), from degrees."""
+class _Point(Func):
+    """A (longitude, latitude) point in degrees: what the index of the sites' places holds."""
 
-    function = "ll_to_earth"
-    output_field = FloatField()  # never read: only passed to the functions below
-
-
-class _EarthBox(Func):
-    function = "earth_box"
-    output_field = FloatField()  # a cube, likewise
+    function = "point"
+    output_field = FloatField()  # never read, likewise
 
 
-class _Chord(Func):
-    """Meters through the Earth between two earth points (``cube_distance``).
+class _Box(Func):
+    function = "box"
+    output_field = FloatField()  # a box of two points, likewise
 
-    Distances are compared as chords, which grow with the surface distance: earth_distance is
-    that chord turned into an arc by SQL functions the planner runs row by row, and a search
-    near a large city tests a hundred thousand sites (600 against 70 ms at 50,000 studies).
+
+def _chord_to(latitude: float, longitude: float) -> Expression:
+    """Meters through the Earth from the point to each site (what ``cube_distance`` of their
+    ``ll_to_earth`` would say), in plain arithmetic the server runs inline: ``ll_to_earth`` is
+    an SQL function called row by row, 20 microseconds a site.
+
+    Distances are compared as chords, which grow with the surface distance: turning each into
+    an arc (``earth_distance``) costs more again, and a search near a large city tests a
+    hundred thousand sites. The chord is 2R sqrt(hav), with hav the haversine of the angle.
     """
-
-    function = "cube_distance"
-    output_field = FloatField()
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    site_phi, site_lam = Radians(F("place_latitude")), Radians(F("place_longitude"))
+    hav = Power(Sin((site_phi - Value(phi)) / Value(2.0)), Value(2)) + Value(math.cos(phi)) * Cos(
+        site_phi
+    ) * Power(Sin((site_lam - Value(lam)) / Value(2.0)), Value(2))
+    return Value(2 * EARTH_RADIUS) * Sqrt(hav)
 
 
 class _Surface(Func):
@@ -79,12 +85,47 @@ class _Surface(Func):
     output_field = FloatField()
 
 
-class _Contains(Func):
-    """cube @> cube: the GiST index's operator."""
+class _ContainedIn(Func):
+    """point <@ box: the SP-GiST index's operator."""
 
-    arg_joiner = " @> "
+    arg_joiner = " <@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
+
+
+Box = tuple[float, float, float, float]  # west, south, east, north, in degrees
+
+
+def degree_boxes(latitude: float, longitude: float, meters: float) -> list[Box]:
+    """Boxes of latitudes and longitudes that together hold every point within ``meters`` of
+    the point (on earthdistance's sphere): one, or two where the circle crosses the 180th
+    meridian, and every longitude where it holds a pole.
+
+    The bounding coordinates of J. P. Matuschek, "Finding Points Within a Distance of a
+    Latitude/Longitude Using Bounding Coordinates": the circle's widest longitudes are not at the
+    point's own latitude but where its meridians touch the circle. A hair wider than exact, so
+    that rounding never drops a site the distance test would keep.
+    """
+    angle = meters / EARTH_RADIUS * (1 + 1e-9) + 1e-12  # radians of arc
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    south, north = phi - angle, phi + angle
+    if south <= -math.pi / 2 or north >= math.pi / 2 or math.sin(angle) >= math.cos(phi):
+        # A pole is within reach: every longitude, up to the pole.
+        return [(-180.0, max(math.degrees(south), -90.0), 180.0, min(math.degrees(north), 90.0))]
+    spread = math.asin(math.sin(angle) / math.cos(phi))
+    west, east = lam - spread, lam + spread
+    low, high = math.degrees(south), math.degrees(north)
+    if west < -math.pi:  # across the 180th meridian, westwards
+        return [
+            (math.degrees(west) + 360, low, 180.0, high),
+            (-180.0, low, math.degrees(east), high),
+        ]
+    if east > math.pi:  # and eastwards
+        return [
+            (math.degrees(west), low, 180.0, high),
+            (-180.0, low, math.degrees(east) - 360, high),
+        ]
+    return [(math.degrees(west), low, math.degrees(east), high)]
 
 
 @dataclass(frozen=True)
@@ -111,9 +152,15 @@ class GeoDecay:
         return Exp(Greatest(power, Value(-700.0)), output_field=FloatField())
 
 
-def _site_point() -> _Earth:
-    # The indexed expression of migration 0018.
-    return _Earth(F("place_latitude"), F("place_longitude"))
+def _in_boxes(boxes: list[Box]) -> Q:
+    """Sites whose point lies in one of the boxes."""
+    # The indexed expression of migration 0030.
+    point = _Point(F("place_longitude"), F("place_latitude"))
+    found = Q()
+    for west, south, east, north in boxes:
+        corners = _Point(Value(west), Value(south)), _Point(Value(east), Value(north))
+        found |= Q(_ContainedIn(point, _Box(*corners)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -132,10 +179,6 @@ class Near:
         """Whether distances mean anything: a point, not a whole country or a region."""
         return self.place is not None and not self.place.country
 
-    def _point(self) -> _Earth:
-        assert self.place is not None
-        return _Earth(Value(self.place.latitude), Value(self.place.longitude))
-
     def sites(self) -> QuerySet[Site]:
         """The sites that count: every condition asked holds for each; with a point to measure
         from, each carries its ``distance`` (meters) as an alias to order by."""
@@ -143,11 +186,14 @@ class Near:
         if self.place is not None and self.place.country:
             sites = sites.filter(place_country=self.place.country)
         elif self.measures:
-            sites = sites.alias(distance=_Chord(self._point(), _site_point())).filter(
-                # The partial index holds placed sites only; the box is its lookup, the
+            assert self.place is not None
+            boxes = degree_boxes(self.place.latitude, self.place.longitude, self.meters)
+            distance = _chord_to(self.place.latitude, self.place.longitude)
+            sites = sites.alias(distance=distance).filter(
+                # The partial index holds placed sites only; the boxes are its lookup, the
                 # distance the exact test.
                 Q(place_latitude__isnull=False),
-                _Contains(_EarthBox(self._point(), Value(self.meters)), _site_point()),
+                _in_boxes(boxes),
                 distance__lte=chord(self.meters),
             )
         if self.region:

@@ -1,6 +1,7 @@
 """The writer: whole or nothing, idempotent by NCT ID, versions folded by the records' dates."""
 
 import dataclasses
+import gc
 
 import psycopg
 import pytest
@@ -11,6 +12,7 @@ from tests.conftest import table_counts
 from trials import store, vocab
 from trials.export import study_to_api
 from trials.importer.detect import Piece
+from trials.importer.pipeline import BULK_COLLECTION_THRESHOLD
 from trials.importer.report import Outcome as Result
 from trials.importer.writer import _retrying, import_pieces, save_record
 from trials.models import Intervention as InterventionRow
@@ -231,6 +233,20 @@ def test_a_batch_imports_many_new_studies_with_every_part():
     assert InterventionRow.arms.through.objects.count() == 30
     again = [r.outcome for r in import_pieces(pieces, chunk_size=7)]
     assert set(again) == {Result.UNCHANGED}
+
+
+def test_an_import_collects_garbage_less_often_while_it_runs_and_as_before_after_it():
+    pieces = [
+        Piece(f"{n}.json", str(n).encode(), "API_V2_JSON", record=make_record(nct_id=f"NCT{n:08d}"))
+        for n in range(1, 4)
+    ]
+    before = gc.get_threshold()
+    during = []
+    for _ in import_pieces(pieces, chunk_size=2):
+        during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+    assert during and all(t == BULK_COLLECTION_THRESHOLD and frozen > 0 for t, frozen in during)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert Study.objects.count() == 3
 
 
 def test_of_two_versions_with_the_same_date_the_later_import_wins():

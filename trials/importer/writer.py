@@ -32,6 +32,7 @@ from trials.store.copy import JsonText, copy_rows
 from trials.store.statistics import refresh_statistics
 
 from .detect import Piece
+from .pipeline import fewer_collections
 from .report import Outcome, Progress, Result
 
 
@@ -229,9 +230,10 @@ def import_pieces(pieces: Iterable[Piece], chunk_size: int = 500) -> Iterator[Re
     recount = _Recount()
     write = _serially if connection.in_atomic_block else _overlapped
     try:
-        for results in write(chunks, unwritten, recount):
-            recount.written(results)
-            yield from results
+        with fewer_collections():
+            for results in write(chunks, unwritten, recount):
+                recount.written(results)
+                yield from results
     except DatabaseUnavailable as exc:
         for piece in itertools.chain(*unwritten, *chunks):
             yield Result(piece.source, _nct_id(piece), Outcome.FAILED, f"{NOT_IMPORTED}{exc}")

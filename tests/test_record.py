@@ -1,15 +1,21 @@
 """The record's declarations: every column, path and reader derives from them, so they must hold."""
 
+import dataclasses
+import hashlib
+import json
 import typing
 
 import pytest
 
 from tests.conftest import import_files
+from tests.corpus import CORPUS
 from trials import store
 from trials.export import record_to_api, study_to_api
+from trials.importer.detect import read_studies
 from trials.importer.json import api_v2
 from trials.models import Study
 from trials.record import DATES, PART_CLASSES, PartialDate, StudyRecord, specs
+from trials.vocab import SourceFormat
 
 # Study columns that are not record fields: kept by the writer for search, paging and history.
 NOT_RECORD_COLUMNS = {
@@ -93,3 +99,33 @@ def test_every_list_of_parts_names_the_field_that_keys_its_parts_in_curation_pat
     for name, cls in PART_LISTS.items():
         key = cls.__dict__.get("KEY", "missing")
         assert key is None or key in {f for f, _ in specs(cls)}, name
+
+
+def _corpus_records() -> list[StudyRecord]:
+    """Every record of the corpus's files, in every form (the bulk archive aside)."""
+    found = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".html", ".htm", ".xml", ".json"):
+            found += [p.record for p in read_studies(path.read_bytes(), path.name) if p.record]
+    return found
+
+
+def test_the_stored_json_and_the_content_hash_say_what_to_dict_says():
+    # Both are encoded from the record itself; the hash stays the one studies were stored with
+    # (the sorted JSON of to_dict() without the form's two fields), or every study would look
+    # changed to the next import.
+    records = _corpus_records()
+    assert len({r.source_format for r in records}) >= 4
+    for record in records:
+        data = record.to_dict()
+        assert json.loads(record.to_json()) == data, record.nct_id
+        said = {k: v for k, v in data.items() if k not in ("source_format", "lacks")}
+        digest = hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
+        assert record.content_hash() == digest, record.nct_id
+
+
+def test_the_content_hash_is_of_what_a_record_says_not_of_the_form_it_came_in():
+    record = next(r for r in _corpus_records() if r.lacks)
+    other = dataclasses.replace(record, source_format=SourceFormat.API_V2_JSON, lacks=frozenset())
+    assert other.content_hash() == record.content_hash()
+    assert dataclasses.replace(record, acronym="OTHER").content_hash() != record.content_hash()

@@ -222,7 +222,7 @@ def _answers(
     if missing := [pk for pk in ids if pk not in texts]:
         newest = data_date()
         built = Study.objects.with_parts(only).in_bulk(missing)
-        made = {pk: (study, study_to_api(study, newest)) for pk, study in built.items()}
+        made = {pk: (study, study_to_api(study, newest, only)) for pk, study in built.items()}
         if only is None:
             pages.keep_answers(made.values(), newest)
         answers = {pk: answer for pk, (_, answer) in made.items()}

@@ -7,7 +7,10 @@ same value for every field held. Absent values are left out, as the API does.
 """
 
 import datetime
+from collections.abc import Collection
 from typing import Any
+
+from django.db.models import Model
 
 from trials import store, vocab
 from trials.models import Study
@@ -31,14 +34,19 @@ MODULE_ORDER = (
 )
 
 
-def study_to_api(study: Study, data_date: datetime.date | None = None) -> dict[str, Any]:
-    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``).
+def study_to_api(
+    study: Study,
+    data_date: datetime.date | None = None,
+    tables: Collection[type[Model]] | None = None,
+) -> dict[str, Any]:
+    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``, or
+    ``with_parts(tables)``: then only what those tables hold of its parts).
 
     Given the data's date (``trials.search.data_date``), a claim of recruitment unverified for
     two years before it is written as ClinicalTrials.gov's API writes it: overallStatus UNKNOWN,
     lastKnownStatus the claim (``vocab.shown_status``). Without it, the record as it is.
     """
-    document = record_to_api(store.read(study).data)
+    document = record_to_api(store.read(study, tables).data)
     status, last_known = vocab.shown_status(
         study.overall_status, study.last_known_status, study.status_verified_date, data_date
     )

@@ -13,7 +13,7 @@ from django.db.models import Max
 from tests.test_api import SEED, listed, refused
 from trials import api_fields
 from trials.export import study_to_api
-from trials.models import Study
+from trials.models import PreparedPage, Study
 
 pytestmark = pytest.mark.django_db
 
@@ -149,11 +149,32 @@ def test_chosen_fields_read_only_their_tables_and_say_what_whole_studies_say(cli
     ids = ",".join(s["protocolSection"]["identificationModule"]["nctId"] for s in richest)
     asked = {"filter.ids": ids, "sort": "LastUpdatePostDate"}
     whole_studies = listed(client, **asked)["studies"]
+    # Built from the tables, not cut from the whole answers those pages kept.
+    PreparedPage.objects.all().delete()
 
     for name in ["NCTId", "BriefTitle", "ConditionsModule", *api_fields.part_paths()]:
         chosen = listed(client, fields=name, **asked)["studies"]
         paths = api_fields.paths_named(name)
         assert chosen == [api_fields.select(study, paths) for study in whole_studies], name
+
+
+def test_every_path_asked_alone_says_what_whole_studies_say_there(client, corpus):
+    # Every path of the field tree (each is its own piece name), on the studies that say most:
+    # a page of chosen fields reads only what it needs, and must need all it shows.
+    everything = listed(client, pageSize="1000")["studies"]
+    richest = sorted(everything, key=lambda study: -len(json.dumps(study)))[:8]
+    ids = ",".join(s["protocolSection"]["identificationModule"]["nctId"] for s in richest)
+    asked = {"filter.ids": ids, "sort": "LastUpdatePostDate"}
+    whole_studies = listed(client, **asked)["studies"]
+    # Built from the tables, not cut from the whole answers those pages kept.
+    PreparedPage.objects.all().delete()
+    shown = 0
+    for path in api_fields.field_tree():
+        chosen = listed(client, fields=path, **asked)["studies"]
+        expected = [api_fields.select(study, frozenset({path})) for study in whole_studies]
+        assert chosen == expected, path
+        shown += any(expected)
+    assert shown > 300  # paths the corpus's richest studies fill
 
 
 def test_a_page_of_three_pieces_reads_no_table_of_parts(

@@ -1,6 +1,7 @@
 """API v2's ``fields`` (areas, pieces and field paths; CSV columns) and ``/version``."""
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -8,10 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.db.models import Max
 
 from tests.test_api import SEED, listed, refused
-from trials import api_fields
+from trials import api_fields, store
 from trials.export import study_to_api
 from trials.models import PreparedPage, Study
 
@@ -175,6 +177,22 @@ def test_every_path_asked_alone_says_what_whole_studies_say_there(client, corpus
         assert chosen == expected, path
         shown += any(expected)
     assert shown > 300  # paths the corpus's richest studies fill
+
+
+def test_a_field_kept_beside_another_in_its_row_is_read_when_asked_alone(client, seed):
+    # The org study ID's type and link share the ID's row of identifiers; no corpus study has
+    # them, so the seed is given both.
+    record = store.record_of(Study.objects.with_parts().get(pk=seed.pk))
+    given = dataclasses.replace(record, org_study_id_type="NIH", org_study_id_link="https://x.org")
+    with transaction.atomic():
+        store.write([(seed.pk, given)])
+    PreparedPage.objects.all().delete()
+    for path, value in [("orgStudyIdInfo.type", "NIH"), ("orgStudyIdInfo.link", "https://x.org")]:
+        body = listed(
+            client, fields=f"protocolSection.identificationModule.{path}", **{"filter.ids": SEED}
+        )
+        info = body["studies"][0]["protocolSection"]["identificationModule"]["orgStudyIdInfo"]
+        assert info == {path.rsplit(".", 1)[1]: value}
 
 
 def test_a_page_of_three_pieces_reads_no_table_of_parts(

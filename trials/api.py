@@ -23,13 +23,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core import signing
-from django.db.models import F, Max, Model, Q, QuerySet, TextField, Value
+from django.db.models import F, Max, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from trials import api_fields, api_params, essie, markup, pages, vocab
+from trials import api_fields, api_params, essie, markup, pages, store, vocab
 from trials.api_params import BadRequest, choices, split
 from trials.downloads import CSV_COLUMNS, csv_row
 from trials.export import study_to_api
@@ -170,13 +170,14 @@ def studies(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         ids = page_ids(results, listing.order, listing.offset, listing.page_size + 1)
     has_next = len(ids) > listing.page_size
     ids = ids[: listing.page_size]
-    # Only the tables of parts a client asked for (fields=NCTId|BriefTitle reads none).
-    only = api_fields.tables_for(listing.fields) if listing.fields is not None else None
+    # Only the record fields a client asked for: fields=NCTId|BriefTitle reads two columns of
+    # each study's row, and none of its tables of parts.
+    only = api_fields.fields_for(listing.fields) if listing.fields is not None else None
     total = results.filtered().count() if listing.count_total and not listing.offset else None
     token = page_token(request.GET, listing.offset + listing.page_size) if has_next else None
 
     if listing.csv:
-        found = Study.objects.with_parts(only).in_bulk(ids)
+        found = Study.objects.with_parts().in_bulk(ids)
         return _csv_page([found[pk] for pk in ids if pk in found], token, total, listing.columns)
     head = {"totalCount": total} if total is not None else {}
     tail = {"nextPageToken": token} if token else {}
@@ -209,19 +210,24 @@ def _json_object(
 
 def _answers(
     ids: list[int],
-    only: Collection[type[Model]] | None,
+    only: Collection[str] | None,
     legacy: bool,
     fields: frozenset[str] | None,
 ) -> list[bytes]:
     """The API answers of these studies as JSON, in order (a study gone since is left out):
     each as kept by its own endpoint where it still says what the study says
-    (``trials.pages``), the rest built from the tables ``only`` names, and kept when built
-    whole; then in legacy markup or cut to the chosen fields, if asked."""
+    (``trials.pages``), the rest built from the record fields ``only`` names (the columns and
+    tables that hold them), and kept when built whole; then in legacy markup or cut to the
+    chosen fields, if asked."""
     texts = pages.kept_answers(ids)
     answers: dict[int, dict[str, Any]] = {}
     if missing := [pk for pk in ids if pk not in texts]:
         newest = data_date()
-        built = Study.objects.with_parts(only).in_bulk(missing)
+        studies = Study.objects.with_parts()
+        if only is not None:
+            studies = Study.objects.with_parts(store.tables_for(only))
+            studies = studies.only(*store.columns_for(only))
+        built = studies.in_bulk(missing)
         made = {pk: (study, study_to_api(study, newest, only)) for pk, study in built.items()}
         if only is None:
             pages.keep_answers(made.values(), newest)

@@ -27,7 +27,7 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import F, Func, Model, Q
+from django.db.models import F, Func, Q
 
 from trials import record as r
 from trials import store, vocab
@@ -332,14 +332,20 @@ def _select(node: dict[str, Any], prefix: str, paths: frozenset[str]) -> dict[st
     return kept
 
 
-def tables_for(paths: frozenset[str]) -> frozenset[type[Model]]:
-    """The part tables that hold what these paths ask for: a page of NCTId|BriefTitle reads the
-    studies' own rows, not their sites, outcomes and results."""
-    needed: set[type[Model]] = set()
-    for name, regions in _regions().items():
-        if any(_overlap(path, region) for path in paths for region in regions):
-            needed |= store.tables_of(name)
-    return frozenset(needed)
+def fields_for(paths: frozenset[str]) -> frozenset[str]:
+    """The record fields whose values stand at or under these paths, and the status fields
+    every answer is restated by (``export.study_to_api``): what a page of them reads."""
+    return frozenset(
+        name
+        for name, regions in _regions().items()
+        if name in STATUS_FIELDS
+        or any(_overlap(path, region) for path in paths for region in regions)
+    )
+
+
+# An answer's status is restated from these (a stale claim of recruiting is unknown), whatever
+# else it holds.
+STATUS_FIELDS = ("overall_status", "last_known_status", "status_verified")
 
 
 def _overlap(path: str, region: str) -> bool:
@@ -349,11 +355,12 @@ def _overlap(path: str, region: str) -> bool:
 
 @functools.cache
 def _regions() -> dict[str, tuple[str, ...]]:
-    """Each record field kept in part tables, and the API v2 paths its values stand at."""
+    """Each record field an answer shows, and the API v2 paths its values stand at."""
     regions: dict[str, tuple[str, ...]] = {}
-    for name in store.TABLE_FIELDS:
-        spec = spec_of(StudyRecord, name)
+    for name, spec in specs(StudyRecord):
         grouping = getattr(PART_CLASSES.get(name), "GROUPING", None)
+        if spec.provenance:
+            continue
         if grouping is not None:
             regions[name] = tuple(path for path, _ in grouping.paths())
         elif spec.api:
@@ -363,7 +370,7 @@ def _regions() -> dict[str, tuple[str, ...]]:
 
 def part_paths() -> list[str]:
     """Every API v2 path where parts kept in tables of their own stand."""
-    return sorted({path for regions in _regions().values() for path in regions})
+    return sorted({path for name in store.TABLE_FIELDS for path in _regions().get(name, ())})
 
 
 # --- Where the database holds each field -------------------------------------------------------

@@ -10,8 +10,6 @@ import datetime
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Model
-
 from trials import store, vocab
 from trials.models import Study
 from trials.record import PART_CLASSES, Spec, StudyRecord, part_classes, specs
@@ -37,16 +35,16 @@ MODULE_ORDER = (
 def study_to_api(
     study: Study,
     data_date: datetime.date | None = None,
-    tables: Collection[type[Model]] | None = None,
+    fields: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``, or
-    ``with_parts(tables)``: then only what those tables hold of its parts).
+    """The API v2 study object of ``study`` (fetch it with ``Study.objects.with_parts()``), or
+    of only these record fields of it (``store.read``), the status's among them.
 
     Given the data's date (``trials.search.data_date``), a claim of recruitment unverified for
     two years before it is written as ClinicalTrials.gov's API writes it: overallStatus UNKNOWN,
     lastKnownStatus the claim (``vocab.shown_status``). Without it, the record as it is.
     """
-    document = record_to_api(store.read(study, tables).data)
+    document = record_to_api(store.read(study, fields).data)
     status, last_known = vocab.shown_status(
         study.overall_status, study.last_known_status, study.status_verified_date, data_date
     )

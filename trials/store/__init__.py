@@ -469,34 +469,40 @@ class Read:
     arm_ids: list[list[int]] = field(default_factory=list)  # per intervention, its arms' ids
 
 
-def read(study: Study, tables: Collection[type[models.Model]] | None = None) -> Read:
+def read(study: Study, fields: Collection[str] | None = None) -> Read:
     """The record a study's rows hold; fetch ``study`` with ``Study.objects.with_parts()``.
 
     Arms hold their interventions' names and interventions their arms' labels, as a record
-    says the link; the lists of parts come in the rows' order. Given ``tables`` (those
-    ``with_parts(only)`` fetched), the parts of every other table are read as none without
-    being looked at: a page of chosen API fields reads a thousand studies.
+    says the link; the lists of parts come in the rows' order. Given ``fields``, only those
+    are read (the rest are absent): fetch the study with ``with_parts(tables_of them)`` and
+    ``only(*columns_for(them))``, as a page of chosen API fields does for a thousand studies.
     """
+    asked = (lambda name: True) if fields is None else set(fields).__contains__
     data: dict[str, Any] = {"nct_id": study.nct_id}
     row_ids: dict[str, list[int]] = defaultdict(list)
     for name, column in COLUMNS:
-        value = getattr(study, column)
-        data[name] = list(value) if isinstance(value, list) else value
+        if asked(name):
+            value = getattr(study, column)
+            data[name] = list(value) if isinstance(value, list) else value
     for name, typed in DATES.items():
-        iso = _iso(getattr(study, f"{name}_date"), getattr(study, f"{name}_precision"))
-        data[name] = (
-            {"iso": iso, "type": getattr(study, f"{name}_type") if typed else ""} if iso else None
-        )
+        if asked(name):
+            iso = _iso(getattr(study, f"{name}_date"), getattr(study, f"{name}_precision"))
+            data[name] = (
+                {"iso": iso, "type": getattr(study, f"{name}_type") if typed else ""}
+                if iso
+                else None
+            )
     for name, nested in NESTED_COLUMNS.items():
-        values = {part_field: getattr(study, column) for part_field, column in nested}
-        data[name] = values if any(v not in ("", None) for v in values.values()) else None
+        if asked(name):
+            values = {part_field: getattr(study, column) for part_field, column in nested}
+            data[name] = values if any(v not in ("", None) for v in values.values()) else None
     tree = _Tree(study)
     for model, table in TABLES.items():
-        skipped = tables is not None and model not in tables
         for held in table:
-            rows = [] if skipped else [row for row in tree.rows(model) if held.matches(row)]
-            _read_rows(held, rows, data, row_ids, tree)
-    linked = tables is None or Arm in tables  # tables_of gives both, or neither
+            if asked(held.field) or any(map(asked, held.flat)):
+                rows = [row for row in tree.rows(model) if held.matches(row)]
+                _read_rows(held, rows, data, row_ids, tree)
+    linked = asked("arms") or asked("interventions")  # each says the other's names
     arms = list(study.arms.all()) if linked else []
     interventions = list(study.interventions.all()) if linked else []
     arm_of = {arm.pk: arm for arm in arms}
@@ -608,7 +614,11 @@ def record_of(study: Study, **provenance: Any) -> StudyRecord:
 def tables_of(field_name: str) -> frozenset[type[models.Model]]:
     """The part tables that hold a record field (a site's contacts with the sites, conditions'
     names); none for a field kept in Study columns."""
-    held = {model for model, rows in TABLES.items() if any(r.field == field_name for r in rows)}
+    held = {
+        model
+        for model, rows in TABLES.items()
+        if any(r.field == field_name or field_name in r.flat for r in rows)
+    }
     if field_name in ("arms", "interventions"):
         # Linked to each other: each says the other's names (read() pairs them).
         held |= {Arm, Intervention, m.OtherName, m.InterventionArm}
@@ -622,6 +632,25 @@ def tables_of(field_name: str) -> frozenset[type[models.Model]]:
 
     cls = PART_CLASSES.get(field_name)
     return frozenset(held | (within(cls) if cls is not None else set()))
+
+
+def tables_for(fields: Collection[str]) -> frozenset[type[models.Model]]:
+    """The part tables that hold any of these record fields."""
+    return frozenset(model for name in fields for model in tables_of(name))
+
+
+def columns_for(fields: Collection[str]) -> list[str]:
+    """The Study columns that hold these record fields, with the study's id and NCT ID: what
+    ``read(study, fields)`` reads of the study's own row."""
+    asked = set(fields)
+    columns = ["id", "nct_id", *(column for name, column in COLUMNS if name in asked)]
+    for name, typed in DATES.items():
+        if name in asked:
+            columns += [f"{name}_date", f"{name}_precision", *([f"{name}_type"] if typed else [])]
+    for name, nested in NESTED_COLUMNS.items():
+        if name in asked:
+            columns += [column for _, column in nested]
+    return columns
 
 
 # Every record field kept in part tables rather than Study columns.

@@ -249,6 +249,22 @@ def test_an_import_collects_garbage_less_often_while_it_runs_and_as_before_after
     assert Study.objects.count() == 3
 
 
+def test_a_version_keeps_its_bytes_and_its_record_exactly_as_given():
+    # Kept by binary COPY: bytes that text format would escape, JSON text with escapes of its
+    # own, characters beyond ASCII.
+    data = b"\\N\t\r\n\x00\xff\\x41 \xe2\x80\x94 end"
+    record = make_record(
+        brief_title='A "quoted" \\ backslash,\ttab and\nline \u2014 \U0001f600',
+        conditions=("Sj\u00f6gren's Syndrome", "C:\\path\\n"),
+    )
+    pieces = [Piece("odd.json", data, "API_V2_JSON", record=record)]
+    assert [r.outcome for r in import_pieces(pieces)] == [Result.CREATED]
+    version = StudyVersion.objects.get()
+    assert bytes(version.content) == data
+    assert version.record == record.to_dict()
+    assert version.record["brief_title"] == record.brief_title
+
+
 def test_of_two_versions_with_the_same_date_the_later_import_wins():
     save_record(make_record(brief_title="First"), b"first", "first.json")
 

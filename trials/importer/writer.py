@@ -208,6 +208,7 @@ def _versions(items: list[tuple[int, StudyRecord, str, bytes, str]]) -> None:
             }
             for study_id, record, source, data, digest in items
         ],
+        binary=True,
     )
 
 

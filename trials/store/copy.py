@@ -8,6 +8,7 @@ their ids reserved from the table's sequence first, so children can be written i
 
 import functools
 import operator
+import re
 from typing import Any
 
 from django.db import connection, models
@@ -107,10 +108,14 @@ def _copy(
 
 
 def _type_name(field: models.Field) -> str:
-    """The column's type as psycopg knows it ("varchar(12)" is a varchar)."""
+    """The column's type as psycopg knows it: without its modifier ("varchar(12)" is a
+    varchar, "varchar(12)[]" a varchar[])."""
     db_type = field.db_type(connection)
     assert db_type is not None, f"{field} has no column"
-    return db_type.split("(", 1)[0]
+    return _MODIFIER.sub("", db_type)
+
+
+_MODIFIER = re.compile(r"\([^)]*\)")
 
 
 @functools.cache

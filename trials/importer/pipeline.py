@@ -82,9 +82,7 @@ def fewer_collections() -> Iterator[None]:
     bulk archive's 4,131 records took 5.9 s of CPU in this process and 6.1 s in the parsing
     worker instead of 6.8 and 6.4 (medians of five runs each, PostgreSQL 15 here).
     """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(BULK_COLLECTION_THRESHOLD, *thresholds[1:])
+    thresholds = _collect_less()
     try:
         yield
     finally:
@@ -92,11 +90,19 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _collect_less() -> tuple[int, ...]:
+    """Set aside what exists and collect the youngest generation less often; the thresholds
+    that were."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(BULK_COLLECTION_THRESHOLD, *thresholds[1:])
+    return thresholds
+
+
 def _parsing_worker() -> None:
     """The parsing worker's set-up: it makes records and nothing else for its whole life, so
     it collects as ``fewer_collections`` does from the start."""
-    gc.freeze()
-    gc.set_threshold(BULK_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+    _collect_less()
 
 
 def _marked(batch: Sequence[Source], imported: Lookup | None) -> Sequence[Source]:
